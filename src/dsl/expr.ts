@@ -1,0 +1,372 @@
+import { GridMismatchError, InvalidArgumentError } from '../errors.ts';
+import type { Dimension } from './dimension.ts';
+import type { Dtype } from './dtype.ts';
+import type { Grid } from './grid.ts';
+
+/** What an expression needs to know of the field it reads. */
+export interface FieldRef {
+  readonly name: string;
+  readonly grid: Grid;
+  readonly dimensions: readonly Dimension[];
+  readonly isTimeFunction: boolean;
+  readonly timeOrder: number;
+  readonly spaceOrder: number;
+  readonly dtype: Dtype;
+  readonly halo: readonly number[];
+}
+
+/** A user constant whose value may change between calls (read at `apply` time). */
+export interface ConstantRef {
+  readonly name: string;
+  readonly value: number | undefined;
+  readonly dtype: Dtype;
+}
+
+/** What a scalar argument refers to: a grid spacing, the time step, or a user Constant. */
+export type ScalarRole = 'spacing' | 'dt' | 'constant';
+export type MathFunction = 'sqrt' | 'sin' | 'cos' | 'exp' | 'fabs';
+
+/** Anything usable as an operand: numbers, expressions and fields/constants (via `toExpr`). */
+export type ExprLike = number | Expr | Symbolic;
+
+export interface DiffOptions {
+  /** Evaluate the derivative at `dim + shift·h` (±0.5 for staggered schemes). Default 0. */
+  shift?: number;
+  /** Accuracy order of the stencil; defaults to the fields' space order (time order for time). */
+  fdOrder?: number;
+}
+
+/**
+ * Operators shared by expressions and by fields: arithmetic and lazy derivatives. A subclass
+ * supplies `toExpr()`; every method returns a new immutable expression.
+ */
+export abstract class Symbolic {
+  abstract toExpr(): Expr;
+
+  add(other: ExprLike): Expr { return add(this.toExpr(), toExpr(other)); }
+  sub(other: ExprLike): Expr { return add(this.toExpr(), mul(-1, toExpr(other))); }
+  mul(other: ExprLike): Expr { return mul(this.toExpr(), toExpr(other)); }
+  div(other: ExprLike): Expr { return mul(this.toExpr(), pow(toExpr(other), -1)); }
+  neg(): Expr { return mul(-1, this.toExpr()); }
+  pow(exponent: ExprLike): Expr { return pow(this.toExpr(), toExpr(exponent)); }
+
+  /** Derivative of order `order` along `dim` (a space dimension of the grid, or `grid.time`). */
+  diff(dim: Dimension, order = 1, options: DiffOptions = {}): Expr {
+    return derivative(this.toExpr(), dim, order, options);
+  }
+  get dx(): Expr { return this.diff(spaceDimension(this.toExpr(), 0), 1); }
+  get dy(): Expr { return this.diff(spaceDimension(this.toExpr(), 1), 1); }
+  get dz(): Expr { return this.diff(spaceDimension(this.toExpr(), 2), 1); }
+  get dx2(): Expr { return this.diff(spaceDimension(this.toExpr(), 0), 2); }
+  get dy2(): Expr { return this.diff(spaceDimension(this.toExpr(), 1), 2); }
+  get dz2(): Expr { return this.diff(spaceDimension(this.toExpr(), 2), 2); }
+  get dt(): Expr { return this.diff(gridOf(this.toExpr()).time, 1); }
+  get dt2(): Expr { return this.diff(gridOf(this.toExpr()).time, 2); }
+  /** Sum of the second derivatives along every space dimension. */
+  get laplace(): Expr {
+    const expr = this.toExpr();
+    return add(...gridOf(expr).dimensions.map((dim) => derivative(expr, dim, 2, {})));
+  }
+}
+
+abstract class ExprNode extends Symbolic {
+  abstract readonly key: string;
+  toExpr(): Expr { return this as unknown as Expr; }
+  override toString(): string { return this.key; }
+}
+
+export class NumberExpr extends ExprNode {
+  readonly kind = 'number';
+  readonly key: string;
+  constructor(readonly value: number) { super(); this.key = `#${value}`; Object.freeze(this); }
+}
+
+export class ScalarExpr extends ExprNode {
+  readonly kind = 'scalar';
+  readonly key: string;
+  constructor(readonly name: string, readonly role: ScalarRole, readonly constant?: ConstantRef) {
+    super(); this.key = `$${name}`; Object.freeze(this);
+  }
+}
+
+/** A field read or written at integer offsets from the current loop point (and time index). */
+export class AccessExpr extends ExprNode {
+  readonly kind = 'access';
+  readonly key: string;
+  constructor(readonly field: FieldRef, readonly timeOffset: number, readonly offsets: readonly number[]) {
+    super();
+    const time = field.isTimeFunction ? `t${timeOffset >= 0 ? '+' : ''}${timeOffset}|` : '';
+    this.key = `${field.name}[${time}${offsets.join(',')}]`;
+    Object.freeze(offsets);
+    Object.freeze(this);
+  }
+}
+
+export class AddExpr extends ExprNode {
+  readonly kind = 'add';
+  readonly key: string;
+  constructor(readonly args: readonly Expr[]) { super(); this.key = `(+ ${args.map((a) => a.key).join(' ')})`; Object.freeze(this); }
+}
+
+export class MulExpr extends ExprNode {
+  readonly kind = 'mul';
+  readonly key: string;
+  constructor(readonly args: readonly Expr[]) { super(); this.key = `(* ${args.map((a) => a.key).join(' ')})`; Object.freeze(this); }
+}
+
+export class PowExpr extends ExprNode {
+  readonly kind = 'pow';
+  readonly key: string;
+  constructor(readonly base: Expr, readonly exponent: Expr) { super(); this.key = `(^ ${base.key} ${exponent.key})`; Object.freeze(this); }
+}
+
+export class CallExpr extends ExprNode {
+  readonly kind = 'call';
+  readonly key: string;
+  constructor(readonly fn: MathFunction, readonly arg: Expr) { super(); this.key = `(${fn} ${arg.key})`; Object.freeze(this); }
+}
+
+/** A lazy derivative; lowering expands it with finite-difference weights. */
+export class DerivativeExpr extends ExprNode {
+  readonly kind = 'derivative';
+  readonly key: string;
+  constructor(
+    readonly expr: Expr,
+    readonly dim: Dimension,
+    readonly order: number,
+    readonly fdOrder: number,
+    readonly shift: number,
+  ) {
+    super();
+    this.key = `(D ${expr.key} ${dim.name} ${order} ${fdOrder} ${shift})`;
+    Object.freeze(this);
+  }
+}
+
+/** A named intermediate value the compiler introduced (common subexpression, hoisted invariant). */
+export class TempExpr extends ExprNode {
+  readonly kind = 'temp';
+  readonly key: string;
+  constructor(readonly name: string) { super(); this.key = `%${name}`; Object.freeze(this); }
+}
+
+export type Expr =
+  | NumberExpr | ScalarExpr | AccessExpr | AddExpr | MulExpr | PowExpr | CallExpr | DerivativeExpr | TempExpr;
+export type ExprKind = Expr['kind'];
+
+export function assertNever(value: never): never {
+  throw new Error(`unreachable: ${JSON.stringify(value)}`);
+}
+
+export function isSymbolic(value: unknown): value is Symbolic {
+  return value instanceof Symbolic;
+}
+
+/** Converts an operand (number, expression, field, constant) into an expression. */
+export function toExpr(value: ExprLike): Expr {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new InvalidArgumentError(`expressions take finite numbers, got ${value}`);
+    return new NumberExpr(value);
+  }
+  if (value instanceof Symbolic) return value.toExpr();
+  throw new InvalidArgumentError(`expected a number, an expression or a field, got ${String(value)}`);
+}
+
+const byKey = (a: Expr, b: Expr): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+/** Sum with flattening, folding of numbers and collection of like terms; canonical order. */
+export function add(...operands: ExprLike[]): Expr {
+  let constant = 0;
+  const terms = new Map<string, { rest: Expr; coefficient: number }>();
+  const visit = (expr: Expr): void => {
+    if (expr.kind === 'add') { expr.args.forEach(visit); return; }
+    if (expr.kind === 'number') { constant += expr.value; return; }
+    let coefficient = 1;
+    let rest: Expr = expr;
+    if (expr.kind === 'mul' && expr.args[0]!.kind === 'number') {
+      coefficient = expr.args[0].value;
+      rest = expr.args.length === 2 ? expr.args[1]! : new MulExpr(expr.args.slice(1));
+    }
+    const entry = terms.get(rest.key);
+    if (entry) entry.coefficient += coefficient;
+    else terms.set(rest.key, { rest, coefficient });
+  };
+  operands.map(toExpr).forEach(visit);
+  const args: Expr[] = [];
+  for (const { rest, coefficient } of terms.values()) {
+    if (coefficient !== 0) args.push(coefficient === 1 ? rest : mul(coefficient, rest));
+  }
+  args.sort(byKey);
+  if (constant !== 0 || args.length === 0) args.push(new NumberExpr(constant));
+  return args.length === 1 ? args[0]! : new AddExpr(args);
+}
+
+/** Product with flattening, folding of numbers and merging of powers of one base. */
+export function mul(...operands: ExprLike[]): Expr {
+  let coefficient = 1;
+  const powers = new Map<string, { base: Expr; exponent: number; symbolic?: Expr }>();
+  const other: Expr[] = [];
+  const visit = (expr: Expr): void => {
+    if (expr.kind === 'mul') { expr.args.forEach(visit); return; }
+    if (expr.kind === 'number') { coefficient *= expr.value; return; }
+    const base = expr.kind === 'pow' && expr.exponent.kind === 'number' ? expr.base : expr;
+    const exponent = expr.kind === 'pow' && expr.exponent.kind === 'number' ? expr.exponent.value : 1;
+    if (expr.kind === 'pow' && expr.exponent.kind !== 'number') { other.push(expr); return; }
+    const entry = powers.get(base.key);
+    if (entry) entry.exponent += exponent;
+    else powers.set(base.key, { base, exponent });
+  };
+  operands.map(toExpr).forEach(visit);
+  if (coefficient === 0) return new NumberExpr(0);
+  // Negation distributes over a lone sum (exact, and keeps `-(a - b)` printing as `b - a`).
+  if (coefficient === -1 && other.length === 0 && powers.size === 1) {
+    const [only] = powers.values();
+    if (only!.exponent === 1 && only!.base.kind === 'add') return add(...only!.base.args.map((arg) => mul(-1, arg)));
+  }
+  const args: Expr[] = [...other];
+  for (const { base, exponent } of powers.values()) {
+    if (exponent !== 0) args.push(exponent === 1 ? base : new PowExpr(base, new NumberExpr(exponent)));
+  }
+  args.sort(byKey);
+  if (coefficient !== 1 || args.length === 0) args.unshift(new NumberExpr(coefficient));
+  return args.length === 1 ? args[0]! : new MulExpr(args);
+}
+
+/** Power with numeric folding; integer powers distribute over products. */
+export function pow(baseLike: ExprLike, exponentLike: ExprLike): Expr {
+  const base = toExpr(baseLike);
+  const exponent = toExpr(exponentLike);
+  if (exponent.kind === 'number') {
+    const e = exponent.value;
+    if (e === 0) return new NumberExpr(1);
+    if (e === 1) return base;
+    if (base.kind === 'number') return toExpr(Math.pow(base.value, e));
+    if (Number.isInteger(e)) {
+      if (base.kind === 'mul') return mul(...base.args.map((arg) => pow(arg, e)));
+      if (base.kind === 'pow' && base.exponent.kind === 'number') return pow(base.base, base.exponent.value * e);
+    }
+    return mul(new PowExpr(base, exponent));
+  }
+  return new PowExpr(base, exponent);
+}
+
+export function call(fn: MathFunction, argLike: ExprLike): Expr {
+  const arg = toExpr(argLike);
+  if (arg.kind === 'number') {
+    const value = { sqrt: Math.sqrt, sin: Math.sin, cos: Math.cos, exp: Math.exp, fabs: Math.abs }[fn](arg.value);
+    if (Number.isFinite(value)) return new NumberExpr(value);
+  }
+  return new CallExpr(fn, arg);
+}
+
+export const sqrt = (x: ExprLike): Expr => call('sqrt', x);
+export const sin = (x: ExprLike): Expr => call('sin', x);
+export const cos = (x: ExprLike): Expr => call('cos', x);
+export const exp = (x: ExprLike): Expr => call('exp', x);
+export const abs = (x: ExprLike): Expr => call('fabs', x);
+
+/** Direct children of a node (empty for leaves). */
+export function children(expr: Expr): readonly Expr[] {
+  switch (expr.kind) {
+    case 'number': case 'scalar': case 'access': case 'temp': return [];
+    case 'add': case 'mul': return expr.args;
+    case 'pow': return [expr.base, expr.exponent];
+    case 'call': return [expr.arg];
+    case 'derivative': return [expr.expr];
+    default: return assertNever(expr);
+  }
+}
+
+/** Rebuilds `expr` with new children through the canonicalising factories. */
+export function withChildren(expr: Expr, next: readonly Expr[]): Expr {
+  const old = children(expr);
+  if (old.length === next.length && old.every((child, i) => child === next[i])) return expr;
+  switch (expr.kind) {
+    case 'add': return add(...next);
+    case 'mul': return mul(...next);
+    case 'pow': return pow(next[0]!, next[1]!);
+    case 'call': return call(expr.fn, next[0]!);
+    case 'derivative': return new DerivativeExpr(next[0]!, expr.dim, expr.order, expr.fdOrder, expr.shift);
+    default: return expr;
+  }
+}
+
+/** Bottom-up rewrite: `fn` sees each node after its children were rewritten. */
+export function rewrite(expr: Expr, fn: (node: Expr) => Expr): Expr {
+  const memo = new Map<string, Expr>();
+  const go = (node: Expr): Expr => {
+    const cached = memo.get(node.key);
+    if (cached) return cached;
+    const result = fn(withChildren(node, children(node).map(go)));
+    memo.set(node.key, result);
+    return result;
+  };
+  return go(expr);
+}
+
+/** Every field access in `expr` (through derivatives too), in visiting order, with repeats. */
+export function accessesOf(expr: Expr, into: AccessExpr[] = []): AccessExpr[] {
+  if (expr.kind === 'access') into.push(expr);
+  for (const child of children(expr)) accessesOf(child, into);
+  return into;
+}
+
+export function scalarsOf(expr: Expr, into = new Map<string, ScalarExpr>()): Map<string, ScalarExpr> {
+  if (expr.kind === 'scalar') into.set(expr.name, expr);
+  for (const child of children(expr)) scalarsOf(child, into);
+  return into;
+}
+
+/** The one grid all fields of `expr` live on; throws for none or several. */
+export function gridOf(expr: Expr): Grid {
+  const grids = new Set(accessesOf(expr).map((access) => access.field.grid));
+  if (grids.size === 0) throw new InvalidArgumentError(`${expr.key} reads no field, so it has no grid to differentiate on`);
+  if (grids.size > 1) {
+    const names = [...new Set(accessesOf(expr).map((a) => a.field.name))].join(', ');
+    throw new GridMismatchError(`fields ${names} live on different Grid objects; build all fields of one equation on the same Grid`);
+  }
+  return [...grids][0]!;
+}
+
+function spaceDimension(expr: Expr, axis: number): Dimension {
+  const grid = gridOf(expr);
+  const dim = grid.dimensions[axis];
+  if (!dim) {
+    const fields = [...new Set(accessesOf(expr).map((a) => a.field.name))].join(', ');
+    throw new GridMismatchError(
+      `${fields} ${grid.ndim === 1 ? 'has' : 'have'} dimensions (${grid.dimensions.join(', ')}) only; there is no ${'xyz'[axis]} to differentiate along`,
+    );
+  }
+  return dim;
+}
+
+/** Builds a lazy derivative node after checking that `dim` belongs to the fields of `expr`. */
+export function derivative(expr: Expr, dim: Dimension, order: number, options: DiffOptions): Expr {
+  if (!Number.isInteger(order) || order < 1) {
+    throw new InvalidArgumentError(`derivative order must be a positive integer, got ${order}`);
+  }
+  const shift = options.shift ?? 0;
+  if (!Number.isFinite(shift) || shift * 2 !== Math.round(shift * 2) || Math.abs(shift) > 1 || (dim.isTime && shift !== 0)) {
+    throw new InvalidArgumentError(`derivative shift must be 0, ±0.5 or ±1 grid spacings (0 for time derivatives), got ${shift}`);
+  }
+  const accesses = accessesOf(expr);
+  if (accesses.length === 0) return new NumberExpr(0);
+  gridOf(expr);
+  const relevant = accesses.filter((access) =>
+    dim.isTime ? access.field.isTimeFunction && access.field.grid.time === dim : access.field.dimensions.includes(dim),
+  );
+  if (relevant.length === 0) {
+    const names = [...new Set(accesses.map((a) => a.field.name))].join(', ');
+    const have = dim.isTime ? 'is not a TimeFunction (use TimeFunction for fields that vary in time)' : `has no dimension ${dim.name} of this grid`;
+    throw new GridMismatchError(`cannot differentiate along ${dim.name}: ${names} ${have}`);
+  }
+  const orders = relevant.map((access) => (dim.isTime ? access.field.timeOrder : access.field.spaceOrder));
+  const fdOrder = options.fdOrder ?? Math.min(...orders);
+  if (dim.isTime && order > fdOrder) {
+    throw new InvalidArgumentError(`${relevant[0]!.field.name} has timeOrder ${fdOrder}; a time derivative of order ${order} needs timeOrder >= ${order}`);
+  }
+  if (!dim.isTime && (!Number.isInteger(fdOrder) || fdOrder < 2 || fdOrder % 2 !== 0)) {
+    throw new InvalidArgumentError(`fdOrder of a space derivative must be an even integer >= 2, got ${fdOrder}`);
+  }
+  return new DerivativeExpr(expr, dim, order, fdOrder, shift);
+}

@@ -1,0 +1,60 @@
+import { InvalidArgumentError } from '../errors.ts';
+import { Dimension, SPACE_DIMENSION_NAMES } from './dimension.ts';
+import { checkDtype, type Dtype } from './dtype.ts';
+
+export interface GridOptions {
+  /** Number of grid points per axis (1 to 3 axes). */
+  shape: readonly number[];
+  /** Physical size per axis; defaults to `shape - 1` (unit spacing). */
+  extent?: readonly number[];
+  /** Physical coordinate of the first point; defaults to zeros. */
+  origin?: readonly number[];
+  /** Default dtype of the fields on this grid. */
+  dtype?: Dtype;
+}
+
+/** A structured Cartesian grid: shape, extent, origin and the dimensions fields live on. */
+export class Grid {
+  readonly shape: readonly number[];
+  readonly extent: readonly number[];
+  readonly origin: readonly number[];
+  readonly spacing: readonly number[];
+  readonly dimensions: readonly Dimension[];
+  readonly time: Dimension;
+  readonly dtype: Dtype;
+  readonly ndim: number;
+
+  constructor(options: GridOptions) {
+    const { shape } = options;
+    if (!Array.isArray(shape) || shape.length < 1 || shape.length > 3) {
+      throw new InvalidArgumentError(`Grid: shape must list 1, 2 or 3 point counts, got ${JSON.stringify(shape)}`);
+    }
+    for (const n of shape) {
+      if (!Number.isInteger(n) || n < 2) {
+        throw new InvalidArgumentError(`Grid: every shape entry must be an integer >= 2, got ${JSON.stringify(shape)}`);
+      }
+    }
+    const extent = options.extent ?? shape.map((n) => n - 1);
+    const origin = options.origin ?? shape.map(() => 0);
+    if (extent.length !== shape.length || extent.some((e) => !(Number.isFinite(e) && e > 0))) {
+      throw new InvalidArgumentError(`Grid: extent must have ${shape.length} positive finite entries, got ${JSON.stringify(extent)}`);
+    }
+    if (origin.length !== shape.length || origin.some((o) => !Number.isFinite(o))) {
+      throw new InvalidArgumentError(`Grid: origin must have ${shape.length} finite entries, got ${JSON.stringify(origin)}`);
+    }
+    this.ndim = shape.length;
+    this.shape = Object.freeze([...shape]);
+    this.extent = Object.freeze([...extent]);
+    this.origin = Object.freeze([...origin]);
+    this.spacing = Object.freeze(shape.map((n, axis) => extent[axis]! / (n - 1)));
+    this.dimensions = Object.freeze(shape.map((_, axis) => new Dimension(SPACE_DIMENSION_NAMES[axis]!, axis)));
+    this.time = new Dimension('time', -1);
+    this.dtype = checkDtype(options.dtype ?? 'float32', 'Grid');
+    Object.freeze(this);
+  }
+
+  /** Number of domain points (product of the shape). */
+  get size(): number {
+    return this.shape.reduce((a, b) => a * b, 1);
+  }
+}

@@ -1,0 +1,38 @@
+import { InvalidNameError } from '../errors.ts';
+
+const C_KEYWORDS = new Set([
+  'auto', 'break', 'case', 'char', 'const', 'continue', 'default', 'do', 'double', 'else', 'enum',
+  'extern', 'float', 'for', 'goto', 'if', 'inline', 'int', 'long', 'register', 'restrict', 'return',
+  'short', 'signed', 'sizeof', 'static', 'struct', 'switch', 'typedef', 'union', 'unsigned', 'void',
+  'volatile', 'while', '_Alignas', '_Alignof', '_Atomic', '_Bool', '_Complex', '_Generic',
+  '_Imaginary', '_Noreturn', '_Static_assert', '_Thread_local', 'bool', 'true', 'false', 'NULL',
+]);
+
+// Names the generated C (or math.h / omp.h) already uses; a field called `x` or `sqrtf` would
+// silently shadow them.
+const GENERATED_NAMES = new Set([
+  'time', 'x', 'y', 'z', 'dt', 'nthreads', 'timers', 'main', 'p_sparse', 'sqrt', 'sqrtf', 'sin',
+  'sinf', 'cos', 'cosf', 'exp', 'expf', 'pow', 'powf', 'fabs', 'fabsf', 'floor', 'floorf',
+  'omp_get_wtime', 'errno',
+]);
+const GENERATED_PATTERNS = [/^tm?\d+(_\d+)?$/, /^r\d+$/, /^h_[xyz]$/, /^[xyz]_[mM]$/, /^time_[mM]$/, /_vec$/, /_size\d*$/, /^__/];
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Checks that `name` can be used verbatim as a C identifier in generated code; throws otherwise. */
+export function validateName(name: string, what: string): string {
+  if (typeof name !== 'string' || !IDENTIFIER.test(name)) {
+    throw new InvalidNameError(
+      `${what} name ${JSON.stringify(name)} is not a valid C identifier: use letters, digits and '_' only, not starting with a digit (e.g. "u", "vp_true").`,
+    );
+  }
+  if (C_KEYWORDS.has(name)) {
+    throw new InvalidNameError(`${what} name "${name}" is a C keyword; choose another name (e.g. "${name}_")`);
+  }
+  if (GENERATED_NAMES.has(name) || GENERATED_PATTERNS.some((pattern) => pattern.test(name))) {
+    throw new InvalidNameError(
+      `${what} name "${name}" collides with a name the generated C uses (loop indices, spacings, math functions); choose another name`,
+    );
+  }
+  return name;
+}

@@ -1,0 +1,12 @@
+export { Grid, type GridOptions } from './dsl/grid.ts';
+export { Dimension } from './dsl/dimension.ts';
+export { Function, TimeFunction, Constant, type FunctionOptions, type TimeFunctionOptions, type ConstantOptions } from './dsl/functions.ts';
+export { DataView } from './dsl/data.ts';
+export type { Dtype, FloatArray } from './dsl/dtype.ts';
+export { Eq } from './dsl/eq.ts';
+export { solve } from './dsl/solve.ts';
+export { sqrt, sin, cos, exp, abs, add, mul, pow, type Expr, type ExprLike, type DiffOptions } from './dsl/expr.ts';
+export { finiteDifferenceWeights } from './dsl/fd-weights.ts';
+export { Operator, type OperatorOptions, type PerformanceSummary } from './operator.ts';
+export type { ApplyArgs } from './runtime/arguments.ts';
+export * from './errors.ts';

@@ -1,0 +1,27 @@
+import { assertNever, children, type Expr } from '../dsl/expr.ts';
+import type { Kernel } from './types.ts';
+import { nestsOf } from './visit.ts';
+
+/** Floating-point operations to evaluate `expr` once (a call or division counts as one). */
+export function flopsOf(expr: Expr): number {
+  const own = ((): number => {
+    switch (expr.kind) {
+      case 'number': case 'scalar': case 'access': case 'temp': return 0;
+      case 'add': return expr.args.length - 1;
+      case 'mul': return expr.args.length - 1;
+      case 'pow': {
+        const e = expr.exponent.kind === 'number' ? Math.abs(expr.exponent.value) : NaN;
+        return Number.isInteger(e) && e <= 4 ? Math.max(e - 1, 0) + (expr.exponent.kind === 'number' && expr.exponent.value < 0 ? 1 : 0) : 1;
+      }
+      case 'call': return 1;
+      case 'derivative': return 0;
+      default: return assertNever(expr);
+    }
+  })();
+  return own + children(expr).reduce((sum, child) => sum + flopsOf(child), 0);
+}
+
+/** Operations per grid point and time step, summed over the kernel's loop nests. */
+export function flopsPerPoint(kernel: Kernel): number {
+  return nestsOf(kernel).reduce((sum, nest) => sum + nest.body.reduce((s, statement) => s + flopsOf(statement.value), 0), 0);
+}

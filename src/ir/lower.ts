@@ -1,0 +1,176 @@
+import { Eq } from '../dsl/eq.ts';
+import type { Dtype } from '../dsl/dtype.ts';
+import { accessesOf, gridOf, add, type AccessExpr, type Expr, type FieldRef, type ScalarExpr, scalarsOf } from '../dsl/expr.ts';
+import { expandDerivatives } from '../dsl/finite-difference.ts';
+import type { Grid } from '../dsl/grid.ts';
+import { GridMismatchError, InvalidArgumentError, InvalidNameError, LoweringError } from '../errors.ts';
+import type { LoweredEq } from './types.ts';
+
+export interface LowerOptions {
+  /** Group FD stencil points by weight (see `ExpandOptions.factorize`). */
+  readonly factorize: boolean;
+}
+
+/** What the whole equation set shares: one grid, one dtype, its fields and scalars. */
+export interface EquationSet {
+  readonly eqs: readonly LoweredEq[];
+  readonly grid: Grid;
+  readonly dtype: Dtype;
+  readonly fields: readonly FieldRef[];
+  readonly scalars: readonly ScalarExpr[];
+  readonly hasTimeLoop: boolean;
+  readonly direction: 1 | -1;
+}
+
+/** A slot of a field: the field at one time offset. */
+const slotKey = (access: AccessExpr): string => `${access.field.name}@${access.timeOffset}`;
+
+/** [Eq] → [LoweredEq]: validates the equations and expands their derivatives. */
+export function lowerEquations(equations: readonly Eq[], options: LowerOptions): EquationSet {
+  if (!Array.isArray(equations) || equations.length === 0) {
+    throw new InvalidArgumentError('Operator: give a non-empty array of Eq');
+  }
+  const lowered = equations.map((eq, index) => {
+    if (!(eq instanceof Eq)) throw new InvalidArgumentError(`Operator: equation ${index} is not an Eq (got ${String(eq)})`);
+    const target = eq.target;
+    if (target.offsets.some((o) => o !== 0)) {
+      throw new LoweringError(`${eq}: the left-hand side must be the field at the current point, not shifted in space`);
+    }
+    return { target, value: expandDerivatives(eq.rhs, { factorize: options.factorize }) };
+  });
+
+  const all = lowered.flatMap((eq) => accessesOf(eq.value, [eq.target]));
+  const grid = gridOf(add(...all));
+  const fieldsByName = new Map<string, FieldRef>();
+  for (const { field } of all) {
+    const known = fieldsByName.get(field.name);
+    if (known && known !== field) {
+      throw new InvalidNameError(`two different fields are named "${field.name}"; give every field in an Operator its own name`);
+    }
+    fieldsByName.set(field.name, field);
+  }
+  const fields = [...fieldsByName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+  const dtypes = new Set(fields.map((f) => f.dtype));
+  if (dtypes.size > 1) {
+    throw new LoweringError(
+      `fields ${fields.map((f) => `${f.name} (${f.dtype})`).join(', ')} mix dtypes; create them all float32 or all float64`,
+    );
+  }
+  for (const access of all) checkHalo(access);
+  checkTimeSlots(all);
+
+  const scalarsByName = new Map<string, ScalarExpr>();
+  for (const eq of lowered) for (const [name, scalar] of scalarsOf(eq.value)) scalarsByName.set(name, scalar);
+  for (const field of fields) {
+    if (scalarsByName.has(field.name)) throw new InvalidNameError(`a Constant and a field are both named "${field.name}"`);
+  }
+  const scalars = [...scalarsByName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+
+  const hasTimeLoop = fields.some((f) => f.isTimeFunction);
+  const targetOffsets = new Set(lowered.filter((eq) => eq.target.field.isTimeFunction).map((eq) => eq.target.timeOffset));
+  if (targetOffsets.has(1) && targetOffsets.has(-1)) {
+    throw new LoweringError('one Operator cannot write both forward (t+1) and backward (t−1) in time; split it into two Operators');
+  }
+  const direction = targetOffsets.has(-1) ? -1 : 1;
+  return { eqs: lowered, grid, dtype: fields[0]!.dtype, fields, scalars, hasTimeLoop, direction };
+}
+
+function checkHalo(access: AccessExpr): void {
+  access.offsets.forEach((offset, axis) => {
+    const halo = access.field.halo[axis]!;
+    if (Math.abs(offset) > halo) {
+      const dim = access.field.dimensions[axis]!.name;
+      throw new LoweringError(
+        `the stencil reads ${access.field.name} ${Math.abs(offset)} points away along ${dim}, but its halo is ${halo}; ` +
+          `create ${access.field.name} with { halo: ${Math.abs(offset)} } (or a higher spaceOrder)`,
+      );
+    }
+  });
+}
+
+function checkTimeSlots(accesses: readonly AccessExpr[]): void {
+  const extents = timeExtentsOf(accesses);
+  for (const [name, [lo, hi]] of extents) {
+    const field = accesses.find((a) => a.field.name === name)!.field as FieldRef & { save?: number; timeSlots?: number };
+    if (field.save === undefined && field.timeSlots !== undefined && hi - lo + 1 > field.timeSlots) {
+      throw new LoweringError(
+        `${name} is accessed at ${hi - lo + 1} time indices (t${lo < 0 ? lo : `+${lo}`} … t+${hi}) but keeps only ${field.timeSlots} slots; ` +
+          `create it with timeOrder ${hi - lo} or with save`,
+      );
+    }
+  }
+}
+
+/** For each TimeFunction: the least and greatest time offset it is accessed at. */
+export function timeExtentsOf(accesses: readonly AccessExpr[]): Map<string, [number, number]> {
+  const extents = new Map<string, [number, number]>();
+  for (const access of accesses) {
+    if (!access.field.isTimeFunction) continue;
+    const known = extents.get(access.field.name);
+    if (known) {
+      known[0] = Math.min(known[0], access.timeOffset);
+      known[1] = Math.max(known[1], access.timeOffset);
+    } else {
+      extents.set(access.field.name, [access.timeOffset, access.timeOffset]);
+    }
+  }
+  return extents;
+}
+
+function readsOf(eq: LoweredEq): AccessExpr[] {
+  return accessesOf(eq.value);
+}
+
+/**
+ * [LoweredEq] → [LoweredEq]: a stable topological order in which every equation comes after
+ * those that write what it reads; the user's order decides ties (and cycles keep it).
+ */
+export function orderByDependence(eqs: readonly LoweredEq[]): LoweredEq[] {
+  const n = eqs.length;
+  const dependsOn = eqs.map((eq, j) => {
+    const reads = new Set(readsOf(eq).map(slotKey));
+    return eqs.map((other, i) => i !== j && reads.has(slotKey(other.target)));
+  });
+  const placed: boolean[] = new Array<boolean>(n).fill(false);
+  const order: LoweredEq[] = [];
+  while (order.length < n) {
+    let next = -1;
+    for (let j = 0; j < n && next < 0; j++) {
+      if (!placed[j] && dependsOn[j]!.every((dep, i) => !dep || placed[i])) next = j;
+    }
+    if (next < 0) return [...eqs]; // a cycle: the user's order is the only meaning left
+    placed[next] = true;
+    order.push(eqs[next]!);
+  }
+  return order;
+}
+
+/**
+ * [LoweredEq] → clusters: consecutive equations share one loop nest unless one reads, at a
+ * neighbouring point, a slot another of the nest writes (that needs the whole sweep finished).
+ */
+export function clusterize(eqs: readonly LoweredEq[]): LoweredEq[][] {
+  const clusters: LoweredEq[][] = [];
+  for (const eq of eqs) {
+    const reads = readsOf(eq);
+    const ownTarget = slotKey(eq.target);
+    if (reads.some((r) => slotKey(r) === ownTarget && r.offsets.some((o) => o !== 0))) {
+      throw new LoweringError(
+        `${eq.target.key} = …: the equation reads its own target at neighbouring points, so the result would depend on loop order; write into another field (or the next time slot)`,
+      );
+    }
+    const current = clusters[clusters.length - 1];
+    const fusible =
+      current !== undefined &&
+      current.every((earlier) => {
+        const written = slotKey(earlier.target);
+        const earlierReads = readsOf(earlier);
+        const flow = reads.some((r) => slotKey(r) === written && r.offsets.some((o) => o !== 0));
+        const anti = earlierReads.some((r) => slotKey(r) === ownTarget && r.offsets.some((o) => o !== 0));
+        return !flow && !anti;
+      });
+    if (fusible) current.push(eq);
+    else clusters.push([eq]);
+  }
+  return clusters;
+}

@@ -1,0 +1,84 @@
+import type { Dimension } from '../dsl/dimension.ts';
+import type { Dtype } from '../dsl/dtype.ts';
+import type { AccessExpr, Expr, FieldRef, ScalarExpr } from '../dsl/expr.ts';
+import type { Grid } from '../dsl/grid.ts';
+
+/** An equation after derivative expansion: `target = value`, with no derivative left. */
+export interface LoweredEq {
+  readonly target: AccessExpr;
+  readonly value: Expr;
+}
+
+/** `const <dtype> name = value;` — a compiler temporary. */
+export interface Define {
+  readonly kind: 'define';
+  readonly name: string;
+  readonly value: Expr;
+}
+
+/** `target = value;` at every point of the enclosing loop nest. */
+export interface Assign {
+  readonly kind: 'assign';
+  readonly target: AccessExpr;
+  readonly value: Expr;
+}
+
+export type Statement = Define | Assign;
+
+/** A loop nest over all space dimensions (outermost first) around a block of statements. */
+export interface SpaceNest {
+  readonly kind: 'spaceNest';
+  readonly dims: readonly Dimension[];
+  readonly body: readonly Statement[];
+  /** `#pragma omp parallel for` on the outermost loop. */
+  readonly parallel: boolean;
+  /** `#pragma omp simd` on the innermost loop. */
+  readonly simd: boolean;
+  /** Index of this nest's timer. */
+  readonly section: number;
+}
+
+/** A ring-buffer slot index: `(time + offset) mod modulus`, named once per time step. */
+export interface TimeSlot {
+  readonly name: string;
+  readonly modulus: number;
+  readonly offset: number;
+}
+
+export interface TimeLoop {
+  readonly kind: 'timeLoop';
+  /** +1 runs time_m → time_M; −1 runs time_M → time_m (adjoint sweeps). */
+  readonly direction: 1 | -1;
+  readonly slots: readonly TimeSlot[];
+  readonly body: readonly SpaceNest[];
+}
+
+export type Block = SpaceNest | TimeLoop;
+
+/** A kernel parameter and what the runtime must pass for it. */
+export type Parameter =
+  | { readonly kind: 'field'; readonly name: string; readonly field: FieldRef }
+  | { readonly kind: 'size'; readonly name: string; readonly field: FieldRef; readonly axis: number }
+  | { readonly kind: 'timeBound'; readonly name: 'time_m' | 'time_M' }
+  | { readonly kind: 'spaceBound'; readonly name: string; readonly dim: Dimension; readonly end: 'min' | 'max' }
+  | { readonly kind: 'scalar'; readonly name: string; readonly scalar: ScalarExpr }
+  | { readonly kind: 'nthreads'; readonly name: 'nthreads' }
+  | { readonly kind: 'timers'; readonly name: 'timers' };
+
+/** The whole kernel after lowering and passes; printed to C by codegen, driven by runtime. */
+export interface Kernel {
+  readonly name: string;
+  readonly dtype: Dtype;
+  readonly grid: Grid;
+  /** Fields in parameter order (sorted by name). */
+  readonly fields: readonly FieldRef[];
+  /** Fields the kernel writes. */
+  readonly written: readonly FieldRef[];
+  readonly parameters: readonly Parameter[];
+  /** Loop-invariant temporaries computed once per call. */
+  readonly preamble: readonly Define[];
+  readonly body: readonly Block[];
+  /** Time offsets each TimeFunction is accessed at, for argument validation: name → [min, max]. */
+  readonly timeExtents: ReadonlyMap<string, readonly [number, number]>;
+  readonly sections: readonly string[];
+}

@@ -1,0 +1,29 @@
+import type { Block, Kernel, SpaceNest, Statement } from './types.ts';
+
+/** Every space nest of the kernel in execution order. */
+export function nestsOf(kernel: Kernel): SpaceNest[] {
+  return kernel.body.flatMap((block) => (block.kind === 'timeLoop' ? block.body : [block]));
+}
+
+/**
+ * Rebuilds the kernel with each space nest replaced by `fn(nest)`; returns the same kernel
+ * object when nothing changed, so a pass that does nothing is free to detect.
+ */
+export function mapNests(kernel: Kernel, fn: (nest: SpaceNest) => SpaceNest): Kernel {
+  let changed = false;
+  const mapNest = (nest: SpaceNest): SpaceNest => {
+    const next = fn(nest);
+    if (next !== nest) changed = true;
+    return next;
+  };
+  const body: Block[] = kernel.body.map((block) =>
+    block.kind === 'timeLoop' ? { ...block, body: block.body.map(mapNest) } : mapNest(block),
+  );
+  return changed ? { ...kernel, body } : kernel;
+}
+
+/** Number of temporaries already named in the kernel (so new ones continue the sequence). */
+export function tempCount(kernel: Kernel): number {
+  const inNests = nestsOf(kernel).reduce((n, nest) => n + nest.body.filter((s: Statement) => s.kind === 'define').length, 0);
+  return kernel.preamble.length + inNests;
+}

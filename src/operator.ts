@@ -1,0 +1,103 @@
+import { printKernel } from './codegen/c-kernel.ts';
+import type { Eq } from './dsl/eq.ts';
+import { validateName } from './dsl/names.ts';
+import { buildKernel } from './ir/build.ts';
+import { flopsPerPoint } from './ir/flops.ts';
+import { clusterize, lowerEquations, orderByDependence } from './ir/lower.ts';
+import type { Kernel } from './ir/types.ts';
+import { compileShared, type CompiledLibrary, type CompilerOptions } from './jit/compiler.ts';
+import { DEFAULT_PASSES, runPasses, type PassOptions } from './passes/pipeline.ts';
+import { prepareCall, type ApplyArgs } from './runtime/arguments.ts';
+import { loadKernel, type KernelFunction } from './runtime/library.ts';
+
+export interface OperatorOptions {
+  /** Name of the generated C function (a C identifier). Default `Kernel`. */
+  readonly name?: string;
+  /** Switch individual optimisation passes off (all on by default). */
+  readonly passes?: Partial<PassOptions>;
+  /** Group FD points that share a weight (default true). */
+  readonly factorize?: boolean;
+  readonly compiler?: CompilerOptions;
+}
+
+/** What one `apply` measured. */
+export interface PerformanceSummary {
+  /** Seconds spent in the kernel's loop nests (C timers). */
+  readonly elapsedSeconds: number;
+  /** Grid-point updates per second, in billions. */
+  readonly gpointsPerSecond: number;
+  /** Estimated floating-point operations per second, in billions. */
+  readonly gflopsPerSecond: number;
+  readonly timesteps: number;
+  readonly points: number;
+  readonly nthreads: number;
+  readonly sections: readonly { readonly name: string; readonly seconds: number }[];
+}
+
+/**
+ * Equations → a compiled stencil kernel. Construction lowers and prints C (no gcc); the first
+ * `apply` (or `compile`) builds the shared library, reusing the content-addressed cache.
+ */
+export class Operator {
+  readonly name: string;
+  readonly kernel: Kernel;
+  /** The generated C source. */
+  readonly ccode: string;
+  /** Floating-point operations per grid point and time step. */
+  readonly flopsPerPoint: number;
+  /** Seconds spent lowering and printing (no gcc). */
+  readonly buildSeconds: number;
+  private readonly compilerOptions: CompilerOptions;
+  private compiled: { library: CompiledLibrary; fn: KernelFunction } | undefined;
+
+  constructor(equations: readonly Eq[], options: OperatorOptions = {}) {
+    const start = performance.now();
+    this.name = validateName(options.name ?? 'Kernel', 'Operator');
+    const passes: PassOptions = { ...DEFAULT_PASSES, ...options.passes };
+    const set = lowerEquations(equations, { factorize: options.factorize ?? true }); // [Eq] -> validated [LoweredEq]
+    const ordered = orderByDependence(set.eqs); //                                       [LoweredEq] -> [LoweredEq]
+    const clusters = clusterize(ordered); //                                              [LoweredEq] -> [[LoweredEq]]
+    const tree = buildKernel(this.name, set, clusters); //                                clusters -> Kernel (loop tree)
+    this.kernel = runPasses(tree, passes); //                                             Kernel -> Kernel (optimised)
+    this.ccode = printKernel(this.kernel, ordered.map(describe)); //                      Kernel -> C text
+    this.flopsPerPoint = flopsPerPoint(this.kernel);
+    this.compilerOptions = options.compiler ?? {};
+    this.buildSeconds = (performance.now() - start) / 1000;
+  }
+
+  /** Builds (or finds in the cache) the shared library and binds the kernel; idempotent. */
+  compile(): CompiledLibrary {
+    if (!this.compiled) {
+      const library = compileShared(this.ccode, this.name, this.compilerOptions);
+      const fn = loadKernel(library.path, this.name, this.kernel.parameters, this.kernel.dtype);
+      this.compiled = { library, fn };
+    }
+    return this.compiled.library;
+  }
+
+  /** Runs the kernel over the time range `timeMin … timeMax` (inclusive) on the fields' own memory. */
+  apply(args: ApplyArgs = {}): PerformanceSummary {
+    const call = prepareCall(this.kernel, args);
+    this.compile();
+    const status = this.compiled!.fn(...call.values);
+    if (status !== 0) throw new Error(`internal: kernel ${this.name} returned ${status}`);
+    const elapsedSeconds = call.timers.reduce((a, b) => a + b, 0);
+    const points = this.kernel.grid.size;
+    const updates = points * call.timesteps;
+    return {
+      elapsedSeconds,
+      gpointsPerSecond: elapsedSeconds > 0 ? updates / elapsedSeconds / 1e9 : 0,
+      gflopsPerSecond: elapsedSeconds > 0 ? (updates * this.flopsPerPoint) / elapsedSeconds / 1e9 : 0,
+      timesteps: call.timesteps,
+      points,
+      nthreads: call.nthreads,
+      sections: this.kernel.sections.map((name, i) => ({ name, seconds: call.timers[i]! })),
+    };
+  }
+}
+
+function describe(eq: { target: { field: { name: string; isTimeFunction: boolean }; timeOffset: number } }): string {
+  const { field, timeOffset } = eq.target;
+  const slot = !field.isTimeFunction ? '' : timeOffset === 1 ? '.forward' : timeOffset === -1 ? '.backward' : '';
+  return `updates ${field.name}${slot}`;
+}

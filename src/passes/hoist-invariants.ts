@@ -1,0 +1,54 @@
+import { TempExpr, add, children, mul, withChildren, type Expr } from '../dsl/expr.ts';
+import type { Define, Kernel, Statement } from '../ir/types.ts';
+import { mapNests, tempCount } from '../ir/visit.ts';
+
+function isInvariant(expr: Expr, hoisted: ReadonlySet<string>): boolean {
+  if (expr.kind === 'access') return false;
+  if (expr.kind === 'temp') return hoisted.has(expr.name);
+  return children(expr).every((child) => isInvariant(child, hoisted));
+}
+
+const isLeaf = (expr: Expr): boolean => expr.kind === 'number' || expr.kind === 'scalar' || expr.kind === 'temp';
+
+/**
+ * Moves sub-expressions that depend on no field (`1/h_x²`, `dt²`, weight·`h_x⁻²`) out of all
+ * loops into the kernel's preamble, computed once per call. In sums and products the
+ * invariant operands are grouped first, so `0.08·h_x⁻²·u` hoists `0.08·h_x⁻²`.
+ */
+export function hoistInvariants(kernel: Kernel): Kernel {
+  const defines: Define[] = [...kernel.preamble];
+  const byKey = new Map<string, TempExpr>(kernel.preamble.map((d) => [d.value.key, new TempExpr(d.name)]));
+  const hoisted = new Set(kernel.preamble.map((d) => d.name));
+  let counter = tempCount(kernel);
+
+  const temp = (value: Expr): Expr => {
+    if (isLeaf(value)) return value;
+    const known = byKey.get(value.key);
+    if (known) return known;
+    const name = `r${counter++}`;
+    const ref = new TempExpr(name);
+    defines.push({ kind: 'define', name, value });
+    byKey.set(value.key, ref);
+    hoisted.add(name);
+    return ref;
+  };
+
+  const visit = (expr: Expr): Expr => {
+    if (isInvariant(expr, hoisted)) return temp(expr);
+    if (expr.kind === 'add' || expr.kind === 'mul') {
+      const invariant = expr.args.filter((arg) => isInvariant(arg, hoisted));
+      const variant = expr.args.filter((arg) => !isInvariant(arg, hoisted)).map(visit);
+      const combine = expr.kind === 'add' ? add : mul;
+      // A lone number stays inline: a temporary would not save an operation.
+      const grouped = invariant.length > 1 || (invariant.length === 1 && !isLeaf(invariant[0]!)) ? [temp(combine(...invariant))] : invariant;
+      return combine(...grouped, ...variant);
+    }
+    return withChildren(expr, children(expr).map(visit));
+  };
+
+  const next = mapNests(kernel, (nest) => {
+    const body: Statement[] = nest.body.map((s) => ({ ...s, value: visit(s.value) }));
+    return body.every((s, i) => s.value === nest.body[i]!.value) ? nest : { ...nest, body };
+  });
+  return defines.length === kernel.preamble.length ? next : { ...next, preamble: defines };
+}

@@ -1,0 +1,36 @@
+import type { Kernel } from '../ir/types.ts';
+import { eliminateCommonSubexpressions } from './cse.ts';
+import { hoistInvariants } from './hoist-invariants.ts';
+import { parallelize } from './parallelize.ts';
+
+/** Switches for the optimisation passes; all on by default. */
+export interface PassOptions {
+  /** Move field-independent sub-expressions out of all loops. */
+  readonly hoist: boolean;
+  /** Share repeated sub-expressions within a loop nest. */
+  readonly cse: boolean;
+  /** OpenMP `parallel for` on the outer and `simd` on the inner space loop. */
+  readonly openmp: boolean;
+}
+
+export const DEFAULT_PASSES: PassOptions = Object.freeze({ hoist: true, cse: true, openmp: true });
+
+interface Pass {
+  readonly option: keyof PassOptions;
+  readonly run: (kernel: Kernel) => Kernel;
+}
+
+/** The ordered pass list: each pass is a pure Kernel → Kernel function. */
+export const PIPELINE: readonly Pass[] = [
+  // Invariants first, so CSE does not spend temporaries on what leaves the loops anyway.
+  { option: 'hoist', run: hoistInvariants },
+  // Then sharing of what remains inside the nests (stencil sums used by several equations).
+  { option: 'cse', run: eliminateCommonSubexpressions },
+  // Last: parallel and vector loops, once the loop bodies are final.
+  { option: 'openmp', run: parallelize },
+];
+
+/** Runs the enabled passes in order. */
+export function runPasses(kernel: Kernel, options: PassOptions = DEFAULT_PASSES): Kernel {
+  return PIPELINE.reduce((current, pass) => (options[pass.option] ? pass.run(current) : current), kernel);
+}

@@ -1,0 +1,129 @@
+import { availableParallelism } from 'node:os';
+import type { FloatArray } from '../dsl/dtype.ts';
+import type { FieldRef } from '../dsl/expr.ts';
+import { ApplyArgumentError } from '../errors.ts';
+import type { Kernel } from '../ir/types.ts';
+
+/** Arguments of `Operator.apply`: the time range (inclusive), `dt`, thread count and constants. */
+export interface ApplyArgs {
+  /** First time index updated (default: the least index whose reads stay in range, usually 0). */
+  readonly timeMin?: number;
+  /** Last time index updated, inclusive (default for saved buffers: the last one that fits). */
+  readonly timeMax?: number;
+  readonly dt?: number;
+  /** OpenMP threads (default: `OMP_NUM_THREADS`, else every core). */
+  readonly nthreads?: number;
+  /** Values of Constants, by name (override `Constant.value`). */
+  readonly [constant: string]: number | undefined;
+}
+
+/** Field with its data: the runtime's view of what dsl fields carry. */
+export interface FieldWithData extends FieldRef {
+  readonly data: { readonly raw: FloatArray; readonly allocatedShape: readonly number[] };
+  readonly save?: number;
+  readonly timeSlots?: number;
+}
+
+/** Everything the call needs, validated: values in parameter order plus bookkeeping. */
+export interface PreparedCall {
+  readonly values: unknown[];
+  readonly timers: Float64Array;
+  readonly timesteps: number;
+  readonly nthreads: number;
+}
+
+const RESERVED = new Set(['timeMin', 'timeMax', 'dt', 'nthreads']);
+
+function integerArg(args: ApplyArgs, name: string): number | undefined {
+  const value = args[name];
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value)) throw new ApplyArgumentError(`apply: ${name} must be an integer, got ${value}`);
+  return value;
+}
+
+export function defaultThreads(): number {
+  const env = Number(process.env.OMP_NUM_THREADS);
+  return Number.isInteger(env) && env > 0 ? env : availableParallelism();
+}
+
+/** The time range to run: explicit, or the widest one the saved buffers allow. */
+function timeRange(kernel: Kernel, args: ApplyArgs): [number, number] {
+  let lowest = 0;
+  let highest = Infinity;
+  const limits: string[] = [];
+  for (const field of kernel.fields as readonly FieldWithData[]) {
+    const extent = kernel.timeExtents.get(field.name);
+    if (!extent) continue;
+    lowest = Math.max(lowest, -extent[0]);
+    if (field.save !== undefined) {
+      highest = Math.min(highest, field.save - 1 - extent[1]);
+      limits.push(`${field.name} saves ${field.save} time indices and is accessed up to t${extent[1] >= 0 ? '+' : ''}${extent[1]}`);
+    }
+  }
+  const savedFields = (kernel.fields as readonly FieldWithData[]).filter((f) => f.save !== undefined);
+  const timeMin = integerArg(args, 'timeMin') ?? (savedFields.length > 0 ? lowest : 0);
+  const timeMax = integerArg(args, 'timeMax') ?? (Number.isFinite(highest) ? highest : undefined);
+  if (timeMax === undefined) {
+    throw new ApplyArgumentError(`apply: give timeMax (the last time index to update, inclusive); ${kernel.name} has no saved buffer to infer it from`);
+  }
+  if (timeMin < 0) throw new ApplyArgumentError(`apply: timeMin must be >= 0, got ${timeMin}`);
+  if (timeMin > timeMax) throw new ApplyArgumentError(`apply: timeMin (${timeMin}) is greater than timeMax (${timeMax}); give timeMin <= timeMax`);
+  for (const field of savedFields) {
+    const [lo, hi] = kernel.timeExtents.get(field.name)!;
+    if (timeMin + lo < 0) {
+      throw new ApplyArgumentError(`apply: ${field.name} would be read at time index ${timeMin + lo}; use timeMin >= ${-lo}`);
+    }
+    if (timeMax + hi > field.save! - 1) {
+      throw new ApplyArgumentError(
+        `apply: timeMax ${timeMax} reaches time index ${timeMax + hi} of ${field.name}, which saves only indices 0…${field.save! - 1}; use timeMax <= ${field.save! - 1 - hi} or a larger save`,
+      );
+    }
+  }
+  return [timeMin, timeMax];
+}
+
+/** Validates `args` against the kernel and lays out the C arguments; no C runs here. */
+export function prepareCall(kernel: Kernel, args: ApplyArgs): PreparedCall {
+  if (args === null || typeof args !== 'object') throw new ApplyArgumentError('apply: pass an object of arguments, e.g. { timeMax: 100, dt: 0.5 }');
+  const constants = new Set(kernel.parameters.filter((p) => p.kind === 'scalar' && p.scalar.role === 'constant').map((p) => p.name));
+  for (const [key, value] of Object.entries(args)) {
+    if (!RESERVED.has(key) && !constants.has(key)) {
+      const known = [...RESERVED, ...constants].join(', ');
+      throw new ApplyArgumentError(`apply: unknown argument "${key}"; ${kernel.name} takes ${known}`);
+    }
+    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) {
+      throw new ApplyArgumentError(`apply: ${key} must be a finite number, got ${String(value)}`);
+    }
+  }
+  const hasTime = kernel.parameters.some((p) => p.kind === 'timeBound');
+  const [timeMin, timeMax] = hasTime ? timeRange(kernel, args) : [0, 0];
+  const nthreads = integerArg(args, 'nthreads') ?? defaultThreads();
+  if (nthreads < 1) throw new ApplyArgumentError(`apply: nthreads must be >= 1, got ${nthreads}`);
+  const timers = new Float64Array(Math.max(kernel.sections.length, 1));
+
+  const values = kernel.parameters.map((param): unknown => {
+    switch (param.kind) {
+      case 'field': return (param.field as FieldWithData).data.raw;
+      case 'size': return (param.field as FieldWithData).data.allocatedShape[param.axis];
+      case 'timeBound': return param.name === 'time_m' ? timeMin : timeMax;
+      case 'spaceBound': return param.end === 'min' ? 0 : kernel.grid.shape[param.dim.axis]! - 1;
+      case 'nthreads': return nthreads;
+      case 'timers': return timers;
+      case 'scalar': {
+        const { scalar } = param;
+        if (scalar.role === 'spacing') return kernel.grid.spacing[kernel.grid.dimensions.findIndex((d) => d.spacingName === scalar.name)];
+        if (scalar.role === 'dt') {
+          if (args.dt === undefined) throw new ApplyArgumentError(`apply: ${kernel.name} uses the time step; pass dt (e.g. { dt: 0.5 })`);
+          if (!(args.dt > 0)) throw new ApplyArgumentError(`apply: dt must be positive, got ${args.dt}`);
+          return args.dt;
+        }
+        const value = args[scalar.name] ?? scalar.constant?.value;
+        if (value === undefined) {
+          throw new ApplyArgumentError(`apply: Constant ${scalar.name} has no value; set ${scalar.name}.value or pass { ${scalar.name}: … }`);
+        }
+        return value;
+      }
+    }
+  });
+  return { values, timers, timesteps: hasTime ? timeMax - timeMin + 1 : 1, nthreads };
+}
