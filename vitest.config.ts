@@ -1,9 +1,14 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+// Tests compile real kernels with gcc into one cache inside the checkout (a second run is fast,
+// the user's own cache is untouched) unless DEVITO_TS_CACHE is already set.
+const cache = process.env.DEVITO_TS_CACHE ?? fileURLToPath(new URL('./.cache/test-kernels', import.meta.url));
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/global-setup.ts'],
+    env: { DEVITO_TS_CACHE: cache },
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
