@@ -1,3 +1,5 @@
+import { ScalarExpr } from './expr.ts';
+
 /** A loop dimension: a space axis of a grid (`x`, `y`, `z`) or the time axis. */
 export class Dimension {
   readonly name: 'x' | 'y' | 'z' | 'time';
@@ -13,6 +15,11 @@ export class Dimension {
     this.axis = axis;
     this.spacingName = this.isTime ? 'dt' : `h_${name}`;
     Object.freeze(this);
+  }
+
+  /** The symbolic spacing (`h_x`, or `dt` for time), for use in expressions. */
+  get spacing(): ScalarExpr {
+    return new ScalarExpr(this.spacingName, this.isTime ? 'dt' : 'spacing');
   }
 
   toString(): string {

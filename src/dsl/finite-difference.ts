@@ -1,6 +1,6 @@
 import type { Dimension } from './dimension.ts';
 import {
-  AccessExpr, DerivativeExpr, ScalarExpr, add, mul, pow, rewrite, type Expr,
+  AccessExpr, DerivativeExpr, add, mul, pow, rewrite, type Expr,
 } from './expr.ts';
 import { finiteDifferenceWeights, stencilPoints, timeStencilPoints } from './fd-weights.ts';
 
@@ -30,10 +30,6 @@ export function shiftExpr(expr: Expr, dim: Dimension, offset: number): Expr {
   });
 }
 
-function spacingOf(dim: Dimension): ScalarExpr {
-  return new ScalarExpr(dim.spacingName, dim.isTime ? 'dt' : 'spacing');
-}
-
 function expandDerivative(node: DerivativeExpr, options: ExpandOptions): Expr {
   const points = node.dim.isTime ? timeStencilPoints(node.fdOrder) : stencilPoints(node.order, node.fdOrder, node.shift);
   const weights = finiteDifferenceWeights(node.order, points, node.shift);
@@ -59,7 +55,7 @@ function expandDerivative(node: DerivativeExpr, options: ExpandOptions): Expr {
   } else {
     sum = add(...points.map((p, i) => mul(weights[i]!, shiftExpr(node.expr, node.dim, p))));
   }
-  return mul(sum, pow(spacingOf(node.dim), -node.order));
+  return mul(sum, pow(node.dim.spacing, -node.order));
 }
 
 /** Replaces every derivative node by its finite-difference stencil (innermost first). */
