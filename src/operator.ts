@@ -1,10 +1,11 @@
 import { printKernel } from './codegen/c-kernel.ts';
 import type { Eq } from './dsl/eq.ts';
+import type { SparseOperation } from './dsl/sparse.ts';
 import { validateName } from './dsl/names.ts';
 import { buildKernel } from './ir/build.ts';
 import { flopsPerPoint } from './ir/flops.ts';
 import { clusterize, lowerEquations, orderByDependence } from './ir/lower.ts';
-import type { Kernel } from './ir/types.ts';
+import type { Kernel, LoweredEq, LoweredSparse } from './ir/types.ts';
 import { compileShared, type CompiledLibrary, type CompilerOptions } from './jit/compiler.ts';
 import { DEFAULT_PASSES, runPasses, type PassOptions } from './passes/pipeline.ts';
 import { prepareCall, type ApplyArgs } from './runtime/arguments.ts';
@@ -50,16 +51,16 @@ export class Operator {
   private readonly compilerOptions: CompilerOptions;
   private compiled: { library: CompiledLibrary; fn: KernelFunction } | undefined;
 
-  constructor(equations: readonly Eq[], options: OperatorOptions = {}) {
+  constructor(equations: readonly (Eq | SparseOperation)[], options: OperatorOptions = {}) {
     const start = performance.now();
     this.name = validateName(options.name ?? 'Kernel', 'Operator');
     const passes: PassOptions = { ...DEFAULT_PASSES, ...options.passes };
-    const set = lowerEquations(equations, { factorize: options.factorize ?? true }); // [Eq] -> validated [LoweredEq]
-    const ordered = orderByDependence(set.eqs); //                                       [LoweredEq] -> [LoweredEq]
-    const clusters = clusterize(ordered); //                                              [LoweredEq] -> [[LoweredEq]]
-    const tree = buildKernel(this.name, set, clusters); //                                clusters -> Kernel (loop tree)
+    const set = lowerEquations(equations, { factorize: options.factorize ?? true }); // [Eq | sparse op] -> validated, expanded
+    const schedule = set.segments.map((segment) => //                                    runs of [LoweredEq] -> clusters
+      (isSparse(segment) ? segment : clusterize(orderByDependence(segment))));
+    const tree = buildKernel(this.name, set, schedule); //                                schedule -> Kernel (loop tree)
     this.kernel = runPasses(tree, passes); //                                             Kernel -> Kernel (optimised)
-    this.ccode = printKernel(this.kernel, ordered.map(describe)); //                      Kernel -> C text
+    this.ccode = printKernel(this.kernel); //                                             Kernel -> C text
     this.flopsPerPoint = flopsPerPoint(this.kernel);
     this.compilerOptions = options.compiler ?? {};
     this.buildSeconds = (performance.now() - start) / 1000;
@@ -96,8 +97,4 @@ export class Operator {
   }
 }
 
-function describe(eq: { target: { field: { name: string; isTimeFunction: boolean }; timeOffset: number } }): string {
-  const { field, timeOffset } = eq.target;
-  const slot = !field.isTimeFunction ? '' : timeOffset === 1 ? '.forward' : timeOffset === -1 ? '.backward' : '';
-  return `updates ${field.name}${slot}`;
-}
+const isSparse = (segment: readonly LoweredEq[] | LoweredSparse): segment is LoweredSparse => !Array.isArray(segment);

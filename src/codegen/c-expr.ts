@@ -49,6 +49,8 @@ function print(expr: Expr, ctx: ExprContext): [string, number] {
       return [expr.name, ATOM];
     case 'temp':
       return [expr.name, ATOM];
+    case 'sparse':
+      return [`${expr.sparse.name}[time][p_${expr.sparse.name}]`, ATOM];
     case 'access': {
       const indices = expr.field.isTimeFunction ? [ctx.timeIndex(expr)] : [];
       expr.offsets.forEach((offset, axis) => {

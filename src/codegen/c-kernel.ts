@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import type { AccessExpr } from '../dsl/expr.ts';
 import { ringModulus, timeSlotName } from '../ir/build.ts';
-import type { Block, Kernel, Parameter, SpaceNest, Statement, TimeLoop } from '../ir/types.ts';
+import { NumberExpr, assertNever } from '../dsl/expr.ts';
+import type { Block, Kernel, Parameter, SpaceNest, SparseLoop, Statement, TimeLoop } from '../ir/types.ts';
 import { printExpr, type ExprContext } from './c-expr.ts';
 
 const template = Handlebars.compile(readFileSync(new URL('../../templates/kernel.c.hbs', import.meta.url), 'utf8'), {
@@ -14,11 +15,29 @@ const ctype = (kernel: Kernel): string => (kernel.dtype === 'float32' ? 'float' 
 
 function parameterDeclaration(param: Parameter, real: string): string {
   switch (param.kind) {
-    case 'field': return `${real} *restrict ${param.name}`;
-    case 'size': case 'timeBound': case 'spaceBound': case 'nthreads': return `const int ${param.name}`;
+    case 'field': case 'sparseData': return `${real} *restrict ${param.name}`;
+    case 'coordinates': return `const double *restrict ${param.name}`;
+    case 'size': case 'timeBound': case 'spaceBound': case 'nthreads': case 'npoint': return `const int ${param.name}`;
     case 'scalar': return `const ${real} ${param.name}`;
+    case 'origin': return `const double ${param.name}`;
     case 'timers': return `double *restrict ${param.name}`;
+    default: return assertNever(param);
   }
+}
+
+/** One line per timed section, for the file header and the section comments. */
+function sectionTitle(block: SpaceNest | SparseLoop): string {
+  if (block.kind === 'sparseLoop') {
+    return block.mode === 'inject'
+      ? `inject ${block.sparse.name} into ${block.field!.field.name}`
+      : `interpolate into ${block.sparse.name}`;
+  }
+  const targets = [...new Set(block.body.flatMap((s) => (s.kind === 'assign' ? [s.target.field.name] : [])))];
+  return `update ${targets.join(', ')}`;
+}
+
+function blocksOf(kernel: Kernel): (SpaceNest | SparseLoop)[] {
+  return kernel.body.flatMap((b): (SpaceNest | SparseLoop)[] => (b.kind === 'timeLoop' ? [...b.body] : [b]));
 }
 
 /** `float (*restrict u)[u_x_size][u_y_size] = (float (*)[u_x_size][u_y_size]) u_vec;` */
@@ -30,6 +49,15 @@ function castOf(kernel: Kernel, field: Kernel['fields'][number]): string {
     .join('');
   if (sizes === '') return `${real} *restrict ${field.name} = ${field.name}_vec;`;
   return `${real} (*restrict ${field.name})${sizes} = (${real} (*)${sizes}) ${field.name}_vec;`;
+}
+
+function sparseCasts(kernel: Kernel): string[] {
+  const real = ctype(kernel);
+  const ndim = kernel.grid.ndim;
+  return kernel.sparses.flatMap((s) => [
+    `${real} (*restrict ${s.name})[${s.name}_npoint] = (${real} (*)[${s.name}_npoint]) ${s.name}_vec;`,
+    `const double (*restrict ${s.name}_xyz)[${ndim}] = (const double (*)[${ndim}]) ${s.name}_coords;`,
+  ]);
 }
 
 class Printer {
@@ -60,9 +88,48 @@ class Printer {
     return `${printExpr(statement.target, this.ctx)} = ${value};`;
   }
 
+  /**
+   * Points are located in double precision from physical coordinates; each of the 2^d corners
+   * around a point is a block that re-declares the loop indices, so field accesses print exactly
+   * as in stencil nests.
+   */
+  private sparseLoop(loop: SparseLoop, depth: number): void {
+    const { sparse } = loop;
+    const point = `p_${sparse.name}`;
+    const dims = this.kernel.grid.dimensions;
+    const one = printExpr(new NumberExpr(1), this.ctx);
+    this.emit(depth, `/* ${this.kernel.sections[loop.section]}: ${sectionTitle(loop)} */`);
+    this.emit(depth, `double start${loop.section} = omp_get_wtime();`);
+    if (loop.mode === 'interpolate') this.emit(depth, '#pragma omp parallel for schedule(static) num_threads(nthreads)');
+    this.emit(depth, `for (int ${point} = 0; ${point} < ${sparse.name}_npoint; ${point} += 1)`);
+    this.emit(depth, '{');
+    const inner = depth + 1;
+    for (const dim of dims) {
+      const d = dim.name;
+      this.emit(inner, `const double pos_${d} = (${sparse.name}_xyz[${point}][${dim.axis}] - o_${d})/h_${d};`);
+      // A point on the last grid line uses the last cell, so its corners stay inside the domain.
+      this.emit(inner, `const int idx_${d} = pos_${d} >= ${d}_M ? ${d}_M - 1 : (int) floor(pos_${d});`);
+      this.emit(inner, `const ${this.real} frac_${d} = (${this.real}) (pos_${d} - idx_${d});`);
+    }
+    const value = printExpr(loop.expr, this.ctx);
+    if (loop.mode === 'interpolate') this.emit(inner, `${this.real} sum = 0;`);
+    for (let corner = 0; corner < 1 << dims.length; corner++) {
+      const bits = dims.map((_, axis) => (corner >> (dims.length - 1 - axis)) & 1);
+      const weight = dims.map((dim, axis) => (bits[axis] ? `frac_${dim.name}` : `(${one} - frac_${dim.name})`)).join('*');
+      this.emit(inner, '{');
+      dims.forEach((dim, axis) => this.emit(inner + 1, `const int ${dim.name} = idx_${dim.name}${bits[axis] ? ' + 1' : ''};`));
+      this.emit(inner + 1, `const ${this.real} weight = ${weight};`);
+      if (loop.mode === 'inject') this.emit(inner + 1, `${printExpr(loop.field!, this.ctx)} += weight*(${value});`);
+      else this.emit(inner + 1, `sum += weight*(${value});`);
+      this.emit(inner, '}');
+    }
+    if (loop.mode === 'interpolate') this.emit(inner, `${sparse.name}[time][${point}] = sum;`);
+    this.emit(depth, '}');
+    this.emit(depth, `timers[${loop.section}] += omp_get_wtime() - start${loop.section};`);
+  }
+
   private nest(nest: SpaceNest, depth: number): void {
-    const targets = [...new Set(nest.body.filter((s) => s.kind === 'assign').map((s) => (s.kind === 'assign' ? s.target.field.name : '')))];
-    this.emit(depth, `/* ${this.kernel.sections[nest.section]}: update ${targets.join(', ')} */`);
+    this.emit(depth, `/* ${this.kernel.sections[nest.section]}: ${sectionTitle(nest)} */`);
     this.emit(depth, `double start${nest.section} = omp_get_wtime();`);
     const last = nest.dims.length - 1;
     nest.dims.forEach((dim, level) => {
@@ -91,9 +158,10 @@ class Printer {
       const shift = ((slot.offset % slot.modulus) + slot.modulus) % slot.modulus;
       this.emit(depth + 1, `const int ${slot.name} = ${shift === 0 ? 'time' : `(time + ${shift})`} % ${slot.modulus};`);
     }
-    loop.body.forEach((nest) => {
+    loop.body.forEach((block) => {
       this.lines.push('');
-      this.nest(nest, depth + 1);
+      if (block.kind === 'sparseLoop') this.sparseLoop(block, depth + 1);
+      else this.nest(block, depth + 1);
     });
     this.emit(depth, '}');
   }
@@ -109,14 +177,14 @@ class Printer {
 }
 
 /** Prints the kernel as one self-contained, deterministic C file. */
-export function printKernel(kernel: Kernel, equations: readonly string[]): string {
+export function printKernel(kernel: Kernel): string {
   const printer = new Printer(kernel);
   const real = ctype(kernel);
   return template({
     name: kernel.name,
-    equations,
+    sections: blocksOf(kernel).map((block) => `${kernel.sections[block.section]}: ${sectionTitle(block)}`),
     parameters: kernel.parameters.map((p) => parameterDeclaration(p, real)),
-    casts: kernel.fields.map((field) => castOf(kernel, field)),
+    casts: [...kernel.fields.map((field) => castOf(kernel, field)), ...sparseCasts(kernel)],
     preamble: kernel.preamble.map((d) => printer.statement(d)),
     body: printer.body(kernel.body),
   });

@@ -15,6 +15,15 @@ export interface FieldRef {
   readonly halo: readonly number[];
 }
 
+/** What an expression needs to know of a sparse point set (sources, receivers). */
+export interface SparseRef {
+  readonly name: string;
+  readonly grid: Grid;
+  readonly npoint: number;
+  readonly nt: number;
+  readonly dtype: Dtype;
+}
+
 /** A user constant whose value may change between calls (read at `apply` time). */
 export interface ConstantRef {
   readonly name: string;
@@ -143,6 +152,13 @@ export class DerivativeExpr extends ExprNode {
   }
 }
 
+/** The value of a sparse point set at the current point and time index (inside inject). */
+export class SparseAccessExpr extends ExprNode {
+  readonly kind = 'sparse';
+  readonly key: string;
+  constructor(readonly sparse: SparseRef) { super(); this.key = `${sparse.name}{p}`; Object.freeze(this); }
+}
+
 /** A named intermediate value the compiler introduced (common subexpression, hoisted invariant). */
 export class TempExpr extends ExprNode {
   readonly kind = 'temp';
@@ -151,7 +167,7 @@ export class TempExpr extends ExprNode {
 }
 
 export type Expr =
-  | NumberExpr | ScalarExpr | AccessExpr | AddExpr | MulExpr | PowExpr | CallExpr | DerivativeExpr | TempExpr;
+  | NumberExpr | ScalarExpr | AccessExpr | SparseAccessExpr | AddExpr | MulExpr | PowExpr | CallExpr | DerivativeExpr | TempExpr;
 export type ExprKind = Expr['kind'];
 
 export function assertNever(value: never): never {
@@ -268,7 +284,7 @@ export const abs = (x: ExprLike): Expr => call('fabs', x);
 /** Direct children of a node (empty for leaves). */
 export function children(expr: Expr): readonly Expr[] {
   switch (expr.kind) {
-    case 'number': case 'scalar': case 'access': case 'temp': return [];
+    case 'number': case 'scalar': case 'access': case 'sparse': case 'temp': return [];
     case 'add': case 'mul': return expr.args;
     case 'pow': return [expr.base, expr.exponent];
     case 'call': return [expr.arg];

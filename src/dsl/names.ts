@@ -15,7 +15,7 @@ const GENERATED_NAMES = new Set([
   'sinf', 'cos', 'cosf', 'exp', 'expf', 'pow', 'powf', 'fabs', 'fabsf', 'floor', 'floorf',
   'omp_get_wtime', 'errno',
 ]);
-const GENERATED_PATTERNS = [/^tm?\d+(_\d+)?$/, /^r\d+$/, /^h_[xyz]$/, /^[xyz]_[mM]$/, /^time_[mM]$/, /_vec$/, /_size\d*$/, /^__/];
+const GENERATED_PATTERNS = [/^tm?\d+(_\d+)?$/, /^r\d+$/, /^h_[xyz]$/, /^[xyz]_[mM]$/, /^time_[mM]$/, /_vec$/, /_size\d*$/, /^__/, /^o_[xyz]$/, /_coords$/, /_npoint$/, /^(pos|idx|frac)_[xyz]$/, /^(weight|sum)$/];
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

@@ -1,7 +1,10 @@
 import { accessesOf, type AccessExpr, type FieldRef } from '../dsl/expr.ts';
 import type { EquationSet } from './lower.ts';
 import { timeExtentsOf } from './lower.ts';
-import type { Block, Kernel, LoweredEq, Parameter, SpaceNest, TimeSlot } from './types.ts';
+import type { Block, Kernel, LoweredEq, LoweredSparse, Parameter, SpaceNest, SparseLoop, TimeSlot } from './types.ts';
+
+/** What the loop tree is built from: clusters of fused equations and sparse operations, in order. */
+export type Schedule = readonly (readonly (readonly LoweredEq[])[] | LoweredSparse)[];
 
 /** Name of the variable holding `(time + offset) mod modulus`: t0, t1, tm1 (suffixed if moduli differ). */
 export function timeSlotName(offset: number, modulus: number, suffixModulus: boolean): string {
@@ -32,6 +35,11 @@ function timeSlotsOf(accesses: readonly AccessExpr[]): TimeSlot[] {
 
 function parametersOf(set: EquationSet): Parameter[] {
   const params: Parameter[] = set.fields.map((field) => ({ kind: 'field', name: `${field.name}_vec`, field }));
+  for (const sparse of set.sparses) {
+    params.push({ kind: 'sparseData', name: `${sparse.name}_vec`, sparse });
+    params.push({ kind: 'coordinates', name: `${sparse.name}_coords`, sparse });
+    params.push({ kind: 'npoint', name: `${sparse.name}_npoint`, sparse });
+  }
   for (const field of set.fields) {
     // The kernel casts each buffer to a pointer-to-array type; it needs every extent but the first.
     const names = [...(field.isTimeFunction ? ['time'] : []), ...field.dimensions.map((d) => d.name)];
@@ -46,36 +54,57 @@ function parametersOf(set: EquationSet): Parameter[] {
     params.push({ kind: 'spaceBound', name: `${dim.name}_m`, dim, end: 'min' });
     params.push({ kind: 'spaceBound', name: `${dim.name}_M`, dim, end: 'max' });
   }
+  if (set.sparses.length > 0) {
+    for (const dim of set.grid.dimensions) params.push({ kind: 'origin', name: `o_${dim.name}`, dim });
+  }
   for (const scalar of set.scalars) params.push({ kind: 'scalar', name: scalar.name, scalar });
   params.push({ kind: 'nthreads', name: 'nthreads' }, { kind: 'timers', name: 'timers' });
   return params;
 }
 
-/** Clusters → loop tree: one space nest per cluster, inside a time loop when fields vary in time. */
-export function buildKernel(name: string, set: EquationSet, clusters: readonly (readonly LoweredEq[])[]): Kernel {
-  const nests: SpaceNest[] = clusters.map((cluster, section) => ({
-    kind: 'spaceNest',
-    dims: set.grid.dimensions,
-    body: cluster.map((eq) => ({ kind: 'assign', target: eq.target, value: eq.value })),
-    parallel: false,
-    simd: false,
-    section,
-  }));
-  const accesses = set.eqs.flatMap((eq) => accessesOf(eq.value, [eq.target]));
-  const body: Block[] = set.hasTimeLoop
-    ? [{ kind: 'timeLoop', direction: set.direction, slots: timeSlotsOf(accesses), body: nests }]
-    : nests;
-  const written = [...new Set(set.eqs.map((eq) => eq.target.field))];
+/** Schedule → loop tree: one space nest per cluster and one loop per sparse operation, inside a time loop when anything varies in time. */
+export function buildKernel(name: string, set: EquationSet, schedule: Schedule): Kernel {
+  let section = 0;
+  const blocks: (SpaceNest | SparseLoop)[] = schedule.flatMap((item): (SpaceNest | SparseLoop)[] => {
+    if (!Array.isArray(item)) {
+      const sparse = item as LoweredSparse;
+      return [{ kind: 'sparseLoop', mode: sparse.mode, sparse: sparse.sparse, field: sparse.field, expr: sparse.expr, section: section++ }];
+    }
+    return (item as readonly (readonly LoweredEq[])[]).map((cluster) => ({
+      kind: 'spaceNest',
+      dims: set.grid.dimensions,
+      body: cluster.map((eq) => ({ kind: 'assign', target: eq.target, value: eq.value })),
+      parallel: false,
+      simd: false,
+      section: section++,
+    }));
+  });
+  const sparseOps = schedule.filter((item): item is LoweredSparse => !Array.isArray(item));
+  const accesses = [
+    ...set.eqs.flatMap((eq) => accessesOf(eq.value, [eq.target])),
+    ...sparseOps.flatMap((op) => accessesOf(op.expr, op.field ? [op.field] : [])),
+  ];
+  let body: Block[];
+  if (set.hasTimeLoop) {
+    body = [{ kind: 'timeLoop', direction: set.direction, slots: timeSlotsOf(accesses), body: blocks }];
+  } else {
+    body = blocks.map((block) => {
+      if (block.kind !== 'spaceNest') throw new Error('internal: sparse operations need a time loop');
+      return block;
+    });
+  }
+  const written = [...new Set([...set.eqs.map((eq) => eq.target.field), ...sparseOps.flatMap((op) => (op.field ? [op.field.field] : []))])];
   return {
     name,
     dtype: set.dtype,
     grid: set.grid,
     fields: set.fields,
+    sparses: set.sparses,
     written,
     parameters: parametersOf(set),
     preamble: [],
     body,
     timeExtents: timeExtentsOf(accesses),
-    sections: nests.map((_, i) => `section${i}`),
+    sections: blocks.map((_, i) => `section${i}`),
   };
 }

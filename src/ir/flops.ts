@@ -6,7 +6,7 @@ import { nestsOf } from './visit.ts';
 export function flopsOf(expr: Expr): number {
   const own = ((): number => {
     switch (expr.kind) {
-      case 'number': case 'scalar': case 'access': case 'temp': return 0;
+      case 'number': case 'scalar': case 'access': case 'sparse': case 'temp': return 0;
       case 'add': return expr.args.length - 1;
       case 'mul': return expr.args.length - 1;
       case 'pow': {

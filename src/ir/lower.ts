@@ -1,10 +1,11 @@
 import { Eq } from '../dsl/eq.ts';
+import { Injection, Interpolation, type SparseOperation } from '../dsl/sparse.ts';
 import type { Dtype } from '../dsl/dtype.ts';
-import { accessesOf, gridOf, add, type AccessExpr, type Expr, type FieldRef, type ScalarExpr, scalarsOf } from '../dsl/expr.ts';
+import { accessesOf, gridOf, add, type AccessExpr, type FieldRef, type ScalarExpr, type SparseRef, scalarsOf } from '../dsl/expr.ts';
 import { expandDerivatives } from '../dsl/finite-difference.ts';
 import type { Grid } from '../dsl/grid.ts';
 import { GridMismatchError, InvalidArgumentError, InvalidNameError, LoweringError } from '../errors.ts';
-import type { LoweredEq } from './types.ts';
+import type { LoweredEq, LoweredSparse } from './types.ts';
 
 export interface LowerOptions {
   /** Group FD stencil points by weight (see `ExpandOptions.factorize`). */
@@ -14,6 +15,9 @@ export interface LowerOptions {
 /** What the whole equation set shares: one grid, one dtype, its fields and scalars. */
 export interface EquationSet {
   readonly eqs: readonly LoweredEq[];
+  /** The user's sequence: runs of equations (reordered and fused within a run) and sparse operations. */
+  readonly segments: readonly (readonly LoweredEq[] | LoweredSparse)[];
+  readonly sparses: readonly SparseRef[];
   readonly grid: Grid;
   readonly dtype: Dtype;
   readonly fields: readonly FieldRef[];
@@ -25,22 +29,42 @@ export interface EquationSet {
 /** A slot of a field: the field at one time offset. */
 const slotKey = (access: AccessExpr): string => `${access.field.name}@${access.timeOffset}`;
 
-/** [Eq] → [LoweredEq]: validates the equations and expands their derivatives. */
-export function lowerEquations(equations: readonly Eq[], options: LowerOptions): EquationSet {
+/** [Eq | inject | interpolate] → lowered: validates everything and expands derivatives. */
+export function lowerEquations(equations: readonly (Eq | SparseOperation)[], options: LowerOptions): EquationSet {
   if (!Array.isArray(equations) || equations.length === 0) {
-    throw new InvalidArgumentError('Operator: give a non-empty array of Eq');
+    throw new InvalidArgumentError('Operator: give a non-empty array of Eq (and inject / interpolate operations)');
   }
-  const lowered = equations.map((eq, index) => {
-    if (!(eq instanceof Eq)) throw new InvalidArgumentError(`Operator: equation ${index} is not an Eq (got ${String(eq)})`);
-    const target = eq.target;
-    if (target.offsets.some((o) => o !== 0)) {
-      throw new LoweringError(`${eq}: the left-hand side must be the field at the current point, not shifted in space`);
+  const expand = (expr: Parameters<typeof expandDerivatives>[0]) => expandDerivatives(expr, { factorize: options.factorize });
+  const segments: (LoweredEq[] | LoweredSparse)[] = [];
+  const eqs: LoweredEq[] = [];
+  const sparseOps: LoweredSparse[] = [];
+  equations.forEach((item, index) => {
+    if (item instanceof Injection || item instanceof Interpolation) {
+      const lowered: LoweredSparse = item instanceof Injection
+        ? { kind: 'sparse', mode: 'inject', sparse: item.sparse, field: item.field, expr: expand(item.expr) }
+        : { kind: 'sparse', mode: 'interpolate', sparse: item.sparse, field: undefined, expr: expand(item.expr) };
+      segments.push(lowered);
+      sparseOps.push(lowered);
+      return;
     }
-    return { target, value: expandDerivatives(eq.rhs, { factorize: options.factorize }) };
+    if (!(item instanceof Eq)) throw new InvalidArgumentError(`Operator: item ${index} is not an Eq, an injection or an interpolation (got ${String(item)})`);
+    const target = item.target;
+    if (target.offsets.some((o) => o !== 0)) {
+      throw new LoweringError(`${item}: the left-hand side must be the field at the current point, not shifted in space`);
+    }
+    const lowered = { target, value: expand(item.rhs) };
+    eqs.push(lowered);
+    const last = segments[segments.length - 1];
+    if (Array.isArray(last)) last.push(lowered);
+    else segments.push([lowered]);
   });
 
-  const all = lowered.flatMap((eq) => accessesOf(eq.value, [eq.target]));
+  const all = [
+    ...eqs.flatMap((eq) => accessesOf(eq.value, [eq.target])),
+    ...sparseOps.flatMap((op) => accessesOf(op.expr, op.field ? [op.field] : [])),
+  ];
   const grid = gridOf(add(...all));
+  const sparses = [...new Set(sparseOps.map((op) => op.sparse))].sort((a, b) => (a.name < b.name ? -1 : 1));
   const fieldsByName = new Map<string, FieldRef>();
   for (const { field } of all) {
     const known = fieldsByName.get(field.name);
@@ -50,29 +74,43 @@ export function lowerEquations(equations: readonly Eq[], options: LowerOptions):
     fieldsByName.set(field.name, field);
   }
   const fields = [...fieldsByName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
-  const dtypes = new Set(fields.map((f) => f.dtype));
+  const dtypes = new Set([...fields, ...sparses].map((f) => f.dtype));
   if (dtypes.size > 1) {
     throw new LoweringError(
-      `fields ${fields.map((f) => `${f.name} (${f.dtype})`).join(', ')} mix dtypes; create them all float32 or all float64`,
+      `${[...fields, ...sparses].map((f) => `${f.name} (${f.dtype})`).join(', ')} mix dtypes; create them all float32 or all float64`,
     );
   }
   for (const access of all) checkHalo(access);
   checkTimeSlots(all);
 
   const scalarsByName = new Map<string, ScalarExpr>();
-  for (const eq of lowered) for (const [name, scalar] of scalarsOf(eq.value)) scalarsByName.set(name, scalar);
-  for (const field of fields) {
-    if (scalarsByName.has(field.name)) throw new InvalidNameError(`a Constant and a field are both named "${field.name}"`);
+  for (const expr of [...eqs.map((eq) => eq.value), ...sparseOps.map((op) => op.expr)]) {
+    for (const [name, scalar] of scalarsOf(expr)) scalarsByName.set(name, scalar);
+  }
+  // Sparse loops locate points with the grid spacing even when no stencil uses it.
+  if (sparses.length > 0) for (const dim of grid.dimensions) scalarsByName.set(dim.spacingName, dim.spacing);
+  const names = new Set([...fields.map((f) => f.name), ...sparses.map((s) => s.name)]);
+  for (const name of scalarsByName.keys()) {
+    if (names.has(name)) throw new InvalidNameError(`a Constant and a field are both named "${name}"`);
+  }
+  for (const sparse of sparses) {
+    if (names.has(`p_${sparse.name}`)) throw new InvalidNameError(`p_${sparse.name} is the point index of ${sparse.name}; rename that field`);
+    const sameName = [...fields, ...sparses].filter((f) => f.name === sparse.name);
+    if (sameName.length > 1) throw new InvalidNameError(`two different objects are named "${sparse.name}"`);
   }
   const scalars = [...scalarsByName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
 
-  const hasTimeLoop = fields.some((f) => f.isTimeFunction);
-  const targetOffsets = new Set(lowered.filter((eq) => eq.target.field.isTimeFunction).map((eq) => eq.target.timeOffset));
+  const hasTimeLoop = fields.some((f) => f.isTimeFunction) || sparses.length > 0;
+  const targetOffsets = new Set(
+    [...eqs.map((eq) => eq.target), ...sparseOps.flatMap((op) => (op.field ? [op.field] : []))]
+      .filter((target) => target.field.isTimeFunction)
+      .map((target) => target.timeOffset),
+  );
   if (targetOffsets.has(1) && targetOffsets.has(-1)) {
     throw new LoweringError('one Operator cannot write both forward (t+1) and backward (t−1) in time; split it into two Operators');
   }
   const direction = targetOffsets.has(-1) ? -1 : 1;
-  return { eqs: lowered, grid, dtype: fields[0]!.dtype, fields, scalars, hasTimeLoop, direction };
+  return { eqs, segments, sparses, grid, dtype: fields[0]!.dtype, fields, scalars, hasTimeLoop, direction };
 }
 
 function checkHalo(access: AccessExpr): void {

@@ -1,6 +1,6 @@
 import type { Dimension } from '../dsl/dimension.ts';
 import type { Dtype } from '../dsl/dtype.ts';
-import type { AccessExpr, Expr, FieldRef, ScalarExpr } from '../dsl/expr.ts';
+import type { AccessExpr, Expr, FieldRef, ScalarExpr, SparseRef } from '../dsl/expr.ts';
 import type { Grid } from '../dsl/grid.ts';
 
 /** An equation after derivative expansion: `target = value`, with no derivative left. */
@@ -38,6 +38,26 @@ export interface SpaceNest {
   readonly section: number;
 }
 
+/** An injection or interpolation after derivative expansion. */
+export interface LoweredSparse {
+  readonly kind: 'sparse';
+  readonly mode: 'inject' | 'interpolate';
+  readonly sparse: SparseRef;
+  /** The field injected into (inject only). */
+  readonly field: AccessExpr | undefined;
+  readonly expr: Expr;
+}
+
+/**
+ * A loop over the points of a sparse set, visiting the 2^d grid corners around each with
+ * multilinear weights. Injection runs serially (points may share corners, and a fixed order
+ * keeps results independent of the thread count); interpolation is parallel over points.
+ */
+export interface SparseLoop extends Omit<LoweredSparse, 'kind'> {
+  readonly kind: 'sparseLoop';
+  readonly section: number;
+}
+
 /** A ring-buffer slot index: `(time + offset) mod modulus`, named once per time step. */
 export interface TimeSlot {
   readonly name: string;
@@ -50,7 +70,7 @@ export interface TimeLoop {
   /** +1 runs time_m → time_M; −1 runs time_M → time_m (adjoint sweeps). */
   readonly direction: 1 | -1;
   readonly slots: readonly TimeSlot[];
-  readonly body: readonly SpaceNest[];
+  readonly body: readonly (SpaceNest | SparseLoop)[];
 }
 
 export type Block = SpaceNest | TimeLoop;
@@ -62,6 +82,10 @@ export type Parameter =
   | { readonly kind: 'timeBound'; readonly name: 'time_m' | 'time_M' }
   | { readonly kind: 'spaceBound'; readonly name: string; readonly dim: Dimension; readonly end: 'min' | 'max' }
   | { readonly kind: 'scalar'; readonly name: string; readonly scalar: ScalarExpr }
+  | { readonly kind: 'sparseData'; readonly name: string; readonly sparse: SparseRef }
+  | { readonly kind: 'coordinates'; readonly name: string; readonly sparse: SparseRef }
+  | { readonly kind: 'npoint'; readonly name: string; readonly sparse: SparseRef }
+  | { readonly kind: 'origin'; readonly name: string; readonly dim: Dimension }
   | { readonly kind: 'nthreads'; readonly name: 'nthreads' }
   | { readonly kind: 'timers'; readonly name: 'timers' };
 
@@ -72,6 +96,8 @@ export interface Kernel {
   readonly grid: Grid;
   /** Fields in parameter order (sorted by name). */
   readonly fields: readonly FieldRef[];
+  /** Sparse point sets, in parameter order. */
+  readonly sparses: readonly SparseRef[];
   /** Fields the kernel writes. */
   readonly written: readonly FieldRef[];
   readonly parameters: readonly Parameter[];

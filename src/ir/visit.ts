@@ -1,8 +1,10 @@
-import type { Block, Kernel, SpaceNest, Statement } from './types.ts';
+import type { Block, Kernel, SpaceNest, SparseLoop, Statement } from './types.ts';
 
 /** Every space nest of the kernel in execution order. */
 export function nestsOf(kernel: Kernel): SpaceNest[] {
-  return kernel.body.flatMap((block) => (block.kind === 'timeLoop' ? block.body : [block]));
+  return kernel.body
+    .flatMap((block): (SpaceNest | SparseLoop)[] => (block.kind === 'timeLoop' ? [...block.body] : [block]))
+    .filter((block): block is SpaceNest => block.kind === 'spaceNest');
 }
 
 /**
@@ -11,8 +13,9 @@ export function nestsOf(kernel: Kernel): SpaceNest[] {
  */
 export function mapNests(kernel: Kernel, fn: (nest: SpaceNest) => SpaceNest): Kernel {
   let changed = false;
-  const mapNest = (nest: SpaceNest): SpaceNest => {
-    const next = fn(nest);
+  const mapNest = <T extends SpaceNest | SparseLoop>(nest: T): T => {
+    if (nest.kind !== 'spaceNest') return nest;
+    const next = fn(nest) as T;
     if (next !== nest) changed = true;
     return next;
   };

@@ -3,7 +3,7 @@ import type { Define, Kernel, Statement } from '../ir/types.ts';
 import { mapNests, tempCount } from '../ir/visit.ts';
 
 function isInvariant(expr: Expr, hoisted: ReadonlySet<string>): boolean {
-  if (expr.kind === 'access') return false;
+  if (expr.kind === 'access' || expr.kind === 'sparse') return false;
   if (expr.kind === 'temp') return hoisted.has(expr.name);
   return children(expr).every((child) => isInvariant(child, hoisted));
 }

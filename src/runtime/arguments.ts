@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { FloatArray } from '../dsl/dtype.ts';
-import type { FieldRef } from '../dsl/expr.ts';
+import { assertNever, type FieldRef, type SparseRef } from '../dsl/expr.ts';
 import { ApplyArgumentError } from '../errors.ts';
 import type { Kernel } from '../ir/types.ts';
 
@@ -22,6 +22,29 @@ export interface FieldWithData extends FieldRef {
   readonly data: { readonly raw: FloatArray; readonly allocatedShape: readonly number[] };
   readonly save?: number;
   readonly timeSlots?: number;
+}
+
+/** Sparse point set with its data and coordinates. */
+interface SparseWithData extends SparseRef {
+  readonly data: { readonly raw: FloatArray };
+  readonly coordinates: Float64Array;
+}
+
+/** Re-checks coordinates (users may edit the array in place) so no point indexes outside the grid. */
+function checkCoordinates(kernel: Kernel): void {
+  const { grid } = kernel;
+  for (const sparse of kernel.sparses as readonly SparseWithData[]) {
+    for (let p = 0; p < sparse.npoint; p++) {
+      for (let d = 0; d < grid.ndim; d++) {
+        const value = sparse.coordinates[p * grid.ndim + d]!;
+        const lo = grid.origin[d]!;
+        const hi = lo + grid.extent[d]!;
+        if (!(value >= lo && value <= hi)) {
+          throw new ApplyArgumentError(`apply: ${sparse.name} point ${p} has ${'xyz'[d]} = ${value}, outside the domain [${lo}, ${hi}]; move it inside the grid`);
+        }
+      }
+    }
+  }
 }
 
 /** Everything the call needs, validated: values in parameter order plus bookkeeping. */
@@ -50,16 +73,15 @@ export function defaultThreads(): number {
 function timeRange(kernel: Kernel, args: ApplyArgs): [number, number] {
   let lowest = 0;
   let highest = Infinity;
-  const limits: string[] = [];
   for (const field of kernel.fields as readonly FieldWithData[]) {
     const extent = kernel.timeExtents.get(field.name);
     if (!extent) continue;
     lowest = Math.max(lowest, -extent[0]);
     if (field.save !== undefined) {
       highest = Math.min(highest, field.save - 1 - extent[1]);
-      limits.push(`${field.name} saves ${field.save} time indices and is accessed up to t${extent[1] >= 0 ? '+' : ''}${extent[1]}`);
     }
   }
+  for (const sparse of kernel.sparses) highest = Math.min(highest, sparse.nt - 1);
   const savedFields = (kernel.fields as readonly FieldWithData[]).filter((f) => f.save !== undefined);
   const timeMin = integerArg(args, 'timeMin') ?? (savedFields.length > 0 ? lowest : 0);
   const timeMax = integerArg(args, 'timeMax') ?? (Number.isFinite(highest) ? highest : undefined);
@@ -79,6 +101,11 @@ function timeRange(kernel: Kernel, args: ApplyArgs): [number, number] {
       );
     }
   }
+  for (const sparse of kernel.sparses) {
+    if (timeMax > sparse.nt - 1) {
+      throw new ApplyArgumentError(`apply: timeMax ${timeMax} is beyond ${sparse.name}'s ${sparse.nt} time samples (0…${sparse.nt - 1}); use timeMax <= ${sparse.nt - 1}`);
+    }
+  }
   return [timeMin, timeMax];
 }
 
@@ -95,6 +122,7 @@ export function prepareCall(kernel: Kernel, args: ApplyArgs): PreparedCall {
       throw new ApplyArgumentError(`apply: ${key} must be a finite number, got ${String(value)}`);
     }
   }
+  checkCoordinates(kernel);
   const hasTime = kernel.parameters.some((p) => p.kind === 'timeBound');
   const [timeMin, timeMax] = hasTime ? timeRange(kernel, args) : [0, 0];
   const nthreads = integerArg(args, 'nthreads') ?? defaultThreads();
@@ -109,6 +137,10 @@ export function prepareCall(kernel: Kernel, args: ApplyArgs): PreparedCall {
       case 'spaceBound': return param.end === 'min' ? 0 : kernel.grid.shape[param.dim.axis]! - 1;
       case 'nthreads': return nthreads;
       case 'timers': return timers;
+      case 'sparseData': return (param.sparse as SparseWithData).data.raw;
+      case 'coordinates': return (param.sparse as SparseWithData).coordinates;
+      case 'npoint': return param.sparse.npoint;
+      case 'origin': return kernel.grid.origin[param.dim.axis];
       case 'scalar': {
         const { scalar } = param;
         if (scalar.role === 'spacing') return kernel.grid.spacing[kernel.grid.dimensions.findIndex((d) => d.spacingName === scalar.name)];
@@ -123,6 +155,8 @@ export function prepareCall(kernel: Kernel, args: ApplyArgs): PreparedCall {
         }
         return value;
       }
+      default:
+        return assertNever(param);
     }
   });
   return { values, timers, timesteps: hasTime ? timeMax - timeMin + 1 : 1, nthreads };

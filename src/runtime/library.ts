@@ -1,6 +1,7 @@
 import koffi from 'koffi';
 import type { Parameter } from '../ir/types.ts';
 import type { Dtype } from '../dsl/dtype.ts';
+import { assertNever } from '../dsl/expr.ts';
 
 /** A loaded kernel: call it with one argument per parameter, in order. */
 export type KernelFunction = (...args: unknown[]) => number;
@@ -11,10 +12,12 @@ const functions = new Map<string, KernelFunction>();
 function ffiType(param: Parameter, dtype: Dtype): string {
   const real = dtype === 'float32' ? 'float' : 'double';
   switch (param.kind) {
-    case 'field': return `${real} *`;
-    case 'timers': return 'double *';
+    case 'field': case 'sparseData': return `${real} *`;
+    case 'coordinates': case 'timers': return 'double *';
     case 'scalar': return real;
-    case 'size': case 'timeBound': case 'spaceBound': case 'nthreads': return 'int';
+    case 'origin': return 'double';
+    case 'size': case 'timeBound': case 'spaceBound': case 'nthreads': case 'npoint': return 'int';
+    default: return assertNever(param);
   }
 }
 

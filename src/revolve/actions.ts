@@ -1,0 +1,50 @@
+/**
+ * The actions of a checkpointing schedule: plain frozen data that a schedule yields and the
+ * `Revolver` executes. Steps are counted from the initial state: "state `k`" is the forward
+ * state after `k` forward steps, so the initial state is state 0 and the final one state `n`.
+ */
+
+/** Run forward steps `from … to-1`, taking the live state from state `from` to state `to`. */
+export interface AdvanceAction {
+  readonly kind: 'advance';
+  readonly from: number;
+  readonly to: number;
+}
+
+/** Copy the live state (state `step`) into storage slot `slot`, which must be free. */
+export interface SaveAction {
+  readonly kind: 'save';
+  readonly slot: number;
+  readonly step: number;
+}
+
+/**
+ * Make state `step`, held in `slot`, the live state. `release` marks the last read of that
+ * checkpoint: its slot is free afterwards.
+ */
+export interface RestoreAction {
+  readonly kind: 'restore';
+  readonly slot: number;
+  readonly step: number;
+  readonly release: boolean;
+}
+
+/** Run adjoint step `step`, i.e. `reverse.apply(step, step + 1)`; the live state is state `step + 1`. */
+export interface ReverseAction {
+  readonly kind: 'reverse';
+  readonly step: number;
+}
+
+/** The schedule is complete; nothing is stored any more. */
+export interface TerminateAction {
+  readonly kind: 'terminate';
+}
+
+export type Action = AdvanceAction | SaveAction | RestoreAction | ReverseAction | TerminateAction;
+
+export type ActionKind = Action['kind'];
+
+/** Fails to compile when a `switch` over a union misses a member; throws if reached at run time. */
+export function assertNever(value: never): never {
+  throw new Error(`unexpected value ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,22 @@
+/**
+ * What the `Revolver` needs from a simulation: a state it can copy out and back, and two steppers.
+ * Nothing here knows about kernels; fields and operators adapt to these shapes.
+ */
+
+/**
+ * A forward state that can be copied into and out of a checkpoint slot of exactly `nbytes` bytes.
+ * `save` must write all `nbytes` bytes of `slot` and `load` must restore the state from them.
+ */
+export interface Checkpointable {
+  readonly nbytes: number;
+  save(slot: Uint8Array): void;
+  load(slot: Uint8Array): void;
+}
+
+/**
+ * A time stepper. The forward stepper runs steps `tStart … tEnd−1` (state `tStart` → state
+ * `tEnd`); the reverse stepper is always called with `(t, t + 1)` for one adjoint step.
+ */
+export interface Stepper {
+  apply(tStart: number, tEnd: number): void;
+}

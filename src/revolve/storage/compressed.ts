@@ -1,0 +1,147 @@
+import { createRequire } from 'node:module';
+import { constants as zlibConstants, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { CheckpointCorruptError, DevitoError, InvalidArgumentError } from '../../errors.ts';
+import type { CheckpointStorage, CompressionCounters, SlotLayout, StorageCounters } from './storage.ts';
+
+/** Lossless codecs: `lz4` (lz4-napi, fast) or `deflate` (Node's zlib, smaller, slower). */
+export type CodecName = 'lz4' | 'deflate';
+
+/** A lossless byte codec. `decompress` must fill `dst` exactly or throw. */
+export interface Codec {
+  readonly name: string;
+  compress(src: Uint8Array): Uint8Array;
+  decompress(src: Uint8Array, dst: Uint8Array): void;
+}
+
+type Lz4 = typeof import('lz4-napi');
+let lz4Module: Lz4 | undefined;
+
+function loadLz4(): Lz4 {
+  // Loaded on first use, so a platform without lz4-napi's prebuilt binary still runs uncompressed.
+  if (!lz4Module) {
+    try {
+      lz4Module = createRequire(import.meta.url)('lz4-napi') as Lz4;
+    } catch (error) {
+      throw new DevitoError(
+        `the lz4 codec needs the lz4-napi package, which failed to load (${String(error)}); ` +
+          `use compression 'deflate' instead`,
+      );
+    }
+  }
+  return lz4Module;
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function copyExact(out: Uint8Array, dst: Uint8Array, codec: string): void {
+  if (out.length !== dst.length) {
+    throw new CheckpointCorruptError(`${codec}: decompressed ${out.length} bytes, expected ${dst.length}`);
+  }
+  dst.set(out);
+}
+
+/** `name` → the codec of that name. */
+export function createCodec(name: CodecName): Codec {
+  switch (name) {
+    case 'lz4': {
+      const lz4 = loadLz4();
+      return {
+        name,
+        compress: (src) => lz4.compressSync(asBuffer(src)),
+        decompress: (src, dst) => copyExact(lz4.uncompressSync(src), dst, name),
+      };
+    }
+    case 'deflate':
+      return {
+        name,
+        compress: (src) => deflateRawSync(src, { level: zlibConstants.Z_BEST_SPEED }),
+        decompress: (src, dst) => copyExact(inflateRawSync(src, { maxOutputLength: Math.max(dst.length, 1) }), dst, name),
+      };
+    default:
+      throw new InvalidArgumentError(`unknown compression '${String(name)}'; use 'lz4' or 'deflate'`);
+  }
+}
+
+/**
+ * Lossless compression in front of another storage. A checkpoint that does not shrink is stored
+ * raw, so the inner storage never needs more than the raw slot size: a memory budget sized for
+ * raw checkpoints holds whatever the data, and the ratio reached is reported by `compression()`.
+ * NOTE: the stored length tells the two apart: it equals the raw length only for raw data.
+ */
+export class CompressedStorage implements CheckpointStorage {
+  private readonly codec: Codec;
+  private staging = new Uint8Array(0);
+  private rawLengths = new Float64Array(0);
+  private pending: Uint8Array = new Uint8Array(0);
+  private rawBytes = 0;
+  private storedBytes = 0;
+  private readonly copyPending = (dst: Uint8Array): void => dst.set(this.pending);
+
+  constructor(
+    private readonly inner: CheckpointStorage,
+    codec: CodecName | Codec = 'lz4',
+  ) {
+    this.codec = typeof codec === 'string' ? createCodec(codec) : codec;
+  }
+
+  get description(): string {
+    return `${this.codec.name}(${this.inner.description})`;
+  }
+
+  open(layout: SlotLayout): void {
+    this.inner.open(layout);
+    this.staging = new Uint8Array(layout.slotBytes);
+    this.rawLengths = new Float64Array(layout.nSlots).fill(-1);
+  }
+
+  write(slot: number, length: number, fill: (dst: Uint8Array) => void): void {
+    const raw = this.staging.subarray(0, length);
+    fill(raw);
+    const packed = this.codec.compress(raw);
+    this.pending = packed.length < length ? packed : raw;
+    this.inner.write(slot, this.pending.length, this.copyPending);
+    this.rawLengths[slot] = length;
+    this.rawBytes += length;
+    this.storedBytes += this.pending.length;
+    this.pending = this.staging;
+  }
+
+  read(slot: number, drain: (src: Uint8Array) => void): void {
+    const rawLength = this.rawLengths[slot];
+    this.inner.read(slot, (src) => {
+      if (src.length === rawLength) {
+        drain(src);
+        return;
+      }
+      const raw = this.staging.subarray(0, rawLength);
+      try {
+        this.codec.decompress(src, raw);
+      } catch (error) {
+        if (error instanceof CheckpointCorruptError) throw error;
+        throw new CheckpointCorruptError(`${this.description}: slot ${slot} does not decompress (${String(error)})`);
+      }
+      drain(raw);
+    });
+  }
+
+  release(slot: number): void {
+    this.rawLengths[slot] = -1;
+    this.inner.release(slot);
+  }
+
+  close(): void {
+    this.inner.close();
+    this.staging = new Uint8Array(0);
+  }
+
+  /** The inner storage's counters: bytes there are compressed bytes. */
+  counters(): StorageCounters {
+    return this.inner.counters();
+  }
+
+  compression(): CompressionCounters {
+    return { codec: this.codec.name, rawBytes: this.rawBytes, storedBytes: this.storedBytes };
+  }
+}
