@@ -16,8 +16,6 @@ export interface OperatorOptions {
   readonly name?: string;
   /** Switch individual optimisation passes off (all on by default). */
   readonly passes?: Partial<PassOptions>;
-  /** Group FD points that share a weight (default true). */
-  readonly factorize?: boolean;
   readonly compiler?: CompilerOptions;
 }
 
@@ -55,7 +53,7 @@ export class Operator {
     const start = performance.now();
     this.name = validateName(options.name ?? 'Kernel', 'Operator');
     const passes: PassOptions = { ...DEFAULT_PASSES, ...options.passes };
-    const set = lowerEquations(equations, { factorize: options.factorize ?? true }); // [Eq | sparse op] -> validated, expanded
+    const set = lowerEquations(equations); // [Eq | sparse op] -> validated, expanded
     const schedule = set.segments.map((segment) => //                                    runs of [LoweredEq] -> clusters
       (isSparse(segment) ? segment : clusterize(orderByDependence(segment))));
     const tree = buildKernel(this.name, set, schedule); //                                schedule -> Kernel (loop tree)

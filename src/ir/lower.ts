@@ -7,11 +7,6 @@ import type { Grid } from '../dsl/grid.ts';
 import { GridMismatchError, InvalidArgumentError, InvalidNameError, LoweringError } from '../errors.ts';
 import type { LoweredEq, LoweredSparse } from './types.ts';
 
-export interface LowerOptions {
-  /** Group FD stencil points by weight (see `ExpandOptions.factorize`). */
-  readonly factorize: boolean;
-}
-
 /** What the whole equation set shares: one grid, one dtype, its fields and scalars. */
 export interface EquationSet {
   readonly eqs: readonly LoweredEq[];
@@ -30,11 +25,11 @@ export interface EquationSet {
 const slotKey = (access: AccessExpr): string => `${access.field.name}@${access.timeOffset}`;
 
 /** [Eq | inject | interpolate] → lowered: validates everything and expands derivatives. */
-export function lowerEquations(equations: readonly (Eq | SparseOperation)[], options: LowerOptions): EquationSet {
+export function lowerEquations(equations: readonly (Eq | SparseOperation)[]): EquationSet {
   if (!Array.isArray(equations) || equations.length === 0) {
     throw new InvalidArgumentError('Operator: give a non-empty array of Eq (and inject / interpolate operations)');
   }
-  const expand = (expr: Parameters<typeof expandDerivatives>[0]) => expandDerivatives(expr, { factorize: options.factorize });
+  const expand = (expr: Parameters<typeof expandDerivatives>[0]) => expandDerivatives(expr);
   const segments: (LoweredEq[] | LoweredSparse)[] = [];
   const eqs: LoweredEq[] = [];
   const sparseOps: LoweredSparse[] = [];

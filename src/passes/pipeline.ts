@@ -1,10 +1,13 @@
 import type { Kernel } from '../ir/types.ts';
 import { eliminateCommonSubexpressions } from './cse.ts';
+import { factorize } from './factorize.ts';
 import { hoistInvariants } from './hoist-invariants.ts';
 import { parallelize } from './parallelize.ts';
 
 /** Switches for the optimisation passes; all on by default. */
 export interface PassOptions {
+  /** Group finite-difference terms that share a weight (one multiply per weight). */
+  readonly factorize: boolean;
   /** Move field-independent sub-expressions out of all loops. */
   readonly hoist: boolean;
   /** Share repeated sub-expressions within a loop nest. */
@@ -13,7 +16,7 @@ export interface PassOptions {
   readonly openmp: boolean;
 }
 
-export const DEFAULT_PASSES: PassOptions = Object.freeze({ hoist: true, cse: true, openmp: true });
+export const DEFAULT_PASSES: PassOptions = Object.freeze({ factorize: true, hoist: true, cse: true, openmp: true });
 
 interface Pass {
   readonly option: keyof PassOptions;
@@ -22,6 +25,8 @@ interface Pass {
 
 /** The ordered pass list: each pass is a pure Kernel → Kernel function. */
 export const PIPELINE: readonly Pass[] = [
+  // Flop reduction first, while stencil sums still show their weights.
+  { option: 'factorize', run: factorize },
   // Invariants first, so CSE does not spend temporaries on what leaves the loops anyway.
   { option: 'hoist', run: hoistInvariants },
   // Then sharing of what remains inside the nests (stencil sums used by several equations).

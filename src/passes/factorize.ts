@@ -1,0 +1,48 @@
+import { add, mul, rewrite, type Expr } from '../dsl/expr.ts';
+import type { Kernel, Statement } from '../ir/types.ts';
+import { mapNests } from '../ir/visit.ts';
+
+/** Splits a term into its numeric coefficient and the rest (`−0.08·u[x+2]` → −0.08, `u[x+2]`). */
+function split(term: Expr): [number, Expr] {
+  if (term.kind === 'number') return [term.value, mul(1)];
+  if (term.kind === 'mul' && term.args[0]!.kind === 'number') return [term.args[0].value, mul(...term.args.slice(1))];
+  return [1, term];
+}
+
+/**
+ * In every sum, terms whose coefficients share a magnitude are grouped: Σ wₖ·u[±k] becomes
+ * Σ |wₖ|·(u[−k] ± u[+k]), one multiply per weight instead of one per stencil point. A common
+ * sign moves outside the bracket. This reorders floating-point additions, so results change at
+ * round-off level.
+ */
+export function factorizeSum(expr: Expr): Expr {
+  if (expr.kind !== 'add') return expr;
+  const groups = new Map<number, { coefficients: number[]; rests: Expr[] }>();
+  const untouched: Expr[] = [];
+  for (const term of expr.args) {
+    const [coefficient, rest] = split(term);
+    const magnitude = Math.abs(coefficient);
+    if (magnitude === 1 || term.kind === 'number') {
+      untouched.push(term);
+      continue;
+    }
+    const group = groups.get(magnitude) ?? { coefficients: [], rests: [] };
+    group.coefficients.push(coefficient);
+    group.rests.push(rest);
+    groups.set(magnitude, group);
+  }
+  if ([...groups.values()].every((g) => g.rests.length < 2)) return expr;
+  const grouped = [...groups].map(([magnitude, { coefficients, rests }]) => {
+    const sign = coefficients.every((c) => c < 0) ? -1 : 1;
+    return mul(sign * magnitude, add(...rests.map((rest, i) => (coefficients[i]! * sign > 0 ? rest : mul(-1, rest)))));
+  });
+  return add(...untouched, ...grouped);
+}
+
+/** Applies `factorizeSum` to every sum in every statement of every loop nest. */
+export function factorize(kernel: Kernel): Kernel {
+  return mapNests(kernel, (nest) => {
+    const body: Statement[] = nest.body.map((s) => ({ ...s, value: rewrite(s.value, factorizeSum) }));
+    return body.every((s, i) => s.value === nest.body[i]!.value) ? nest : { ...nest, body };
+  });
+}
