@@ -10,4 +10,5 @@ export { sqrt, sin, cos, exp, abs, add, mul, pow, type Expr, type ExprLike, type
 export { finiteDifferenceWeights } from './dsl/fd-weights.ts';
 export { Operator, type OperatorOptions, type PerformanceSummary } from './operator.ts';
 export type { ApplyArgs } from './runtime/arguments.ts';
+export * from './revolve/index.ts';
 export * from './errors.ts';

@@ -8,7 +8,7 @@ import { clusterize, lowerEquations, orderByDependence } from './ir/lower.ts';
 import type { Kernel, LoweredEq, LoweredSparse } from './ir/types.ts';
 import { compileShared, type CompiledLibrary, type CompilerOptions } from './jit/compiler.ts';
 import { DEFAULT_PASSES, runPasses, type PassOptions } from './passes/pipeline.ts';
-import { prepareCall, type ApplyArgs } from './runtime/arguments.ts';
+import { checkTimeRange, prepareCall, type ApplyArgs } from './runtime/arguments.ts';
 import { loadKernel, type KernelFunction } from './runtime/library.ts';
 
 export interface OperatorOptions {
@@ -31,6 +31,14 @@ export interface PerformanceSummary {
   readonly points: number;
   readonly nthreads: number;
   readonly sections: readonly { readonly name: string; readonly seconds: number }[];
+}
+
+/** An Operator with fixed arguments, run over changing time ranges (see `Operator.bind`). */
+export interface BoundOperator {
+  /** Runs time indices `timeMin … timeMax` (inclusive). */
+  run(timeMin: number, timeMax: number): void;
+  /** Seconds per section, accumulated over all runs. */
+  readonly timers: Float64Array;
 }
 
 /**
@@ -72,6 +80,30 @@ export class Operator {
       this.compiled = { library, fn };
     }
     return this.compiled.library;
+  }
+
+  /**
+   * Validates `args` once and returns a runner for repeated calls over time ranges: the hot path
+   * of checkpointed adjoints, where only the range changes between calls (still range-checked).
+   */
+  bind(args: ApplyArgs = {}): BoundOperator {
+    const call = prepareCall(this.kernel, args);
+    this.compile();
+    const fn = this.compiled!.fn;
+    const values = call.values;
+    const minIndex = this.kernel.parameters.findIndex((p) => p.name === 'time_m');
+    const maxIndex = this.kernel.parameters.findIndex((p) => p.name === 'time_M');
+    const kernel = this.kernel;
+    return {
+      run(timeMin: number, timeMax: number): void {
+        checkTimeRange(kernel, timeMin, timeMax);
+        values[minIndex] = timeMin;
+        values[maxIndex] = timeMax;
+        const status = fn(...values);
+        if (status !== 0) throw new Error(`internal: kernel ${kernel.name} returned ${status}`);
+      },
+      timers: call.timers,
+    };
   }
 
   /** Runs the kernel over the time range `timeMin … timeMax` (inclusive) on the fields' own memory. */

@@ -6,11 +6,13 @@
 /**
  * A forward state that can be copied into and out of a checkpoint slot of exactly `nbytes` bytes.
  * `save` must write all `nbytes` bytes of `slot` and `load` must restore the state from them.
+ * `step` is the state's index (forward steps done): ring-buffered fields need it to know which
+ * of their time slots hold the state; simpler states may ignore it.
  */
 export interface Checkpointable {
   readonly nbytes: number;
-  save(slot: Uint8Array): void;
-  load(slot: Uint8Array): void;
+  save(slot: Uint8Array, step: number): void;
+  load(slot: Uint8Array, step: number): void;
 }
 
 /**

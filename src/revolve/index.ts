@@ -25,3 +25,5 @@ export { DiskStorage, type DiskStorageOptions } from './storage/disk.ts';
 export { TwoLevelStorage, type TwoLevelStorageOptions } from './storage/two-level.ts';
 export { CompressedStorage, createCodec, type Codec, type CodecName } from './storage/compressed.ts';
 export { createStorage, type StorageSpec } from './storage/create.ts';
+export { Checkpoint, type CheckpointOptions } from './checkpoint.ts';
+export { CheckpointOperator, type CheckpointOperatorOptions } from './checkpoint-operator.ts';

@@ -85,8 +85,10 @@ export class Revolver {
   private readonly storage: CheckpointStorage;
   private readonly schedule: CompiledSchedule;
   private readonly slotStep: Float64Array;
-  private readonly fill = (dst: Uint8Array): void => this.checkpoint.save(dst);
-  private readonly drain = (src: Uint8Array): void => this.checkpoint.load(src);
+  /** State index of the save or restore under way (passed to the checkpoint, which may need it). */
+  private stepInFlight = 0;
+  private readonly fill = (dst: Uint8Array): void => this.checkpoint.save(dst, this.stepInFlight);
+  private readonly drain = (src: Uint8Array): void => this.checkpoint.load(src, this.stepInFlight);
   private phase: 'ready' | 'forward-done' | 'reversed' | 'failed' | 'closed' = 'ready';
   private storageOpen = false;
   private live = 0;
@@ -220,6 +222,7 @@ export class Revolver {
           const held = this.slotStep[action.slot];
           if (held !== FREE) this.broken(`save into slot ${action.slot}, which still holds state ${held}`);
           const t0 = performance.now();
+          this.stepInFlight = action.step;
           this.storage.write(action.slot, this.plan.stateBytes, this.fill);
           c.storageMs += performance.now() - t0;
           this.slotStep[action.slot] = action.step;
@@ -233,6 +236,7 @@ export class Revolver {
           const held = this.slotStep[action.slot];
           if (held !== action.step) this.broken(`restore of state ${action.step} from slot ${action.slot}, which holds ${held}`);
           const t0 = performance.now();
+          this.stepInFlight = action.step;
           this.storage.read(action.slot, this.drain);
           if (action.release) {
             this.storage.release(action.slot);

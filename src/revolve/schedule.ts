@@ -15,7 +15,7 @@
  * better; the tests show both optima by brute force. We follow the convention the issue fixes.
  */
 import type { Action } from './actions.ts';
-import { InvalidArgumentError } from '../errors.ts';
+import { DevitoError, InvalidArgumentError } from '../errors.ts';
 
 /** Checks that `value` is an integer ≥ `min`; names `what` in the error. */
 export function assertCount(what: string, value: number, min: number): void {
@@ -124,7 +124,7 @@ export function* revolveSchedule(nTimesteps: number, nCheckpoints: number): Gene
       // The head a … a+m−1 still needs state a later unless it is only state 0 (nothing to do).
       if (m > 1 || a > 0) {
         if (stored.length === 0 || stored[stored.length - 1] !== a) {
-          if (stored.length >= maxSlots) throw new Error(`schedule bug: more than ${maxSlots} slots`);
+          if (stored.length >= maxSlots) throw new DevitoError(`schedule bug: more than ${maxSlots} slots`);
           yield Object.freeze({ kind: 'save', slot: stored.length, step: a });
           stored.push(a);
         }
@@ -141,7 +141,7 @@ export function* revolveSchedule(nTimesteps: number, nCheckpoints: number): Gene
     len = heads.pop()!;
     a = heads.pop()!;
     const slot = stored.length - 1;
-    if (stored[slot] !== a) throw new Error(`schedule bug: state ${a} is not the top checkpoint`);
+    if (stored[slot] !== a) throw new DevitoError(`schedule bug: state ${a} is not the top checkpoint`);
     // Last read unless this chain will push its own head (state a) again.
     const willReturn = len > 1 && (a > 0 || (s === 1 ? len - 1 : splitPoint(len, s)) > 1);
     yield Object.freeze({ kind: 'restore', slot, step: a, release: !willReturn });

@@ -88,6 +88,16 @@ function timeRange(kernel: Kernel, args: ApplyArgs): [number, number] {
   if (timeMax === undefined) {
     throw new ApplyArgumentError(`apply: give timeMax (the last time index to update, inclusive); ${kernel.name} has no saved buffer to infer it from`);
   }
+  checkTimeRange(kernel, timeMin, timeMax);
+  return [timeMin, timeMax];
+}
+
+/** Throws unless every buffer the kernel touches holds the time indices `timeMin … timeMax` need. */
+export function checkTimeRange(kernel: Kernel, timeMin: number, timeMax: number): void {
+  if (!Number.isInteger(timeMin) || !Number.isInteger(timeMax)) {
+    throw new ApplyArgumentError(`apply: timeMin and timeMax must be integers, got ${timeMin} and ${timeMax}`);
+  }
+  const savedFields = (kernel.fields as readonly FieldWithData[]).filter((f) => f.save !== undefined);
   if (timeMin < 0) throw new ApplyArgumentError(`apply: timeMin must be >= 0, got ${timeMin}`);
   if (timeMin > timeMax) throw new ApplyArgumentError(`apply: timeMin (${timeMin}) is greater than timeMax (${timeMax}); give timeMin <= timeMax`);
   for (const field of savedFields) {
@@ -106,7 +116,6 @@ function timeRange(kernel: Kernel, args: ApplyArgs): [number, number] {
       throw new ApplyArgumentError(`apply: timeMax ${timeMax} is beyond ${sparse.name}'s ${sparse.nt} time samples (0…${sparse.nt - 1}); use timeMax <= ${sparse.nt - 1}`);
     }
   }
-  return [timeMin, timeMax];
 }
 
 /** Validates `args` against the kernel and lays out the C arguments; no C runs here. */

@@ -50,7 +50,15 @@ export function createCodec(name: CodecName): Codec {
       return {
         name,
         compress: (src) => lz4.compressSync(asBuffer(src)),
-        decompress: (src, dst) => copyExact(lz4.uncompressSync(src), dst, name),
+        decompress: (src, dst) => {
+          // lz4-napi prefixes the raw size (u32 LE); checking it first keeps a damaged prefix
+          // from making the decoder allocate gigabytes.
+          const declared = src.length >= 4 ? new DataView(src.buffer, src.byteOffset, 4).getUint32(0, true) : -1;
+          if (declared !== dst.length) {
+            throw new CheckpointCorruptError(`lz4: payload declares ${declared} bytes, expected ${dst.length}`);
+          }
+          copyExact(lz4.uncompressSync(src), dst, name);
+        },
       };
     }
     case 'deflate':
@@ -99,13 +107,22 @@ export class CompressedStorage implements CheckpointStorage {
   write(slot: number, length: number, fill: (dst: Uint8Array) => void): void {
     const raw = this.staging.subarray(0, length);
     fill(raw);
-    const packed = this.codec.compress(raw);
-    this.pending = packed.length < length ? packed : raw;
+    const packed = this.tryCompress(raw);
+    this.pending = packed !== undefined && packed.length < length ? packed : raw;
     this.inner.write(slot, this.pending.length, this.copyPending);
     this.rawLengths[slot] = length;
     this.rawBytes += length;
     this.storedBytes += this.pending.length;
     this.pending = this.staging;
+  }
+
+  private tryCompress(raw: Uint8Array): Uint8Array | undefined {
+    try {
+      return this.codec.compress(raw);
+    } catch {
+      // A codec's own limits (lz4 blocks stop near 2 GiB) only cost the saving: store raw.
+      return undefined;
+    }
   }
 
   read(slot: number, drain: (src: Uint8Array) => void): void {

@@ -1,0 +1,85 @@
+import { Function, TimeFunction } from '../dsl/functions.ts';
+import { InvalidArgumentError } from '../errors.ts';
+import type { Checkpointable } from './contracts.ts';
+
+export interface CheckpointOptions {
+  /** Time index of state 0 (state k is the fields after the step that wrote time index k + offset). Default 0. */
+  readonly timeOffset?: number;
+}
+
+interface Part {
+  /** Bytes of one time slot (halo included: slots are contiguous in memory). */
+  readonly slotBytes: number;
+  readonly bytes: Uint8Array;
+  /** Time levels of the state (timeOrder for a TimeFunction; 1 for a Function). */
+  readonly levels: number;
+  /** Ring size, or undefined for a saved history / a Function. */
+  readonly modulus: number | undefined;
+  readonly isTime: boolean;
+}
+
+/**
+ * The forward state of fields as a `Checkpointable`. A TimeFunction of timeOrder T contributes
+ * only the T time levels the next step reads — time indices k+offset, …, k+offset−T+1 at state
+ * k, found by their ring position — so a timeOrder-2 field costs 2 of its 3 slots and more
+ * checkpoints fit in the same memory. A Function contributes all of its data.
+ * NOTE: slots are copied whole (halo included); a reverse stepper may scribble on the ring slot
+ * outside the state, but must leave halos alone, since forward recomputation only rewrites
+ * interiors.
+ */
+export class Checkpoint implements Checkpointable {
+  readonly nbytes: number;
+  readonly timeOffset: number;
+  private readonly parts: readonly Part[];
+
+  constructor(fields: readonly (Function | TimeFunction)[], options: CheckpointOptions = {}) {
+    if (!Array.isArray(fields) || fields.length === 0) throw new InvalidArgumentError('Checkpoint: give a non-empty array of fields');
+    this.timeOffset = options.timeOffset ?? 0;
+    if (!Number.isInteger(this.timeOffset)) throw new InvalidArgumentError(`Checkpoint: timeOffset must be an integer, got ${this.timeOffset}`);
+    this.parts = fields.map((field) => {
+      if (!(field instanceof Function)) throw new InvalidArgumentError(`Checkpoint: ${String(field)} is not a Function or TimeFunction`);
+      const raw = field.data.raw;
+      const bytes = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
+      if (field instanceof TimeFunction) {
+        const slotBytes = raw.byteLength / field.timeSlots;
+        return { slotBytes, bytes, levels: field.timeOrder, modulus: field.save === undefined ? field.timeSlots : undefined, isTime: true };
+      }
+      return { slotBytes: raw.byteLength, bytes, levels: 1, modulus: undefined, isTime: false };
+    });
+    this.nbytes = this.parts.reduce((sum, part) => sum + part.levels * part.slotBytes, 0);
+  }
+
+  private positionOf(part: Part, step: number, level: number): number {
+    if (!part.isTime) return 0;
+    const time = step + this.timeOffset - level;
+    if (part.modulus === undefined) {
+      if (time < 0) throw new InvalidArgumentError(`Checkpoint: state ${step} needs time index ${time} of a saved buffer; raise timeOffset`);
+      return time;
+    }
+    return ((time % part.modulus) + part.modulus) % part.modulus;
+  }
+
+  /** Copies state `step` out of the fields into `slot`. */
+  save(slot: Uint8Array, step: number): void {
+    let offset = 0;
+    for (const part of this.parts) {
+      for (let level = 0; level < part.levels; level++) {
+        const start = this.positionOf(part, step, level) * part.slotBytes;
+        slot.set(part.bytes.subarray(start, start + part.slotBytes), offset);
+        offset += part.slotBytes;
+      }
+    }
+  }
+
+  /** Copies state `step` from `slot` back into the fields' time slots. */
+  load(slot: Uint8Array, step: number): void {
+    let offset = 0;
+    for (const part of this.parts) {
+      for (let level = 0; level < part.levels; level++) {
+        const start = this.positionOf(part, step, level) * part.slotBytes;
+        part.bytes.set(slot.subarray(offset, offset + part.slotBytes), start);
+        offset += part.slotBytes;
+      }
+    }
+  }
+}
