@@ -1,3 +1,5 @@
+import { InvalidArgumentError } from '../errors.ts';
+
 /**
  * Finite-difference weights by Fornberg's recursion (Fornberg 1988, "Generation of finite
  * difference formulas on arbitrarily spaced grids"), in exact rational arithmetic so that
@@ -28,7 +30,7 @@ const integer = (k: number): Rational => rational(BigInt(k));
 /** Half-integers are the only non-integer positions stencils use; store them as k/2. */
 function position(x: number): Rational {
   const twice = Math.round(x * 2);
-  if (twice !== x * 2) throw new Error(`finite-difference positions must be multiples of 1/2, got ${x}`);
+  if (twice !== x * 2) throw new InvalidArgumentError(`finite-difference positions must be multiples of 1/2, got ${x}`);
   return rational(BigInt(twice), 2n);
 }
 
@@ -37,8 +39,8 @@ function position(x: number): Rational {
  * `f^(order)(x0) ≈ Σ weights[i] · f(points[i])`.
  */
 export function finiteDifferenceWeights(order: number, points: readonly number[], x0 = 0): number[] {
-  if (!Number.isInteger(order) || order < 0) throw new Error(`derivative order must be a non-negative integer, got ${order}`);
-  if (points.length <= order) throw new Error(`a derivative of order ${order} needs at least ${order + 1} points, got ${points.length}`);
+  if (!Number.isInteger(order) || order < 0) throw new InvalidArgumentError(`derivative order must be a non-negative integer, got ${order}`);
+  if (points.length <= order) throw new InvalidArgumentError(`a derivative of order ${order} needs at least ${order + 1} points, got ${points.length}`);
   const xs = points.map((p) => sub(position(p), position(x0)));
   const n = xs.length;
   // c[j][k]: weight of point j for derivative k, built up as points are added one at a time.
@@ -73,10 +75,13 @@ export function finiteDifferenceWeights(order: number, points: readonly number[]
  * (0: centred, ±1/2: staggered): the smallest symmetric set around `shift` that reaches the order.
  */
 export function stencilPoints(order: number, fdOrder: number, shift = 0): number[] {
-  const radius = Math.floor((order + 1) / 2) - 1 + fdOrder / 2;
-  const points: number[] = [];
-  for (let p = Math.ceil(shift - radius); p <= Math.floor(shift + radius); p++) points.push(p);
-  return points;
+  // order + fdOrder − 1 points reach accuracy fdOrder; symmetry about `shift` wants an odd count
+  // when centred on a grid point and an even count when centred between two.
+  let count = order + fdOrder - 1;
+  const staggered = shift !== Math.round(shift);
+  if ((count % 2 === 0) !== staggered) count += 1;
+  const first = shift - (count - 1) / 2;
+  return Array.from({ length: count }, (_, i) => first + i);
 }
 
 /** Time stencil points for a TimeFunction of `timeOrder`: forward for order 1, centred for 2. */

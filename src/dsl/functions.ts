@@ -12,7 +12,10 @@ export interface FunctionOptions {
   /** Even accuracy order of space derivatives (default 2). */
   spaceOrder?: number;
   dtype?: Dtype;
-  /** Halo points per side; defaults to spaceOrder / 2, enough for centred and staggered stencils. */
+  /**
+   * Halo points per side; defaults to spaceOrder / 2, enough for centred derivatives and staggered
+   * first derivatives (nested or even-order staggered derivatives need more: lowering says how much).
+   */
   halo?: number;
 }
 

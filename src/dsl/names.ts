@@ -10,12 +10,24 @@ const C_KEYWORDS = new Set([
 
 // Names the generated C (or math.h / omp.h) already uses; a field called `x` or `sqrtf` would
 // silently shadow them.
+const MATH_FUNCTIONS = [
+  'acos', 'acosh', 'asin', 'asinh', 'atan', 'atan2', 'atanh', 'cbrt', 'ceil', 'copysign', 'cos', 'cosh',
+  'erf', 'erfc', 'exp', 'exp2', 'expm1', 'fabs', 'fdim', 'floor', 'fma', 'fmax', 'fmin', 'fmod', 'frexp',
+  'hypot', 'ilogb', 'ldexp', 'lgamma', 'llrint', 'llround', 'log', 'log10', 'log1p', 'log2', 'logb',
+  'lrint', 'lround', 'modf', 'nan', 'nearbyint', 'nextafter', 'nexttoward', 'pow', 'remainder',
+  'remquo', 'rint', 'round', 'scalbln', 'scalbn', 'sin', 'sinh', 'sqrt', 'tan', 'tanh', 'tgamma', 'trunc',
+];
+const MATH_MACROS = [
+  'NAN', 'INFINITY', 'HUGE_VAL', 'HUGE_VALF', 'HUGE_VALL', 'FP_NAN', 'FP_INFINITE', 'FP_ZERO', 'FP_NORMAL',
+  'FP_SUBNORMAL', 'FP_ILOGB0', 'FP_ILOGBNAN', 'MATH_ERRNO', 'MATH_ERREXCEPT', 'math_errhandling',
+  'isnan', 'isinf', 'isfinite', 'signbit', 'fpclassify', 'isnormal',
+];
 const GENERATED_NAMES = new Set([
-  'time', 'x', 'y', 'z', 'dt', 'nthreads', 'timers', 'main', 'p_sparse', 'sqrt', 'sqrtf', 'sin',
-  'sinf', 'cos', 'cosf', 'exp', 'expf', 'pow', 'powf', 'fabs', 'fabsf', 'floor', 'floorf',
-  'omp_get_wtime', 'errno',
+  'time', 'x', 'y', 'z', 'dt', 'nthreads', 'timers', 'main', 'errno',
+  ...MATH_FUNCTIONS.flatMap((fn) => [fn, `${fn}f`, `${fn}l`]),
+  ...MATH_MACROS,
 ]);
-const GENERATED_PATTERNS = [/^tm?\d+(_\d+)?$/, /^r\d+$/, /^h_[xyz]$/, /^[xyz]_[mM]$/, /^time_[mM]$/, /_vec$/, /_size\d*$/, /^__/, /^o_[xyz]$/, /_coords$/, /_npoint$/, /^(pos|idx|frac)_[xyz]$/, /^(weight|sum)$/];
+const GENERATED_PATTERNS = [/^tm?\d+(_\d+)?$/, /^r\d+$/, /^h_[xyz]$/, /^[xyz]_[mM]$/, /^time_[mM]$/, /_vec$/, /_size\d*$/, /^__/, /^o_[xyz]$/, /_coords$/, /_npoint$/, /^(pos|idx|frac)_[xyz]$/, /^(weight|sum)$/, /^start\d+$/, /^[xyz]0_blk0$/, /^omp_/];
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
