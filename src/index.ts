@@ -8,7 +8,8 @@ export { SparseTimeFunction, Injection, Interpolation, type SparseTimeFunctionOp
 export { solve } from './dsl/solve.ts';
 export { sqrt, sin, cos, exp, abs, add, mul, pow, type Expr, type ExprLike, type DiffOptions } from './dsl/expr.ts';
 export { finiteDifferenceWeights } from './dsl/fd-weights.ts';
-export { Operator, type OperatorOptions, type PerformanceSummary } from './operator.ts';
+export { Operator, type OperatorOptions, type PerformanceSummary, type BoundOperator } from './operator.ts';
+export type { PassOptions } from './passes/pipeline.ts';
 export type { ApplyArgs } from './runtime/arguments.ts';
 export * from './revolve/index.ts';
 export * from './errors.ts';

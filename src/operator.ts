@@ -8,7 +8,9 @@ import { clusterize, lowerEquations, orderByDependence } from './ir/lower.ts';
 import type { Kernel, LoweredEq, LoweredSparse } from './ir/types.ts';
 import { compileShared, type CompiledLibrary, type CompilerOptions } from './jit/compiler.ts';
 import { DEFAULT_PASSES, runPasses, type PassOptions } from './passes/pipeline.ts';
-import { checkTimeRange, prepareCall, type ApplyArgs } from './runtime/arguments.ts';
+import { checkTimeRange, prepareCall, type ApplyArgs, type FieldWithData } from './runtime/arguments.ts';
+import { candidateBlockShapes, fastest, loadTuned, storeTuned, type BlockSizes } from './runtime/autotune.ts';
+import { defaultCacheDir } from './jit/compiler.ts';
 import { loadKernel, type KernelFunction } from './runtime/library.ts';
 
 export interface OperatorOptions {
@@ -56,6 +58,8 @@ export class Operator {
   readonly buildSeconds: number;
   private readonly compilerOptions: CompilerOptions;
   private compiled: { library: CompiledLibrary; fn: KernelFunction } | undefined;
+  /** Block sizes chosen by the autotuner, per thread count. */
+  private readonly tuned = new Map<number, BlockSizes>();
 
   constructor(equations: readonly (Eq | SparseOperation)[], options: OperatorOptions = {}) {
     const start = performance.now();
@@ -83,12 +87,48 @@ export class Operator {
   }
 
   /**
+   * Picks cache-block sizes: from this Operator's memory, the on-disk tuning cache, or by timing a
+   * few shapes over (at most) three time steps of the requested range. The fields the kernel
+   * writes are restored after every trial, so tuning never changes the results.
+   */
+  private autotune(args: ApplyArgs, nthreads: number): BlockSizes {
+    const known = this.tuned.get(nthreads);
+    if (known) return known;
+    const candidates = candidateBlockShapes(this.kernel);
+    if (candidates.length === 0) return {};
+    const cacheDir = this.compilerOptions.cacheDir ?? defaultCacheDir();
+    const key = `${this.compiled!.library.hash}|${this.kernel.grid.shape.join('x')}|${nthreads}`;
+    let sizes = loadTuned(cacheDir, key);
+    if (!sizes) {
+      const written = [...this.kernel.written, ...this.kernel.sparses] as unknown as FieldWithData[];
+      const snapshot = written.map((f) => f.data.raw.slice());
+      const restore = (): void => written.forEach((f, i) => f.data.raw.set(snapshot[i]!));
+      const probe = prepareCall(this.kernel, args);
+      const timeMin = probe.values[this.kernel.parameters.findIndex((p) => p.name === 'time_m')] as number | undefined;
+      const timeMax = probe.values[this.kernel.parameters.findIndex((p) => p.name === 'time_M')] as number | undefined;
+      const range = timeMin === undefined ? {} : { timeMin, timeMax: Math.min(timeMin + 2, timeMax!) };
+      sizes = fastest(candidates, (candidate) => {
+        restore();
+        const trial = prepareCall(this.kernel, { ...args, ...range }, candidate);
+        this.compiled!.fn(...trial.values);
+        return trial.timers.reduce((a, b) => a + b, 0);
+      });
+      restore();
+      storeTuned(cacheDir, key, sizes);
+    }
+    this.tuned.set(nthreads, sizes);
+    return sizes;
+  }
+
+  /**
    * Validates `args` once and returns a runner for repeated calls over time ranges: the hot path
    * of checkpointed adjoints, where only the range changes between calls (still range-checked).
    */
   bind(args: ApplyArgs = {}): BoundOperator {
-    const call = prepareCall(this.kernel, args);
+    let call = prepareCall(this.kernel, args);
     this.compile();
+    const tuned = args.autotune ? this.autotune(args, call.nthreads) : this.tuned.get(call.nthreads);
+    if (tuned) call = prepareCall(this.kernel, args, tuned);
     const fn = this.compiled!.fn;
     const values = call.values;
     const minIndex = this.kernel.parameters.findIndex((p) => p.name === 'time_m');
@@ -108,8 +148,10 @@ export class Operator {
 
   /** Runs the kernel over the time range `timeMin … timeMax` (inclusive) on the fields' own memory. */
   apply(args: ApplyArgs = {}): PerformanceSummary {
-    const call = prepareCall(this.kernel, args);
+    let call = prepareCall(this.kernel, args);
     this.compile();
+    if (args.autotune) call = prepareCall(this.kernel, args, this.autotune(args, call.nthreads));
+    else if (this.tuned.has(call.nthreads)) call = prepareCall(this.kernel, args, this.tuned.get(call.nthreads));
     const status = this.compiled!.fn(...call.values);
     if (status !== 0) throw new Error(`internal: kernel ${this.name} returned ${status}`);
     const elapsedSeconds = call.timers.reduce((a, b) => a + b, 0);

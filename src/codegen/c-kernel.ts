@@ -17,7 +17,7 @@ function parameterDeclaration(param: Parameter, real: string): string {
   switch (param.kind) {
     case 'field': case 'sparseData': return `${real} *restrict ${param.name}`;
     case 'coordinates': return `const double *restrict ${param.name}`;
-    case 'size': case 'timeBound': case 'spaceBound': case 'nthreads': case 'npoint': return `const int ${param.name}`;
+    case 'size': case 'timeBound': case 'spaceBound': case 'nthreads': case 'npoint': case 'blockSize': return `const int ${param.name}`;
     case 'scalar': return `const ${real} ${param.name}`;
     case 'origin': return `const double ${param.name}`;
     case 'timers': return `double *restrict ${param.name}`;
@@ -132,19 +132,37 @@ class Printer {
     this.emit(depth, `/* ${this.kernel.sections[nest.section]}: ${sectionTitle(nest)} */`);
     this.emit(depth, `double start${nest.section} = omp_get_wtime();`);
     const last = nest.dims.length - 1;
-    nest.dims.forEach((dim, level) => {
-      const pragmas: string[] = [];
-      if (level === 0 && nest.parallel) pragmas.push(last === 0 && nest.simd ? 'parallel for simd' : 'parallel for');
-      if (level === last && nest.simd && !(level === 0 && nest.parallel)) pragmas.push('simd');
-      for (const pragma of pragmas) {
-        const clauses = pragma.startsWith('parallel') ? ' schedule(static) num_threads(nthreads)' : '';
-        this.emit(depth + level, `#pragma omp ${pragma}${clauses}`);
-      }
-      this.emit(depth + level, `for (int ${dim.name} = ${dim.name}_m; ${dim.name} <= ${dim.name}_M; ${dim.name} += 1)`);
+    const blocked = nest.blocked;
+    let level = 0;
+    const open = (pragma: string | undefined, header: string): void => {
+      if (pragma) this.emit(depth + level, `#pragma omp ${pragma}`);
+      this.emit(depth + level, header);
       this.emit(depth + level, '{');
+      level++;
+    };
+    const parallel = (collapse: number): string => `parallel for${collapse > 1 ? ` collapse(${collapse})` : ''} schedule(static) num_threads(nthreads)`;
+    // Block loops (tiled nests): the parallel loops, collapsed so every thread gets many blocks.
+    blocked.forEach((dim, i) => {
+      const block = `${dim.name}0_blk0`;
+      const pragma = i === 0 && nest.parallel ? parallel(blocked.length) : undefined;
+      open(pragma, `for (int ${block} = ${dim.name}_m; ${block} <= ${dim.name}_M; ${block} += ${block}_size)`);
     });
-    for (const statement of nest.body) this.emit(depth + nest.dims.length, this.statement(statement));
-    for (let level = last; level >= 0; level--) this.emit(depth + level, '}');
+    nest.dims.forEach((dim, i) => {
+      const d = dim.name;
+      const isBlocked = blocked.includes(dim);
+      const header = isBlocked
+        ? `for (int ${d} = ${d}0_blk0; ${d} <= MIN(${d}_M, ${d}0_blk0 + ${d}0_blk0_size - 1); ${d} += 1)`
+        : `for (int ${d} = ${d}_m; ${d} <= ${d}_M; ${d} += 1)`;
+      let pragma: string | undefined;
+      if (i === 0 && nest.parallel && blocked.length === 0) pragma = last === 0 && nest.simd ? `${parallel(1).replace('parallel for', 'parallel for simd')}` : parallel(1);
+      else if (i === last && nest.simd) pragma = 'simd';
+      open(pragma, header);
+    });
+    for (const statement of nest.body) this.emit(depth + level, this.statement(statement));
+    while (level > 0) {
+      level--;
+      this.emit(depth + level, '}');
+    }
     this.emit(depth, `timers[${nest.section}] += omp_get_wtime() - start${nest.section};`);
   }
 

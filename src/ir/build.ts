@@ -76,6 +76,7 @@ export function buildKernel(name: string, set: EquationSet, schedule: Schedule):
       body: cluster.map((eq) => ({ kind: 'assign', target: eq.target, value: eq.value })),
       parallel: false,
       simd: false,
+      blocked: [],
       section: section++,
     }));
   });

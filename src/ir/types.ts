@@ -34,6 +34,8 @@ export interface SpaceNest {
   readonly parallel: boolean;
   /** `#pragma omp simd` on the innermost loop. */
   readonly simd: boolean;
+  /** Outer dimensions tiled into blocks of runtime size (empty: no cache blocking). */
+  readonly blocked: readonly Dimension[];
   /** Index of this nest's timer. */
   readonly section: number;
 }
@@ -86,6 +88,7 @@ export type Parameter =
   | { readonly kind: 'coordinates'; readonly name: string; readonly sparse: SparseRef }
   | { readonly kind: 'npoint'; readonly name: string; readonly sparse: SparseRef }
   | { readonly kind: 'origin'; readonly name: string; readonly dim: Dimension }
+  | { readonly kind: 'blockSize'; readonly name: string; readonly dim: Dimension }
   | { readonly kind: 'nthreads'; readonly name: 'nthreads' }
   | { readonly kind: 'timers'; readonly name: 'timers' };
 

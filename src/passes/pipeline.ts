@@ -1,4 +1,5 @@
 import type { Kernel } from '../ir/types.ts';
+import { blocking } from './blocking.ts';
 import { eliminateCommonSubexpressions } from './cse.ts';
 import { factorize } from './factorize.ts';
 import { hoistInvariants } from './hoist-invariants.ts';
@@ -12,11 +13,13 @@ export interface PassOptions {
   readonly hoist: boolean;
   /** Share repeated sub-expressions within a loop nest. */
   readonly cse: boolean;
+  /** Cache blocking of the two outer loops of 3D nests (block sizes are runtime arguments). */
+  readonly blocking: boolean;
   /** OpenMP `parallel for` on the outer and `simd` on the inner space loop. */
   readonly openmp: boolean;
 }
 
-export const DEFAULT_PASSES: PassOptions = Object.freeze({ factorize: true, hoist: true, cse: true, openmp: true });
+export const DEFAULT_PASSES: PassOptions = Object.freeze({ factorize: true, hoist: true, cse: true, blocking: true, openmp: true });
 
 interface Pass {
   readonly option: keyof PassOptions;
@@ -31,7 +34,9 @@ export const PIPELINE: readonly Pass[] = [
   { option: 'hoist', run: hoistInvariants },
   // Then sharing of what remains inside the nests (stencil sums used by several equations).
   { option: 'cse', run: eliminateCommonSubexpressions },
-  // Last: parallel and vector loops, once the loop bodies are final.
+  // Tiling of the loop structure, once the bodies are final.
+  { option: 'blocking', run: blocking },
+  // Last: parallel and vector loops (collapsed over block loops when tiled).
   { option: 'openmp', run: parallelize },
 ];
 

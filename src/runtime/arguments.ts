@@ -13,9 +13,14 @@ export interface ApplyArgs {
   readonly dt?: number;
   /** OpenMP threads (default: `OMP_NUM_THREADS`, else every core). */
   readonly nthreads?: number;
-  /** Values of Constants, by name (override `Constant.value`). */
-  readonly [constant: string]: number | undefined;
+  /** Try a few cache-block shapes on the first call and keep the fastest (cached on disk). */
+  readonly autotune?: boolean;
+  /** Values of Constants, by name (override `Constant.value`); block sizes as `x0_blk0_size`. */
+  readonly [constant: string]: number | boolean | undefined;
 }
+
+/** Block size used when neither the caller nor the autotuner chose one. */
+export const DEFAULT_BLOCK_SIZE = 32;
 
 /** Field with its data: the runtime's view of what dsl fields carry. */
 export interface FieldWithData extends FieldRef {
@@ -55,11 +60,12 @@ export interface PreparedCall {
   readonly nthreads: number;
 }
 
-const RESERVED = new Set(['timeMin', 'timeMax', 'dt', 'nthreads']);
+const RESERVED = new Set(['timeMin', 'timeMax', 'dt', 'nthreads', 'autotune']);
 
 function integerArg(args: ApplyArgs, name: string): number | undefined {
   const value = args[name];
   if (value === undefined) return undefined;
+  if (typeof value !== 'number') throw new ApplyArgumentError(`apply: ${name} must be a number, got ${String(value)}`);
   if (!Number.isInteger(value)) throw new ApplyArgumentError(`apply: ${name} must be an integer, got ${value}`);
   return value;
 }
@@ -119,13 +125,19 @@ export function checkTimeRange(kernel: Kernel, timeMin: number, timeMax: number)
 }
 
 /** Validates `args` against the kernel and lays out the C arguments; no C runs here. */
-export function prepareCall(kernel: Kernel, args: ApplyArgs): PreparedCall {
+export function prepareCall(kernel: Kernel, args: ApplyArgs, blockSizes: Readonly<Record<string, number>> = {}): PreparedCall {
   if (args === null || typeof args !== 'object') throw new ApplyArgumentError('apply: pass an object of arguments, e.g. { timeMax: 100, dt: 0.5 }');
-  const constants = new Set(kernel.parameters.filter((p) => p.kind === 'scalar' && p.scalar.role === 'constant').map((p) => p.name));
+  const numeric = new Set(
+    kernel.parameters.filter((p) => (p.kind === 'scalar' && p.scalar.role === 'constant') || p.kind === 'blockSize').map((p) => p.name),
+  );
   for (const [key, value] of Object.entries(args)) {
-    if (!RESERVED.has(key) && !constants.has(key)) {
-      const known = [...RESERVED, ...constants].join(', ');
+    if (!RESERVED.has(key) && !numeric.has(key)) {
+      const known = [...RESERVED, ...numeric].join(', ');
       throw new ApplyArgumentError(`apply: unknown argument "${key}"; ${kernel.name} takes ${known}`);
+    }
+    if (key === 'autotune') {
+      if (value !== undefined && typeof value !== 'boolean') throw new ApplyArgumentError(`apply: autotune must be true or false, got ${String(value)}`);
+      continue;
     }
     if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) {
       throw new ApplyArgumentError(`apply: ${key} must be a finite number, got ${String(value)}`);
@@ -150,13 +162,19 @@ export function prepareCall(kernel: Kernel, args: ApplyArgs): PreparedCall {
       case 'coordinates': return (param.sparse as SparseWithData).coordinates;
       case 'npoint': return param.sparse.npoint;
       case 'origin': return kernel.grid.origin[param.dim.axis];
+      case 'blockSize': {
+        const size = integerArg(args, param.name) ?? blockSizes[param.name] ?? DEFAULT_BLOCK_SIZE;
+        if (size < 1) throw new ApplyArgumentError(`apply: ${param.name} must be a positive integer, got ${size}`);
+        return size;
+      }
       case 'scalar': {
         const { scalar } = param;
         if (scalar.role === 'spacing') return kernel.grid.spacing[kernel.grid.dimensions.findIndex((d) => d.spacingName === scalar.name)];
         if (scalar.role === 'dt') {
-          if (args.dt === undefined) throw new ApplyArgumentError(`apply: ${kernel.name} uses the time step; pass dt (e.g. { dt: 0.5 })`);
-          if (!(args.dt > 0)) throw new ApplyArgumentError(`apply: dt must be positive, got ${args.dt}`);
-          return args.dt;
+          const dt = args.dt;
+          if (dt === undefined) throw new ApplyArgumentError(`apply: ${kernel.name} uses the time step; pass dt (e.g. { dt: 0.5 })`);
+          if (!(dt > 0)) throw new ApplyArgumentError(`apply: dt must be positive, got ${dt}`);
+          return dt;
         }
         const value = args[scalar.name] ?? scalar.constant?.value;
         if (value === undefined) {

@@ -16,7 +16,7 @@ function ffiType(param: Parameter, dtype: Dtype): string {
     case 'coordinates': case 'timers': return 'double *';
     case 'scalar': return real;
     case 'origin': return 'double';
-    case 'size': case 'timeBound': case 'spaceBound': case 'nthreads': case 'npoint': return 'int';
+    case 'size': case 'timeBound': case 'spaceBound': case 'nthreads': case 'npoint': case 'blockSize': return 'int';
     default: return assertNever(param);
   }
 }

@@ -1,0 +1,66 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Kernel } from '../ir/types.ts';
+
+export type BlockSizes = Readonly<Record<string, number>>;
+
+const FILE = 'autotune.json';
+
+/** Block shapes worth trying for this kernel's grid: powers of two up to the grid, deduplicated. */
+export function candidateBlockShapes(kernel: Kernel): BlockSizes[] {
+  const params = kernel.parameters.filter((p) => p.kind === 'blockSize');
+  if (params.length === 0) return [];
+  const shapes: [number, number][] = [[8, 8], [8, 16], [16, 16], [16, 32], [32, 32], [8, 64], [32, 64], [64, 64]];
+  const seen = new Set<string>();
+  const result: BlockSizes[] = [];
+  for (const shape of shapes) {
+    const sizes: Record<string, number> = {};
+    params.forEach((p, i) => {
+      if (p.kind === 'blockSize') sizes[p.name] = Math.min(shape[i] ?? shape[0], kernel.grid.shape[p.dim.axis]!);
+    });
+    const key = JSON.stringify(sizes);
+    if (!seen.has(key)) {
+      seen.add(key);
+      result.push(sizes);
+    }
+  }
+  return result;
+}
+
+/** Runs `trial` for each candidate and returns the one with the least time (first wins ties). */
+export function fastest(candidates: readonly BlockSizes[], trial: (sizes: BlockSizes) => number): BlockSizes {
+  let best = candidates[0]!;
+  let bestTime = Infinity;
+  for (const sizes of candidates) {
+    const seconds = trial(sizes);
+    if (seconds < bestTime) {
+      bestTime = seconds;
+      best = sizes;
+    }
+  }
+  return best;
+}
+
+function readAll(cacheDir: string): Record<string, BlockSizes> {
+  const path = join(cacheDir, FILE);
+  if (!existsSync(path)) return {};
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, BlockSizes>;
+  } catch {
+    return {}; // a damaged tuning file only costs a re-tune
+  }
+}
+
+/** Block sizes tuned earlier for `key` (operator hash, grid shape, threads), if any. */
+export function loadTuned(cacheDir: string, key: string): BlockSizes | undefined {
+  return readAll(cacheDir)[key];
+}
+
+/** Records tuned sizes; written through a temporary file and renamed, like compiled kernels. */
+export function storeTuned(cacheDir: string, key: string, sizes: BlockSizes): void {
+  mkdirSync(cacheDir, { recursive: true });
+  const all = { ...readAll(cacheDir), [key]: sizes };
+  const tmp = join(cacheDir, `${FILE}.${process.pid}.tmp`);
+  writeFileSync(tmp, JSON.stringify(all, null, 1));
+  renameSync(tmp, join(cacheDir, FILE));
+}

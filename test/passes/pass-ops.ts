@@ -1,0 +1,15 @@
+/** The operator whose C is pinned with each optimisation pass switched off in turn. */
+import { Eq, Function, Grid, Operator, TimeFunction, solve, type PassOptions } from '../../src/index.ts';
+
+export const PASS_NAMES = ['factorize', 'hoist', 'cse', 'blocking', 'openmp'] as const;
+export type PassName = (typeof PASS_NAMES)[number];
+
+/** 3D acoustic, spaceOrder 4, float32, with `without` switched off (or everything on). */
+export function passOperator(without?: PassName, dtype: 'float32' | 'float64' = 'float32') {
+  const grid = new Grid({ shape: [21, 18, 15], extent: [200, 170, 140], dtype });
+  const u = new TimeFunction({ name: 'u', grid, timeOrder: 2, spaceOrder: 4 });
+  const m = new Function({ name: 'm', grid, spaceOrder: 4 });
+  const passes: Partial<PassOptions> = without ? { [without]: false } : {};
+  const op = new Operator([new Eq(u.forward, solve(m.mul(u.dt2).sub(u.laplace), u.forward))], { name: `acoustic_${without ?? 'all'}`, passes });
+  return { grid, u, m, op };
+}

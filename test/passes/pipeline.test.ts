@@ -1,0 +1,76 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { PASS_NAMES, passOperator, type PassName } from './pass-ops.ts';
+
+function fixture(name: string): string {
+  const url = new URL(`../fixtures/passes/without-${name}.c`, import.meta.url);
+  if (!existsSync(url)) throw new Error(`missing golden fixture ${url.pathname}; regenerate it from test/passes/pass-ops.ts and review it`);
+  return readFileSync(url, 'utf8');
+}
+
+/** Runs 10 steps from a fixed start; returns the final raw buffer. */
+function run(without: PassName | undefined, dtype: 'float32' | 'float64') {
+  const { u, m, op } = passOperator(without, dtype);
+  const [nx, ny, nz] = u.grid.shape as [number, number, number];
+  const size = nx * ny * nz;
+  const start = new Float64Array(3 * size);
+  for (let i = 0; i < nx; i++) for (let j = 0; j < ny; j++) for (let k = 0; k < nz; k++) {
+    const g = Math.exp(-((i - 10) ** 2 + (j - 8) ** 2 + (k - 7) ** 2) / 6);
+    start[(i * ny + j) * nz + k] = g;
+    start[size + (i * ny + j) * nz + k] = g;
+  }
+  u.data.assign(dtype === 'float32' ? Float32Array.from(start) : start);
+  const mv = Float64Array.from({ length: size }, (_, i) => 1 / (1.5 + 0.5 * Math.sin(i)) ** 2);
+  m.data.assign(dtype === 'float32' ? Float32Array.from(mv) : mv);
+  const blocks = without === 'blocking' ? {} : { x0_blk0_size: 6, y0_blk0_size: 5 };
+  op.apply({ timeMin: 1, timeMax: 10, dt: 2, nthreads: 2, ...blocks });
+  return u.data.toArray();
+}
+
+function relativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let diff = 0;
+  let norm = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
+    norm = Math.max(norm, Math.abs(b[i]!));
+  }
+  return diff / norm;
+}
+
+// Passes that only reschedule loops keep every operation of every point: bitwise equal.
+// Factorisation and hoisting re-associate products and sums, and CSE changes which products gcc
+// may contract into fused multiply-adds (-march=native enables FMA): equal to round-off.
+const BITWISE: Record<PassName, boolean> = { factorize: false, hoist: false, cse: false, blocking: true, openmp: true };
+
+describe('optimisation passes: golden C with each pass off, and the same numbers', () => {
+  it('with every pass on, the C matches its golden file', () => {
+    expect(passOperator().op.ccode).toBe(fixture('none'));
+  });
+
+  for (const pass of PASS_NAMES) {
+    it(`without ${pass}: golden C, and results ${BITWISE[pass] ? 'bitwise equal' : 'equal to round-off'} to the fully optimised kernel`, () => {
+      const { op } = passOperator(pass);
+      expect(op.ccode).toBe(fixture(pass));
+      expect(op.ccode).not.toBe(fixture('none').replace(/acoustic_all/g, `acoustic_${pass}`)); // the pass did something
+      const all = run(undefined, 'float64');
+      const off = run(pass, 'float64');
+      expect(Math.max(...all.map(Math.abs))).toBeGreaterThan(0.05);
+      if (BITWISE[pass]) {
+        expect(Buffer.from(off.buffer).equals(Buffer.from(all.buffer))).toBe(true);
+        const all32 = run(undefined, 'float32');
+        const off32 = run(pass, 'float32');
+        expect(Buffer.from(off32.buffer).equals(Buffer.from(all32.buffer))).toBe(true);
+      } else {
+        expect(relativeDifference(off, all)).toBeLessThan(1e-13);
+        expect(relativeDifference(run(pass, 'float32'), run(undefined, 'float32'))).toBeLessThan(1e-5);
+      }
+    });
+  }
+
+  it('factorisation lowers the flop count; CSE and hoisting do too', () => {
+    const all = passOperator().op.flopsPerPoint;
+    expect(passOperator('factorize').op.flopsPerPoint).toBeGreaterThan(all);
+    expect(passOperator('cse').op.flopsPerPoint).toBeGreaterThan(all);
+    expect(passOperator('hoist').op.flopsPerPoint).toBeGreaterThan(all);
+  });
+});
