@@ -14,7 +14,8 @@ export interface CompilerOptions {
   readonly cacheDir?: string;
 }
 
-export const DEFAULT_FLAGS: readonly string[] = Object.freeze(['-O3', '-march=native', '-fopenmp', '-shared', '-fPIC', '-std=c11', '-Wall', '-Wno-unused-variable']);
+// -z nodelete: koffi unloads libraries at exit; unloading libgomp under its idle worker threads crashes the process.
+export const DEFAULT_FLAGS: readonly string[] = Object.freeze(['-O3', '-march=native', '-fopenmp', '-shared', '-fPIC', '-std=c11', '-Wall', '-Wno-unused-variable', '-Wl,-z,nodelete']);
 
 /** Result of making sure a shared library exists for some C text. */
 export interface CompiledLibrary {

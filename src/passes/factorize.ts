@@ -1,4 +1,4 @@
-import { add, mul, rewrite, type Expr } from '../dsl/expr.ts';
+import { add, mul, pow, rewrite, type Expr } from '../dsl/expr.ts';
 import type { Kernel, Statement } from '../ir/types.ts';
 import { mapNests } from '../ir/visit.ts';
 
@@ -7,6 +7,44 @@ function split(term: Expr): [number, Expr] {
   if (term.kind === 'number') return [term.value, mul(1)];
   if (term.kind === 'mul' && term.args[0]!.kind === 'number') return [term.args[0].value, mul(...term.args.slice(1))];
   return [1, term];
+}
+
+/** Non-numeric factors of a product term, by key. */
+function factorsOf(term: Expr): Map<string, Expr> {
+  const factors = new Map<string, Expr>();
+  const args = term.kind === 'mul' ? term.args : [term];
+  for (const arg of args) if (arg.kind !== 'number') factors.set(arg.key, arg);
+  return factors;
+}
+
+/**
+ * Pulls a factor shared by several terms of a sum out of them: a·b·x + a·c·y → a·(b·x + c·y),
+ * choosing the factor shared by most terms (ties: smallest key), then recursing into both parts.
+ */
+function collectCommonFactors(expr: Expr): Expr {
+  if (expr.kind !== 'add') return expr;
+  const counts = new Map<string, { factor: Expr; count: number }>();
+  for (const term of expr.args) {
+    for (const [key, factor] of factorsOf(term)) {
+      const entry = counts.get(key) ?? { factor, count: 0 };
+      entry.count++;
+      counts.set(key, entry);
+    }
+  }
+  let best: { factor: Expr; count: number } | undefined;
+  for (const [, entry] of [...counts].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (entry.count >= 2 && (!best || entry.count > best.count)) best = entry;
+  }
+  if (!best) return expr;
+  const factor = best.factor;
+  const inner: Expr[] = [];
+  const outer: Expr[] = [];
+  for (const term of expr.args) {
+    if (factorsOf(term).has(factor.key)) inner.push(mul(term, pow(factor, -1)));
+    else outer.push(term);
+  }
+  const grouped = mul(factor, collectCommonFactors(add(...inner)));
+  return outer.length === 0 ? grouped : add(collectCommonFactors(add(...outer)), grouped);
 }
 
 /**
@@ -39,10 +77,10 @@ export function factorizeSum(expr: Expr): Expr {
   return add(...untouched, ...grouped);
 }
 
-/** Applies `factorizeSum` to every sum in every statement of every loop nest. */
+/** Applies weight grouping and common-factor collection to every sum of every loop nest. */
 export function factorize(kernel: Kernel): Kernel {
   return mapNests(kernel, (nest) => {
-    const body: Statement[] = nest.body.map((s) => ({ ...s, value: rewrite(s.value, factorizeSum) }));
+    const body: Statement[] = nest.body.map((s) => ({ ...s, value: rewrite(s.value, (node) => collectCommonFactors(factorizeSum(node))) }));
     return body.every((s, i) => s.value === nest.body[i]!.value) ? nest : { ...nest, body };
   });
 }

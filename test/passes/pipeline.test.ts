@@ -38,8 +38,8 @@ function relativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): number 
 }
 
 // Passes that only reschedule loops keep every operation of every point: bitwise equal.
-// Factorisation and hoisting re-associate products and sums, and CSE changes which products gcc
-// may contract into fused multiply-adds (-march=native enables FMA): equal to round-off.
+// Factorisation and hoisting re-associate products and sums; CSE's temporaries re-enter the
+// canonical (sorted) operand order under new names, which reorders some sums: equal to round-off.
 const BITWISE: Record<PassName, boolean> = { factorize: false, hoist: false, cse: false, blocking: true, openmp: true };
 
 describe('optimisation passes: golden C with each pass off, and the same numbers', () => {

@@ -1,0 +1,46 @@
+// The benchmarked problem, shared by bench/acoustic.ts and its cache-hit child process so both
+// build byte-identical C (same text → same hash → same cached library).
+import { Eq, Function, Grid, Operator, TimeFunction, finiteDifferenceWeights, solve } from '../src/index.ts';
+
+/** Physical set-up: Devito's seismic units (metres, milliseconds, km/s = m/ms). */
+export const SPACING = 10; // m
+export const VP = 1.5; // km/s
+export const DT = 1; // ms
+
+export interface AcousticProblem {
+  readonly grid: Grid;
+  readonly u: TimeFunction;
+  readonly m: Function;
+  readonly eq: Eq;
+}
+
+/** `m·u.dt2 − Δu = 0` on an n³ float32 grid, timeOrder 2, solved for `u.forward`. */
+export function acousticProblem(size: number, spaceOrder: number): AcousticProblem {
+  const grid = new Grid({ shape: [size, size, size], extent: [0, 1, 2].map(() => (size - 1) * SPACING), dtype: 'float32' });
+  const u = new TimeFunction({ name: 'u', grid, timeOrder: 2, spaceOrder });
+  const m = new Function({ name: 'm', grid, spaceOrder });
+  const pde = m.mul(u.dt2).sub(u.laplace);
+  return { grid, u, m, eq: new Eq(u.forward, solve(pde, u.forward)) };
+}
+
+export function operatorName(spaceOrder: number): string {
+  return `acoustic_so${spaceOrder}`;
+}
+
+export function acousticOperator(problem: AcousticProblem, spaceOrder: number, cacheDir: string): Operator {
+  return new Operator([problem.eq], { name: operatorName(spaceOrder), compiler: { cacheDir } });
+}
+
+/**
+ * Largest stable dt of the leapfrog scheme with this spatial stencil: the Laplacian's symbol is
+ * largest at the Nyquist wavenumber, |Σ_k w_k (−1)^k| / h² per axis, and leapfrog needs
+ * dt² · vp² · λ_max ≤ 4.
+ */
+export function criticalDt(spaceOrder: number, ndim: number, spacing = SPACING, vp = VP): number {
+  const radius = spaceOrder / 2;
+  const points = Array.from({ length: 2 * radius + 1 }, (_, i) => i - radius);
+  const weights = finiteDifferenceWeights(2, points, 0);
+  const nyquist = Math.abs(weights.reduce((sum, w, i) => sum + w * (points[i]! % 2 === 0 ? 1 : -1), 0));
+  const lambdaMax = (ndim * nyquist) / spacing ** 2;
+  return 2 / (vp * Math.sqrt(lambdaMax));
+}
