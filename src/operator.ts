@@ -3,7 +3,7 @@ import type { Eq } from './dsl/eq.ts';
 import type { SparseOperation } from './dsl/sparse.ts';
 import { validateName } from './dsl/names.ts';
 import { buildKernel } from './ir/build.ts';
-import { flopsPerPoint } from './ir/flops.ts';
+import { bytesPerPoint, flopsPerPoint } from './ir/flops.ts';
 import { clusterize, lowerEquations, orderByDependence } from './ir/lower.ts';
 import type { Kernel, LoweredEq, LoweredSparse } from './ir/types.ts';
 import { compileShared, type CompiledLibrary, type CompilerOptions } from './jit/compiler.ts';
@@ -29,6 +29,8 @@ export interface PerformanceSummary {
   readonly gpointsPerSecond: number;
   /** Estimated floating-point operations per second, in billions. */
   readonly gflopsPerSecond: number;
+  /** Operational intensity: flops per byte of the least traffic (`flopsPerPoint / bytesPerPoint`). */
+  readonly operationalIntensity: number;
   readonly timesteps: number;
   readonly points: number;
   readonly nthreads: number;
@@ -54,9 +56,13 @@ export class Operator {
   readonly ccode: string;
   /** Floating-point operations per grid point and time step. */
   readonly flopsPerPoint: number;
+  /** Least bytes moved per grid point and time step (each field slot once). */
+  readonly bytesPerPoint: number;
   /** Seconds spent lowering and printing (no gcc). */
   readonly buildSeconds: number;
   private readonly compilerOptions: CompilerOptions;
+  /** Print a Devito-style performance line per call (DEVITO_TS_LOG=info); read once, free when off. */
+  private readonly log: boolean;
   private compiled: { library: CompiledLibrary; fn: KernelFunction } | undefined;
   /** Block sizes chosen by the autotuner, per thread count. */
   private readonly tuned = new Map<number, BlockSizes>();
@@ -72,6 +78,8 @@ export class Operator {
     this.kernel = runPasses(tree, passes); //                                             Kernel -> Kernel (optimised)
     this.ccode = printKernel(this.kernel); //                                             Kernel -> C text
     this.flopsPerPoint = flopsPerPoint(this.kernel);
+    this.bytesPerPoint = bytesPerPoint(this.kernel);
+    this.log = process.env.DEVITO_TS_LOG === 'info' || process.env.DEVITO_TS_LOG === 'debug';
     this.compilerOptions = options.compiler ?? {};
     this.buildSeconds = (performance.now() - start) / 1000;
   }
@@ -157,16 +165,29 @@ export class Operator {
     const elapsedSeconds = call.timers.reduce((a, b) => a + b, 0);
     const points = this.kernel.grid.size;
     const updates = points * call.timesteps;
-    return {
+    const summary: PerformanceSummary = {
       elapsedSeconds,
       gpointsPerSecond: elapsedSeconds > 0 ? updates / elapsedSeconds / 1e9 : 0,
       gflopsPerSecond: elapsedSeconds > 0 ? (updates * this.flopsPerPoint) / elapsedSeconds / 1e9 : 0,
+      operationalIntensity: this.bytesPerPoint > 0 ? this.flopsPerPoint / this.bytesPerPoint : 0,
       timesteps: call.timesteps,
       points,
       nthreads: call.nthreads,
       sections: this.kernel.sections.map((name, i) => ({ name, seconds: call.timers[i]! })),
     };
+    if (this.log) process.stderr.write(formatSummary(this.name, summary));
+    return summary;
   }
 }
 
 const isSparse = (segment: readonly LoweredEq[] | LoweredSparse): segment is LoweredSparse => !Array.isArray(segment);
+
+/** Devito-style report: the whole call, then each section. */
+export function formatSummary(name: string, summary: PerformanceSummary): string {
+  const lines = [
+    `Operator \`${name}\` ran in ${summary.elapsedSeconds.toFixed(2)} s ` +
+      `[OI=${summary.operationalIntensity.toFixed(2)}, ${summary.gflopsPerSecond.toFixed(2)} GFlops/s, ${summary.gpointsPerSecond.toFixed(2)} GPts/s, ${summary.nthreads} threads]`,
+    ...summary.sections.map((s) => `  ${s.name} ran in ${s.seconds.toFixed(2)} s`),
+  ];
+  return `${lines.join('\n')}\n`;
+}

@@ -25,3 +25,22 @@ export function flopsOf(expr: Expr): number {
 export function flopsPerPoint(kernel: Kernel): number {
   return nestsOf(kernel).reduce((sum, nest) => sum + nest.body.reduce((s, statement) => s + flopsOf(statement.value), 0), 0);
 }
+
+/**
+ * Least bytes moved per grid point and time step: every distinct field slot the nests read or
+ * write, once (neighbour reads assumed cached; write-allocate not counted, as in STREAM).
+ */
+export function bytesPerPoint(kernel: Kernel): number {
+  const slots = new Set<string>();
+  const visit = (expr: Expr): void => {
+    if (expr.kind === 'access') slots.add(`${expr.field.name}@${expr.timeOffset}`);
+    children(expr).forEach(visit);
+  };
+  for (const nest of nestsOf(kernel)) {
+    for (const statement of nest.body) {
+      visit(statement.value);
+      if (statement.kind === 'assign') visit(statement.target);
+    }
+  }
+  return slots.size * (kernel.dtype === 'float32' ? 4 : 8);
+}

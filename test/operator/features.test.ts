@@ -79,6 +79,23 @@ describe('operator features', () => {
     expect(backward.ccode).toContain('for (int time = time_M; time >= time_m; time -= 1)');
   });
 
+  it('the performance summary: least bytes per point (u at t−1, t, t+1 and m: 16 B), OI, rates from the C timers', () => {
+    const grid = new Grid({ shape: [40, 40] });
+    const u = new TimeFunction({ name: 'u', grid, timeOrder: 2, spaceOrder: 4 });
+    const m = new Function({ name: 'm', grid });
+    m.data.fill(1);
+    const op = new Operator([new Eq(u.forward, solve(m.mul(u.dt2).sub(u.laplace), u.forward))], { name: 'summary_check' });
+    expect(op.bytesPerPoint).toBe(16);
+    expect(op.flopsPerPoint).toBeGreaterThan(10);
+    const summary = op.apply({ timeMin: 1, timeMax: 50, dt: 0.1, nthreads: 1 });
+    expect(summary.timesteps).toBe(50);
+    expect(summary.points).toBe(1600);
+    expect(summary.operationalIntensity).toBeCloseTo(op.flopsPerPoint / 16, 12);
+    expect(summary.elapsedSeconds).toBeGreaterThan(0);
+    expect(summary.gpointsPerSecond).toBeCloseTo((1600 * 50) / summary.elapsedSeconds / 1e9, 9);
+    expect(summary.gflopsPerSecond / summary.gpointsPerSecond).toBeCloseTo(op.flopsPerPoint, 9);
+  });
+
   it('solve reproduces the explicit acoustic update u⁺ = 2u − u⁻ + dt²/m·Δu', () => {
     const grid = new Grid({ shape: [9, 9], dtype: 'float64' });
     const u = new TimeFunction({ name: 'u', grid, timeOrder: 2, spaceOrder: 2 });
