@@ -1,6 +1,7 @@
 import { Function, TimeFunction } from '../dsl/functions.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import type { Checkpointable } from './contracts.ts';
+import { checkpointSegments, type ZfpSegment } from './storage/zfp-layout.ts';
 
 export interface CheckpointOptions {
   /** Time index of state 0 (state k is the fields after the step that wrote time index k + offset). Default 0. */
@@ -31,11 +32,13 @@ export class Checkpoint implements Checkpointable {
   readonly nbytes: number;
   readonly timeOffset: number;
   private readonly parts: readonly Part[];
+  private readonly fields: readonly (Function | TimeFunction)[];
 
   constructor(fields: readonly (Function | TimeFunction)[], options: CheckpointOptions = {}) {
     if (!Array.isArray(fields) || fields.length === 0) throw new InvalidArgumentError('Checkpoint: give a non-empty array of fields');
     this.timeOffset = options.timeOffset ?? 0;
     if (!Number.isInteger(this.timeOffset)) throw new InvalidArgumentError(`Checkpoint: timeOffset must be an integer, got ${this.timeOffset}`);
+    this.fields = [...fields];
     this.parts = fields.map((field) => {
       if (!(field instanceof Function)) throw new InvalidArgumentError(`Checkpoint: ${String(field)} is not a Function or TimeFunction`);
       const raw = field.data.raw;
@@ -47,6 +50,11 @@ export class Checkpoint implements Checkpointable {
       return { slotBytes: raw.byteLength, bytes, levels: 1, modulus: undefined, isTime: false };
     });
     this.nbytes = this.parts.reduce((sum, part) => sum + part.levels * part.slotBytes, 0);
+  }
+
+  /** The slot's layout (dtype and shape of each copied time slot), for compressors such as ZFP. */
+  get segments(): ZfpSegment[] {
+    return checkpointSegments(this.fields);
   }
 
   private positionOf(part: Part, step: number, level: number): number {

@@ -4,7 +4,7 @@ import { planFromSummary, resolveCheckpoints, type CheckpointPlan } from './budg
 import type { Checkpointable, Stepper } from './contracts.ts';
 import { assertCount, compileSchedule, type CompiledSchedule } from './schedule.ts';
 import { createStorage, type StorageSpec } from './storage/create.ts';
-import type { CheckpointStorage, StorageCounters } from './storage/storage.ts';
+import type { CheckpointStorage, CompressionCounters, StorageCounters } from './storage/storage.ts';
 
 /** Which sweep a progress report is about. */
 export type RevolverPhase = 'forward' | 'reverse';
@@ -49,6 +49,11 @@ export interface RevolverStats {
   readonly bytesRead: number;
   /** Raw bytes over stored bytes of the checkpoints written, when the storage compresses. */
   readonly compressionRatio: number | undefined;
+  /**
+   * The storage's compression counters since it was opened (codec, bytes, and for a lossy codec
+   * such as zfp the largest error measured per saved value), when it compresses.
+   */
+  readonly compression: CompressionCounters | undefined;
   /** Wall time inside `forward.apply`, `reverse.apply` and storage (copies included), in ms. */
   readonly forwardMs: number;
   readonly reverseMs: number;
@@ -171,6 +176,7 @@ export class Revolver {
       bytesWritten: now.bytesWritten - this.baseline.bytesWritten,
       bytesRead: now.bytesRead - this.baseline.bytesRead,
       compressionRatio: compression && compression.storedBytes > 0 ? compression.rawBytes / compression.storedBytes : undefined,
+      compression,
       forwardMs: c.forwardMs,
       reverseMs: c.reverseMs,
       storageMs: c.storageMs,

@@ -2,15 +2,33 @@ import { createRequire } from 'node:module';
 import { constants as zlibConstants, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { CheckpointCorruptError, DevitoError, InvalidArgumentError } from '../../errors.ts';
 import type { CheckpointStorage, CompressionCounters, SlotLayout, StorageCounters } from './storage.ts';
+import { ZfpCodec, type ZfpSpec } from './zfp.ts';
 
 /** Lossless codecs: `lz4` (lz4-napi, fast) or `deflate` (Node's zlib, smaller, slower). */
 export type CodecName = 'lz4' | 'deflate';
 
-/** A lossless byte codec. `decompress` must fill `dst` exactly or throw. */
+/** A codec by name (lossless), or lossy ZFP within a tolerance: `{ codec: 'zfp', tolerance }`. */
+export type CompressionSpec = CodecName | ZfpSpec;
+
+/** The largest error a lossy codec measured on what it compressed. */
+export interface LossyError {
+  readonly maxAbsError: number;
+  /** Errors relative to the largest |value| of the array they occurred in. */
+  readonly maxRelError: number;
+}
+
+/**
+ * A byte codec. `decompress` must fill `dst` exactly or throw; `compress` may return a view that
+ * its next call reuses. A lossy codec restores values only within its own bound.
+ */
 export interface Codec {
   readonly name: string;
   compress(src: Uint8Array): Uint8Array;
   decompress(src: Uint8Array, dst: Uint8Array): void;
+  /** Called when a storage opens, with its slot size: a codec checks its layout here. */
+  open?(slotBytes: number): void;
+  /** Lossy codecs: the error of the last `compress` output (`undefined` when not measured). */
+  lastError?(): LossyError | undefined;
 }
 
 type Lz4 = typeof import('lz4-napi');
@@ -42,8 +60,10 @@ function copyExact(out: Uint8Array, dst: Uint8Array, codec: string): void {
   dst.set(out);
 }
 
-/** `name` → the codec of that name. */
-export function createCodec(name: CodecName): Codec {
+/** `spec` → the codec it names (a zfp spec builds a `ZfpCodec`, which needs libzfp). */
+export function createCodec(spec: CompressionSpec): Codec {
+  if (typeof spec === 'object' && spec !== null && spec.codec === 'zfp') return new ZfpCodec(spec);
+  const name = spec as CodecName;
   switch (name) {
     case 'lz4': {
       const lz4 = loadLz4();
@@ -68,14 +88,17 @@ export function createCodec(name: CodecName): Codec {
         decompress: (src, dst) => copyExact(inflateRawSync(src, { maxOutputLength: Math.max(dst.length, 1) }), dst, name),
       };
     default:
-      throw new InvalidArgumentError(`unknown compression '${String(name)}'; use 'lz4' or 'deflate'`);
+      throw new InvalidArgumentError(
+        `unknown compression ${JSON.stringify(name)}; use 'lz4', 'deflate' or { codec: 'zfp', tolerance }`,
+      );
   }
 }
 
 /**
- * Lossless compression in front of another storage. A checkpoint that does not shrink is stored
- * raw, so the inner storage never needs more than the raw slot size: a memory budget sized for
- * raw checkpoints holds whatever the data, and the ratio reached is reported by `compression()`.
+ * Compression in front of another storage: lossless, or lossy within a codec's bound (zfp). A
+ * checkpoint that does not shrink is stored raw, so the inner storage never needs more than the
+ * raw slot size: a memory budget sized for raw checkpoints holds whatever the data, and the ratio
+ * reached (and, for a lossy codec, the largest error measured) is reported by `compression()`.
  * NOTE: the stored length tells the two apart: it equals the raw length only for raw data.
  */
 export class CompressedStorage implements CheckpointStorage {
@@ -85,13 +108,17 @@ export class CompressedStorage implements CheckpointStorage {
   private pending: Uint8Array = new Uint8Array(0);
   private rawBytes = 0;
   private storedBytes = 0;
+  private maxAbsError = 0;
+  private maxRelError = 0;
+  /** A lossy codec stored data without measuring its error (zfp with `verify: false`). */
+  private errorUnknown = false;
   private readonly copyPending = (dst: Uint8Array): void => dst.set(this.pending);
 
   constructor(
     private readonly inner: CheckpointStorage,
-    codec: CodecName | Codec = 'lz4',
+    codec: CompressionSpec | Codec = 'lz4',
   ) {
-    this.codec = typeof codec === 'string' ? createCodec(codec) : codec;
+    this.codec = typeof codec === 'object' && codec !== null && 'compress' in codec ? codec : createCodec(codec);
   }
 
   get description(): string {
@@ -99,6 +126,7 @@ export class CompressedStorage implements CheckpointStorage {
   }
 
   open(layout: SlotLayout): void {
+    this.codec.open?.(layout.slotBytes);
     this.inner.open(layout);
     this.staging = new Uint8Array(layout.slotBytes);
     this.rawLengths = new Float64Array(layout.nSlots).fill(-1);
@@ -109,11 +137,21 @@ export class CompressedStorage implements CheckpointStorage {
     fill(raw);
     const packed = this.tryCompress(raw);
     this.pending = packed !== undefined && packed.length < length ? packed : raw;
+    if (this.pending === packed && this.codec.lastError) this.noteError(this.codec.lastError());
     this.inner.write(slot, this.pending.length, this.copyPending);
     this.rawLengths[slot] = length;
     this.rawBytes += length;
     this.storedBytes += this.pending.length;
     this.pending = this.staging;
+  }
+
+  private noteError(error: LossyError | undefined): void {
+    if (error === undefined) {
+      this.errorUnknown = true;
+      return;
+    }
+    this.maxAbsError = Math.max(this.maxAbsError, error.maxAbsError);
+    this.maxRelError = Math.max(this.maxRelError, error.maxRelError);
   }
 
   private tryCompress(raw: Uint8Array): Uint8Array | undefined {
@@ -159,6 +197,9 @@ export class CompressedStorage implements CheckpointStorage {
   }
 
   compression(): CompressionCounters {
-    return { codec: this.codec.name, rawBytes: this.rawBytes, storedBytes: this.storedBytes };
+    const counters = { codec: this.codec.name, rawBytes: this.rawBytes, storedBytes: this.storedBytes };
+    // A lossy codec reports its measured errors (0 while everything was stored exactly).
+    if (this.codec.lastError === undefined || this.errorUnknown) return counters;
+    return { ...counters, maxAbsError: this.maxAbsError, maxRelError: this.maxRelError };
   }
 }

@@ -1,21 +1,24 @@
 import { InvalidArgumentError } from '../../errors.ts';
-import { CompressedStorage, type CodecName } from './compressed.ts';
+import { CompressedStorage, type CompressionSpec } from './compressed.ts';
 import { DiskStorage } from './disk.ts';
 import { MemoryStorage } from './memory.ts';
 import type { CheckpointStorage } from './storage.ts';
 import { TwoLevelStorage } from './two-level.ts';
 
-/** A storage described by plain data, for options objects and configuration files. */
+/**
+ * A storage described by plain data, for options objects and configuration files. `compression`
+ * is a lossless codec's name or a lossy zfp spec, e.g. `{ codec: 'zfp', tolerance: 1e-5, segments }`.
+ */
 export type StorageSpec =
-  | { readonly kind: 'memory'; readonly compression?: CodecName }
-  | { readonly kind: 'disk'; readonly directory?: string; readonly compression?: CodecName }
+  | { readonly kind: 'memory'; readonly compression?: CompressionSpec }
+  | { readonly kind: 'disk'; readonly directory?: string; readonly compression?: CompressionSpec }
   | {
       readonly kind: 'two-level';
       /** Slots kept in memory; the rest go to disk. */
       readonly fastSlots: number;
       readonly directory?: string;
       /** Compresses the disk tier only: the memory tier serves the most frequent restores. */
-      readonly compression?: CodecName;
+      readonly compression?: CompressionSpec;
     };
 
 /** `spec` → a new, unopened storage it describes. */

@@ -30,6 +30,13 @@ export interface CompressionCounters {
   readonly codec: string;
   readonly rawBytes: number;
   readonly storedBytes: number;
+  /**
+   * Lossy codecs that measure it: the largest |restored − saved| value over the checkpoints
+   * stored compressed (0 while all were stored exactly); absent for lossless codecs.
+   */
+  readonly maxAbsError?: number;
+  /** Same, relative to the largest |value| of the array each error occurred in. */
+  readonly maxRelError?: number;
 }
 
 /**

@@ -104,6 +104,8 @@ export class TwoLevelStorage implements CheckpointStorage {
   compression(): CompressionCounters | undefined {
     const parts = [this.fast.compression?.(), this.slow.compression?.()].filter((c) => c !== undefined);
     if (parts.length === 0) return undefined;
+    // A tier's lossy error counters pass through (one tier compresses in practice: the slow one).
+    if (parts.length === 1) return parts[0];
     return {
       codec: parts.map((c) => c.codec).join('+'),
       rawBytes: parts.reduce((sum, c) => sum + c.rawBytes, 0),
