@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what devito-ts needs on a Debian machine: gcc with OpenMP and libzfp (lossy checkpoint
+# compression) from Debian, then the npm dependencies from the lock file.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v gcc >/dev/null 2>&1 || missing+=(gcc libgomp1)
+dpkg -s libzfp-dev >/dev/null 2>&1 || missing+=(libzfp-dev)
+if ((${#missing[@]})); then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq "${missing[@]}"
+fi
+
+npm ci --no-audit --no-fund
