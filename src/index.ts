@@ -12,4 +12,13 @@ export { Operator, type OperatorOptions, type PerformanceSummary, type BoundOper
 export type { PassOptions } from './passes/pipeline.ts';
 export type { ApplyArgs } from './runtime/arguments.ts';
 export * from './revolve/index.ts';
+export { writeNpy, readNpy, encodeNpy, decodeNpy, NpyFormatError, type NpyArray } from './io/npy.ts';
+export { writePng, renderImage, encodePng, type ImageOptions } from './io/png.ts';
 export * from './errors.ts';
+export { SeismicModel, type SeismicModelOptions, type ModelOverride } from './seismic/model.ts';
+export { AcquisitionGeometry, type AcquisitionGeometryOptions, type SourceType } from './seismic/geometry.ts';
+export { ricker, gabor, type WaveletOptions } from './seismic/wavelets.ts';
+export {
+  AcousticWaveSolver, type AcousticWaveSolverOptions, type RunOptions, type ForwardOptions, type GradientOptions, type GradientStepping,
+} from './seismic/acoustic-solver.ts';
+export type { ModellingSummary } from './seismic/summary.ts';

@@ -26,6 +26,10 @@ export interface CompiledLibrary {
   readonly cacheHit: boolean;
   /** Seconds gcc took (0 on a cache hit). */
   readonly compileSeconds: number;
+  /** The compiler command, its flags and its version line: what the cache key covers. */
+  readonly compiler: string;
+  readonly flags: readonly string[];
+  readonly compilerVersion: string;
 }
 
 export function defaultCacheDir(): string {
@@ -68,11 +72,13 @@ export function compileShared(source: string, name: string, options: CompilerOpt
   const compiler = options.compiler ?? defaultCompiler();
   const flags = options.flags ?? DEFAULT_FLAGS;
   const cacheDir = options.cacheDir ?? defaultCacheDir();
-  const hash = cacheKey(source, flags, compilerVersion(compiler));
+  const version = compilerVersion(compiler);
+  const hash = cacheKey(source, flags, version);
+  const identity = { compiler, flags, compilerVersion: version };
   const base = join(cacheDir, `${name}-${hash}`);
   const path = `${base}.so`;
   const sourcePath = `${base}.c`;
-  if (existsSync(path)) return { path, sourcePath, hash, cacheHit: true, compileSeconds: 0 };
+  if (existsSync(path)) return { path, sourcePath, hash, cacheHit: true, compileSeconds: 0, ...identity };
 
   mkdirSync(cacheDir, { recursive: true });
   const unique = `${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -90,5 +96,5 @@ export function compileShared(source: string, name: string, options: CompilerOpt
   }
   const compileSeconds = (performance.now() - start) / 1000;
   renameSync(tmpLibrary, path);
-  return { path, sourcePath, hash, cacheHit: false, compileSeconds };
+  return { path, sourcePath, hash, cacheHit: false, compileSeconds, ...identity };
 }

@@ -1,0 +1,235 @@
+import { createHash } from 'node:crypto';
+import type { Dtype } from '../dsl/dtype.ts';
+import { assertNever } from '../dsl/expr.ts';
+import type { Kernel, Parameter } from '../ir/types.ts';
+import type { CompiledLibrary } from '../jit/compiler.ts';
+import { DEFAULT_BLOCK_SIZE } from '../runtime/arguments.ts';
+
+/** What `compile` needs of an Operator; duck-typed because the user's file loads its own copy of the classes. */
+export interface OperatorLike {
+  readonly name: string;
+  readonly kernel: Kernel;
+  readonly ccode: string;
+  compile(): CompiledLibrary;
+}
+
+/** A field buffer the kernel takes: the whole allocation, halo included. */
+export interface FieldDescription {
+  readonly name: string;
+  readonly kind: 'Function' | 'TimeFunction';
+  readonly dtype: Dtype;
+  /** Allocated shape: time slots (TimeFunction) then space axes with halo. */
+  readonly allocatedShape: readonly number[];
+  /** Visible shape: time slots then the grid's domain, without halo. */
+  readonly domainShape: readonly number[];
+  readonly halo: readonly number[];
+  /** Elements of the allocation (product of `allocatedShape`). */
+  readonly length: number;
+  readonly spaceOrder: number;
+  readonly timeOrder?: number;
+  /** Slots allocated on the time axis; time index t lives in slot `t mod timeSlots` unless saved. */
+  readonly timeSlots?: number;
+  /** When set, every time index 0 … save−1 has its own slot. */
+  readonly save?: number;
+  /** Time offsets the kernel reads and writes, relative to the loop's time index. */
+  readonly timeOffsets?: readonly [number, number];
+  readonly written: boolean;
+}
+
+/** A sparse point set: `data` is `[nt, npoint]`, coordinates `[npoint, ndim]` float64. */
+export interface SparseDescription {
+  readonly name: string;
+  readonly dtype: Dtype;
+  readonly npoint: number;
+  readonly nt: number;
+  readonly dataShape: readonly [number, number];
+  readonly coordinatesShape: readonly [number, number];
+}
+
+/** One C parameter, in call order, with the value the compiled configuration fixes (if any). */
+export interface ParameterDescription {
+  readonly name: string;
+  readonly kind: Parameter['kind'];
+  /** Its C type as declared in the kernel's signature. */
+  readonly ctype: string;
+  /** Field or sparse set it belongs to. */
+  readonly of?: string;
+  /** For `scalar`: spacing, dt or constant. */
+  readonly role?: 'spacing' | 'dt' | 'constant';
+  /** For `size`: the axis of the field's allocation it measures. */
+  readonly axis?: number;
+  /** Value fixed at compile time (sizes, bounds, origins, npoint) or the default (spacings, constants, block sizes). */
+  readonly value?: number;
+}
+
+/** Everything about one compiled operator that the manifest records and the binding needs. */
+export interface OperatorDescription {
+  readonly name: string;
+  readonly dtype: Dtype;
+  readonly grid: {
+    readonly shape: readonly number[];
+    readonly extent: readonly number[];
+    readonly origin: readonly number[];
+    readonly spacing: readonly number[];
+    readonly dimensions: readonly string[];
+  };
+  readonly parameters: readonly ParameterDescription[];
+  readonly fields: readonly FieldDescription[];
+  readonly sparses: readonly SparseDescription[];
+  readonly sections: readonly { readonly name: string; readonly title: string }[];
+  /** Null when the kernel has no time loop (it then runs once). */
+  readonly time: {
+    readonly direction: 1 | -1;
+    /** Least `timeMin` the buffers allow; also its default when saved buffers decide the range. */
+    readonly lowest: number;
+    readonly timeMinDefault: number;
+    /** Greatest `timeMax` saved buffers and sparse samples allow; null when unbounded. */
+    readonly highest: number | null;
+  } | null;
+  readonly compiler: { readonly command: string; readonly flags: readonly string[]; readonly version: string };
+  /** Cache key of the library (C text, flags and compiler version). */
+  readonly hash: string;
+  /** SHA-256 of the C text alone. */
+  readonly sourceSha256: string;
+}
+
+/** The runtime's view of a field (the DSL classes carry more than `FieldRef` promises). */
+interface FieldWithData {
+  readonly name: string;
+  readonly isTimeFunction: boolean;
+  readonly timeOrder: number;
+  readonly spaceOrder: number;
+  readonly dtype: Dtype;
+  readonly halo: readonly number[];
+  readonly data: { readonly allocatedShape: readonly number[]; readonly shape: readonly number[] };
+  readonly save?: number;
+  readonly timeSlots?: number;
+}
+
+/** `float *restrict u_vec,` → `float *restrict`, one per parameter, read from the C signature itself. */
+export function signatureTypes(ccode: string, kernel: Kernel): string[] {
+  const open = ccode.indexOf(`int ${kernel.name}(\n`);
+  const close = ccode.indexOf('\n)', open);
+  if (open < 0 || close < 0) throw new Error(`internal: cannot find the signature of ${kernel.name} in its C code`);
+  const declarations = ccode.slice(open, close).split('\n').slice(1).map((line) => line.trim().replace(/,$/, ''));
+  if (declarations.length !== kernel.parameters.length) {
+    throw new Error(`internal: ${kernel.name} declares ${declarations.length} C parameters but its IR has ${kernel.parameters.length}`);
+  }
+  return declarations.map((declaration, i) => {
+    const name = kernel.parameters[i]!.name;
+    if (!declaration.endsWith(name)) throw new Error(`internal: C parameter ${i} of ${kernel.name} is "${declaration}", expected ${name}`);
+    return declaration.slice(0, -name.length).trim();
+  });
+}
+
+/** Section titles as the C file header lists them (`section0: update u`). */
+function sectionsOf(ccode: string, kernel: Kernel): { name: string; title: string }[] {
+  return kernel.sections.map((name) => {
+    const match = new RegExp(`^ \\*   ${name}: (.*)$`, 'm').exec(ccode);
+    return { name, title: match ? match[1]! : name };
+  });
+}
+
+function parameterValue(kernel: Kernel, param: Parameter): Pick<ParameterDescription, 'of' | 'role' | 'axis' | 'value'> {
+  const { grid } = kernel;
+  switch (param.kind) {
+    case 'field': return { of: param.field.name };
+    case 'size': return { of: param.field.name, axis: param.axis, value: (param.field as unknown as FieldWithData).data.allocatedShape[param.axis]! };
+    case 'spaceBound': return { value: param.end === 'min' ? 0 : grid.shape[param.dim.axis]! - 1 };
+    case 'origin': return { value: grid.origin[param.dim.axis]! };
+    case 'sparseData': case 'coordinates': return { of: param.sparse.name };
+    case 'npoint': return { of: param.sparse.name, value: param.sparse.npoint };
+    case 'scalar': {
+      const { scalar } = param;
+      if (scalar.role === 'spacing') {
+        return { role: 'spacing', value: grid.spacing[grid.dimensions.findIndex((d) => d.spacingName === scalar.name)]! };
+      }
+      if (scalar.role === 'dt') return { role: 'dt' };
+      const value = scalar.constant?.value;
+      return value === undefined ? { role: 'constant' } : { role: 'constant', value };
+    }
+    case 'blockSize': return { value: DEFAULT_BLOCK_SIZE };
+    case 'timeBound': case 'nthreads': case 'timers': return {};
+    default: return assertNever(param);
+  }
+}
+
+function describeField(kernel: Kernel, ref: Kernel['fields'][number]): FieldDescription {
+  const field = ref as unknown as FieldWithData;
+  const allocatedShape = [...field.data.allocatedShape];
+  const offsets = kernel.timeExtents.get(field.name);
+  return {
+    name: field.name,
+    kind: field.isTimeFunction ? 'TimeFunction' : 'Function',
+    dtype: field.dtype,
+    allocatedShape,
+    domainShape: [...field.data.shape],
+    halo: [...field.halo],
+    length: allocatedShape.reduce((a, b) => a * b, 1),
+    spaceOrder: field.spaceOrder,
+    ...(field.isTimeFunction ? { timeOrder: field.timeOrder, timeSlots: field.timeSlots! } : {}),
+    ...(field.save !== undefined ? { save: field.save } : {}),
+    ...(offsets ? { timeOffsets: [offsets[0], offsets[1]] as const } : {}),
+    written: kernel.written.includes(ref),
+  };
+}
+
+/** The time range rules of `Operator.apply`, reduced to numbers the binding can check. */
+function timeRules(kernel: Kernel, fields: readonly FieldDescription[]): OperatorDescription['time'] {
+  const loop = kernel.body.find((block) => block.kind === 'timeLoop');
+  if (!loop || loop.kind !== 'timeLoop') return null;
+  let lowest = 0;
+  let highest = Infinity;
+  const saved = fields.filter((f) => f.save !== undefined);
+  for (const field of fields) if (field.timeOffsets) lowest = Math.max(lowest, -field.timeOffsets[0]);
+  for (const field of saved) highest = Math.min(highest, field.save! - 1 - field.timeOffsets![1]);
+  for (const sparse of kernel.sparses) highest = Math.min(highest, sparse.nt - 1);
+  // NOTE: ring buffers wrap, so only saved buffers forbid reading before index 0 (as in apply).
+  const savedLowest = saved.reduce((low, f) => Math.max(low, -f.timeOffsets![0]), 0);
+  return {
+    direction: loop.direction,
+    lowest: savedLowest,
+    timeMinDefault: saved.length > 0 ? lowest : 0,
+    highest: Number.isFinite(highest) ? highest : null,
+  };
+}
+
+/**
+ * Operator plus its compiled library and compiler settings → a plain description (JSON-ready)
+ * of its C interface, buffers and the rules its arguments must obey.
+ */
+export function describeOperator(
+  op: OperatorLike,
+  library: CompiledLibrary,
+  compiler: OperatorDescription['compiler'],
+): OperatorDescription {
+  const { kernel } = op;
+  const ctypes = signatureTypes(op.ccode, kernel);
+  const fields = kernel.fields.map((field) => describeField(kernel, field));
+  return {
+    name: op.name,
+    dtype: kernel.dtype,
+    grid: {
+      shape: [...kernel.grid.shape],
+      extent: [...kernel.grid.extent],
+      origin: [...kernel.grid.origin],
+      spacing: [...kernel.grid.spacing],
+      dimensions: kernel.grid.dimensions.map((d) => d.name),
+    },
+    parameters: kernel.parameters.map((param, i) => ({ name: param.name, kind: param.kind, ctype: ctypes[i]!, ...parameterValue(kernel, param) })),
+    fields,
+    sparses: kernel.sparses.map((s) => ({
+      name: s.name,
+      dtype: s.dtype,
+      npoint: s.npoint,
+      nt: s.nt,
+      dataShape: [s.nt, s.npoint],
+      coordinatesShape: [s.npoint, kernel.grid.ndim],
+    })),
+    sections: sectionsOf(op.ccode, kernel),
+    time: timeRules(kernel, fields),
+    compiler,
+    hash: library.hash,
+    sourceSha256: createHash('sha256').update(op.ccode).digest('hex'),
+  };
+}

@@ -1,0 +1,116 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { INDEX, runCli, scratchDir } from './cli-helpers.ts';
+
+const scratch = scratchDir('cli-errors');
+afterAll(() => scratch.remove());
+
+/** Writes a user file into the scratch directory; `DEVITO` stands for the package's entry point. */
+function userFile(name: string, lines: readonly string[]): string {
+  const path = join(scratch.dir, name);
+  writeFileSync(path, lines.join('\n').replaceAll('DEVITO', INDEX));
+  return path;
+}
+
+/** One line on stderr, prefixed with the program name. */
+function expectOneLine(stderr: string): string {
+  const lines = stderr.trimEnd().split('\n');
+  expect(lines, stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(/^devito-ts: /);
+  return lines[0]!;
+}
+
+const HEAT = [
+  "import { Eq, Grid, Operator, TimeFunction, type OperatorOptions } from 'DEVITO';",
+  'const grid = new Grid({ shape: [8, 8] });',
+  "const u = new TimeFunction({ name: 'u', grid });",
+];
+
+describe('devito-ts compile: user errors are one line and exit 1', () => {
+  it('a missing file', async () => {
+    const run = await runCli(['compile', 'no-such-model.ts']);
+    expect(run.code).toBe(1);
+    expect(expectOneLine(run.stderr)).toBe('devito-ts: no-such-model.ts: no such file; give the path of a .ts file that exports Operators');
+  });
+
+  it('a type error, reported at its file, line and column', async () => {
+    const file = userFile('type-error.ts', [...HEAT, "const steps: number = 'ten';", "export const op = new Operator([new Eq(u.forward, u.add(steps))], { name: 'typo' });"]);
+    const run = await runCli(['compile', file]);
+    expect(run.code).toBe(1);
+    const line = expectOneLine(run.stderr);
+    expect(line).toContain('type-error.ts:4:7: error TS2322:');
+    expect(line).toContain("Type 'string' is not assignable to type 'number'");
+  });
+
+  it('a throw while the file runs, at the user\'s line (not inside devito-ts)', async () => {
+    const file = userFile('throws.ts', [...HEAT, "export const op = new Operator([new Eq(u.forward, u.add(1))], { name: 'bad name' });"]);
+    const run = await runCli(['compile', file, '--no-typecheck']);
+    expect(run.code).toBe(1);
+    const line = expectOneLine(run.stderr);
+    expect(line).toMatch(/throws\.ts:4:\d+: InvalidNameError: Operator name "bad name" is not a valid C identifier/);
+    const verbose = await runCli(['compile', file, '--no-typecheck', '--verbose']);
+    expect(verbose.code).toBe(1);
+    expect(verbose.stderr).toContain('Caused by: InvalidNameError');
+  });
+
+  it('a syntax error', async () => {
+    const file = userFile('syntax.ts', [...HEAT, 'export const op = new Operator([;']);
+    const run = await runCli(['compile', file]);
+    expect(run.code).toBe(1);
+    expect(expectOneLine(run.stderr)).toMatch(/syntax\.ts:4:\d+: error TS\d+/);
+  });
+
+  it('a file that exports no Operator', async () => {
+    const file = userFile('empty.ts', ['export const answer = 42;']);
+    const run = await runCli(['compile', file, '--no-typecheck']);
+    expect(run.code).toBe(1);
+    expect(expectOneLine(run.stderr)).toMatch(/empty\.ts: exports no Operator/);
+  });
+
+  it('--opt other than 3 on operators built at import is refused; on an exported function it sets the passes', async () => {
+    const instances = userFile('instances.ts', [...HEAT, "export const op = new Operator([new Eq(u.forward, u.add(1))], { name: 'fixed' });"]);
+    const factory = userFile('factory.ts', [
+      ...HEAT,
+      "export const build = (options: OperatorOptions = {}) => new Operator([new Eq(u.forward, u.laplace.mul(0.1).add(u))], { ...options, name: 'built' });",
+    ]);
+    const [refused, level0, level3, unknownName] = await Promise.all([
+      runCli(['compile', instances, '--no-typecheck', '--opt', '0']),
+      runCli(['compile', factory, '--no-typecheck', '--opt', '0', '--print']),
+      runCli(['compile', factory, '--no-typecheck', '--print']),
+      runCli(['compile', factory, '--no-typecheck', '--name', 'nope', '--print']),
+    ]);
+    expect(refused.code).toBe(1);
+    expect(expectOneLine(refused.stderr)).toContain('--opt 0: ');
+    expect(refused.stderr).toContain('export a function instead');
+    expect(level0.code).toBe(0);
+    expect(level0.stdout).toContain('int built(');
+    expect(level0.stdout).not.toContain('#pragma omp');
+    expect(level3.stdout).toContain('#pragma omp parallel for');
+    expect(unknownName.code).toBe(1);
+    expect(expectOneLine(unknownName.stderr)).toContain('--name nope: ');
+  });
+
+  it('an invalid --opt is a usage error', async () => {
+    const run = await runCli(['compile', 'x.ts', '--opt', '7']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("argument '7' is invalid");
+  });
+});
+
+describe('devito-ts help and other commands', () => {
+  it('every command has --help with examples; the program lists exit codes', async () => {
+    const runs = await Promise.all([[], ['compile'], ['bench'], ['cache'], ['demo']].map((command) => runCli([...command, '--help'])));
+    for (const run of runs) {
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('Examples:');
+    }
+    expect(runs[0]!.stdout).toContain('Exit codes: 0 ok, 1 user error');
+  });
+
+  it('bench refuses an unknown benchmark with exit 1', async () => {
+    const run = await runCli(['bench', 'no_such_bench']);
+    expect(run.code).toBe(1);
+    expect(expectOneLine(run.stderr)).toMatch(/^devito-ts: bench: no benchmark named no_such_bench; bench\/ has .*acoustic/);
+  });
+});
