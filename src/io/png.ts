@@ -103,8 +103,13 @@ export function encodePng(image: RenderedImage): Uint8Array {
  */
 export function writePng(path: string, values: ArrayLike<number>, shape: readonly [number, number], options: ImageOptions = {}): Omit<RenderedImage, 'rgba'> {
   const image = renderImage(values, shape, options);
+  writeImageFile(path, image);
+  return { width: image.width, height: image.height, vmin: image.vmin, vmax: image.vmax };
+}
+
+/** Writes a rendered image as a PNG file at `path`, atomically (a reader never sees half a file). */
+export function writeImageFile(path: string, image: RenderedImage): void {
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, encodePng(image));
   renameSync(tmp, path);
-  return { width: image.width, height: image.height, vmin: image.vmin, vmax: image.vmax };
 }
