@@ -115,17 +115,25 @@ export class Operator {
       const timeMin = probe.values[this.kernel.parameters.findIndex((p) => p.name === 'time_m')] as number | undefined;
       const timeMax = probe.values[this.kernel.parameters.findIndex((p) => p.name === 'time_M')] as number | undefined;
       const range = timeMin === undefined ? {} : { timeMin, timeMax: Math.min(timeMin + 2, timeMax!) };
-      sizes = fastest(candidates, (candidate) => {
+      // One untimed warm-up call (page faults, thread start-up), then the best of two trials per shape.
+      const run = (candidate: BlockSizes): number => {
         restore();
         const trial = prepareCall(this.kernel, { ...args, ...range }, candidate);
         this.compiled!.fn(...trial.values);
         return trial.timers.reduce((a, b) => a + b, 0);
-      });
+      };
+      run(candidates[0]!);
+      sizes = fastest(candidates, (candidate) => Math.min(run(candidate), run(candidate)));
       restore();
       storeTuned(cacheDir, key, sizes);
     }
     this.tuned.set(nthreads, sizes);
     return sizes;
+  }
+
+  /** Block sizes the autotuner chose for `nthreads` threads in this process, if it ran. */
+  tunedBlockSizes(nthreads: number): BlockSizes | undefined {
+    return this.tuned.get(nthreads);
   }
 
   /**

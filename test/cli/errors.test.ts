@@ -111,6 +111,6 @@ describe('devito-ts help and other commands', () => {
   it('bench refuses an unknown benchmark with exit 1', async () => {
     const run = await runCli(['bench', 'no_such_bench']);
     expect(run.code).toBe(1);
-    expect(expectOneLine(run.stderr)).toMatch(/^devito-ts: bench: no benchmark named no_such_bench; bench\/ has .*acoustic/);
+    expect(expectOneLine(run.stderr)).toMatch(/^devito-ts: bench: no benchmark named no_such_bench; available: .*acoustic/);
   });
 });
