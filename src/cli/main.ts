@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { DevitoError } from '../errors.ts';
 import { runWaveDemo } from './demo.ts';
 import { clearCache, describeCache } from './cache.ts';
+import { registerFwiGradient } from './fwi/command.ts';
 
 /** Runs the `devito-ts` command line; resolves to the process exit code (0 ok, 1 user error, 2 internal). */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -18,6 +19,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       'Exit codes: 0 ok, 1 user error (a one-line message; --verbose adds the stack), 2 internal error.',
       '',
       'Examples:',
+      '  devito-ts fwi-gradient --memory 256MB',
       '  devito-ts demo --size 401 --steps 200',
       '  devito-ts compile heat.ts --out kernels',
       '  devito-ts bench --quick',
@@ -28,6 +30,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .hook('preAction', (command) => {
       verbose = Boolean(command.opts().verbose);
     });
+
+  registerFwiGradient(program);
 
   program
     .command('demo')

@@ -1,0 +1,162 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FloatArray } from '../../dsl/dtype.ts';
+import { SparseTimeFunction } from '../../dsl/sparse.ts';
+import { writeNpy } from '../../io/npy.ts';
+import { writeFigure } from '../../io/figure.ts';
+import { Revolver, type RevolverStats } from '../../revolve/revolver.ts';
+import type { StorageSpec } from '../../revolve/storage/create.ts';
+import { AcousticWaveSolver } from '../../seismic/acoustic-solver.ts';
+import { AcquisitionGeometry } from '../../seismic/geometry.ts';
+import { SeismicModel } from '../../seismic/model.ts';
+import { readVelocityModel, saltModel, smoothModel, type VelocityModel } from './models.ts';
+import { sweepProgress } from './progress.ts';
+
+export interface FwiGradientOptions {
+  /** A model file (.npy or raw float32 + JSON header); default: the built-in salt model. */
+  readonly model?: string;
+  /** Size of the built-in model, points along x and z (10 m spacing). */
+  readonly nx: number;
+  readonly nz: number;
+  readonly shots: number;
+  /** Recording time (ms) and peak frequency (kHz). */
+  readonly tn: number;
+  readonly f0: number;
+  /** Checkpoint memory budget in bytes (per shot's adjoint sweep). */
+  readonly memoryBytes: number;
+  readonly storage: 'memory' | 'disk';
+  readonly out: string;
+  readonly spaceOrder: number;
+  readonly nbl: number;
+  readonly nthreads?: number;
+  /** Draw progress bars (a terminal); otherwise one line per sweep. */
+  readonly interactive: boolean;
+  readonly log: (line: string) => void;
+}
+
+export interface FwiGradientResult {
+  readonly objective: number;
+  readonly gradient: FloatArray;
+  readonly files: readonly string[];
+  readonly revolver: RevolverStats;
+}
+
+const norm = (values: ArrayLike<number>): number => {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i]! ** 2;
+  return Math.sqrt(sum);
+};
+
+/** Sources spread evenly over the surface, 20 m deep, away from the side edges. */
+function sourcePositions(model: VelocityModel, shots: number): number[][] {
+  const width = (model.shape[0] - 1) * model.spacing[0];
+  return Array.from({ length: shots }, (_, s) => [model.origin[0] + ((s + 0.5) / shots) * width, model.origin[1] + 20]);
+}
+
+/**
+ * The main job: observed shots from the true model, then for each shot the predicted shot and
+ * the FWI gradient (w.r.t. m = 1/vp²) in a smoothed starting model, the adjoint sweep run by the
+ * Revolver under a checkpoint memory budget. Writes PNG figures and .npy arrays to `out`.
+ */
+export function runFwiGradient(options: FwiGradientOptions): FwiGradientResult {
+  const { log, out } = options;
+  const truth = options.model ? readVelocityModel(options.model, 10) : saltModel(options.nx, options.nz);
+  const start = smoothModel(truth, Math.max(2, Math.min(truth.shape[0], truth.shape[1]) / 20));
+  const [nx, nz] = truth.shape;
+  mkdirSync(out, { recursive: true });
+
+  const model = new SeismicModel({ vp: truth.vp, shape: truth.shape, spacing: truth.spacing, origin: truth.origin, nbl: options.nbl, spaceOrder: options.spaceOrder, dtype: 'float32' });
+  const receivers = Array.from({ length: nx }, (_, i) => [truth.origin[0] + i * truth.spacing[0], truth.origin[1] + 20]);
+  const sources = sourcePositions(truth, options.shots);
+  const geometry = new AcquisitionGeometry(model, { srcCoordinates: [sources[0]!], recCoordinates: receivers, t0: 0, tn: options.tn, f0: options.f0, srcType: 'Ricker' });
+  const solver = new AcousticWaveSolver(model, geometry, { spaceOrder: options.spaceOrder });
+  const threads = options.nthreads === undefined ? {} : { nthreads: options.nthreads };
+  const points = model.paddedShape.reduce((a, b) => a * b, 1);
+  log(`model     ${options.model ?? 'built-in salt model'}: ${nx} × ${nz} points at ${truth.spacing.join(' × ')} m, vp ${Math.min(...truth.vp).toFixed(2)}–${Math.max(...truth.vp).toFixed(2)} km/s; padded ${model.paddedShape.join(' × ')} (nbl ${options.nbl})`);
+  log(`shots     ${options.shots} sources at 20 m depth, ${geometry.nrec} receivers; ${geometry.nt} samples of ${geometry.dt.toFixed(3)} ms to ${options.tn} ms, Ricker f0 = ${options.f0 * 1000} Hz, spaceOrder ${options.spaceOrder}`);
+
+  const stepping = solver.gradientStepping(threads);
+  const storage: StorageSpec = options.storage === 'disk' ? { kind: 'disk', directory: join(out, 'checkpoints') } : { kind: 'memory' };
+  const gradient = new Float64Array(nx * nz);
+  let objective = 0;
+  let stats: RevolverStats | undefined;
+  let shownRecord: Float32Array | undefined;
+  const shown = Math.floor(options.shots / 2);
+  const wall = performance.now();
+
+  for (let shot = 0; shot < options.shots; shot++) {
+    const src = new SparseTimeFunction({ name: 'src', grid: model.grid, npoint: 1, nt: geometry.nt, coordinates: [sources[shot]!] });
+    src.data.raw.set(geometry.src.data.raw);
+    log(`shot ${shot + 1}/${options.shots} at x = ${sources[shot]![0]!.toFixed(0)} m`);
+
+    model.update({ vp: truth.vp });
+    const observed = solver.forward({ ...threads, src }).rec.data.toArray();
+    if (shot === shown) shownRecord = Float32Array.from(observed);
+
+    model.update({ vp: start.vp });
+    const revolver = new Revolver({
+      checkpoint: stepping.checkpoint,
+      forward: stepping.forward,
+      reverse: stepping.reverse,
+      nTimesteps: stepping.nSteps,
+      memoryBudgetBytes: options.memoryBytes,
+      storage,
+      onProgress: (phase, done) => (phase === 'forward' ? forwardBar : reverseBar)?.update(done),
+    });
+    if (shot === 0) {
+      const plan = revolver.plan;
+      log(`memory    budget ${(options.memoryBytes / 2 ** 20).toFixed(1)} MiB, state ${(plan.stateBytes / 2 ** 20).toFixed(2)} MiB → ${revolver.nCheckpoints} checkpoints for ${stepping.nSteps} steps; predicted ${plan.forwardSteps} forward steps (recompute factor ${plan.recomputeFactor.toFixed(2)})`);
+    }
+    let reverseBar: ReturnType<typeof sweepProgress> | undefined;
+    const forwardBar: ReturnType<typeof sweepProgress> | undefined = sweepProgress('forward (checkpoints)', stepping.nSteps, points, options.interactive, log);
+    stepping.startForward(src);
+    revolver.applyForward();
+    forwardBar.stop();
+    const predicted = stepping.finishForward().data.toArray();
+    const residual = geometry.newRec('residual');
+    residual.data.assign(predicted.map((p, i) => p - observed[i]!));
+    const misfit = 0.5 * norm(residual.data.toArray()) ** 2;
+    objective += misfit;
+
+    reverseBar = sweepProgress('adjoint (recompute)', stepping.nSteps, points, options.interactive, log);
+    stepping.startReverse(residual);
+    revolver.applyReverse();
+    reverseBar.stop();
+    const shotGradient = stepping.finishReverse();
+    for (let i = 0; i < gradient.length; i++) gradient[i]! += shotGradient[i]!;
+    stats = revolver.stats;
+    revolver.close();
+    log(`  misfit ½‖d_pred − d_obs‖² = ${misfit.toExponential(3)}; ${stats.forwardSteps} forward + ${stats.reverseSteps} reverse steps, ${stats.saves} saves, peak ${(stats.peakCheckpointBytes / 2 ** 20).toFixed(1)} MiB of checkpoints`);
+  }
+
+  const seconds = (performance.now() - wall) / 1000;
+  const files = writeOutputs(out, truth, start, gradient, shownRecord!, geometry);
+  log(`objective ${objective.toExponential(4)}; ‖∇m‖ = ${norm(gradient).toExponential(4)}; ${seconds.toFixed(1)} s for ${options.shots} shots`);
+  log(`wrote     ${files.map((f) => join(out, f)).join('\n          ')}`);
+  writeFileSync(join(out, 'summary.json'), JSON.stringify({ objective, gradientNorm: norm(gradient), seconds, shots: options.shots, shape: truth.shape, spacing: truth.spacing, nt: geometry.nt, dt: geometry.dt, revolver: stats }, null, 2));
+  return { objective, gradient: Float32Array.from(gradient), files: [...files, 'summary.json'], revolver: stats! };
+}
+
+function writeOutputs(out: string, truth: VelocityModel, start: VelocityModel, gradient: Float64Array, record: Float32Array, geometry: AcquisitionGeometry): string[] {
+  const [nx, nz] = truth.shape;
+  const shape: [number, number] = [nx, nz];
+  writeNpy(join(out, 'vp_true.npy'), truth.vp, shape);
+  writeNpy(join(out, 'vp_start.npy'), start.vp, shape);
+  writeNpy(join(out, 'gradient.npy'), Float32Array.from(gradient), shape);
+  writeNpy(join(out, 'shot_record.npy'), record, [geometry.nt, geometry.nrec]);
+  const space = { xAxis: { label: 'x (m)', start: truth.origin[0], step: truth.spacing[0] }, yAxis: { label: 'depth (m)', start: truth.origin[1], step: truth.spacing[1] } };
+  writeFigure(join(out, 'vp_true.png'), truth.vp, shape, { ...space, colormap: 'viridis', title: 'True velocity', colorbar: { label: 'vp (km/s)' } });
+  writeFigure(join(out, 'vp_start.png'), start.vp, shape, { ...space, colormap: 'viridis', title: 'Starting velocity', colorbar: { label: 'vp (km/s)' } });
+  writeFigure(join(out, 'gradient.png'), gradient, shape, { ...space, colormap: 'seismic', clipPercentile: 98, title: 'FWI gradient', colorbar: { label: 'dJ/dm' } });
+  // The record is [time, receiver]: rows run down in time. Every k-th sample keeps it about square.
+  const every = Math.max(1, Math.round(geometry.nt / geometry.nrec));
+  const rows = Math.ceil(geometry.nt / every);
+  const shown = new Float32Array(rows * geometry.nrec);
+  for (let t = 0; t < rows; t++) shown.set(record.subarray(t * every * geometry.nrec, (t * every + 1) * geometry.nrec), t * geometry.nrec);
+  writeFigure(join(out, 'shot_record.png'), shown, [rows, geometry.nrec], {
+    layout: 'rows', colormap: 'seismic', clipPercentile: 98, title: 'Shot record',
+    xAxis: { label: 'receiver x (m)', start: geometry.recCoordinates[0]!, step: truth.spacing[0] },
+    yAxis: { label: 'time (s)', start: geometry.t0 / 1000, step: (every * geometry.dt) / 1000 },
+  });
+  return ['vp_true.png', 'vp_start.png', 'shot_record.png', 'gradient.png', 'vp_true.npy', 'vp_start.npy', 'shot_record.npy', 'gradient.npy'];
+}

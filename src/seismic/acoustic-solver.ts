@@ -1,0 +1,394 @@
+/**
+ * Acoustic forward, adjoint, Born and FWI-gradient modelling (Devito's examples/seismic/acoustic
+ * in our DSL).
+ *
+ * Design note — time stepping and what each step needs.
+ *
+ * Time samples are k = 0 … nt−1 (t0 + k·dt). The medium is at rest: u[0] = u[1] = 0.
+ *
+ * - Forward operator, time index t = 1 … nt−2: reads u[t], u[t−1]; writes u[t+1]; injects
+ *   src[t] into u[t+1]; records rec[t] = P·u[t]. rec[nt−1] = P·u[nt−1] is sampled afterwards by a
+ *   one-step interpolation operator (no update step reaches it without writing u[nt]). src[0]
+ *   and src[nt−1] therefore never act, and rec[0] = 0.
+ * - Adjoint operator, t = nt−1 … 1 (backwards): injects rec[t] into v[t], which completes v[t];
+ *   writes v[t−1] from v[t], v[t+1]; srca[t] = P·v[t+1]. This is the exact transpose of the
+ *   forward recursion (see acoustic-equations.ts), so the dot test holds to rounding.
+ * - Born operator, t = 1 … nt−2: the forward step for u, then du[t+1] with the source −dm·u_tt[t]
+ *   (reads u[t+1], just computed); rec[t] = P·du[t], plus the final sample as above.
+ * - Gradient operator, t = nt−1 … 2 (backwards): injects residual[t] into v[t]; accumulates
+ *   grad −= (u[t]·(v[t] − 2·v[t+1]) + u[t−1]·v[t+1])/dt²; writes v[t−1]. It is the exact
+ *   transpose of Born.
+ *
+ * Checkpointing contract. Gradient step t reads exactly two forward time levels, u[t] and
+ * u[t−1] — the state right after forward step t−1 (which wrote u[t]) — and nothing else of the
+ * forward run; it never writes u. In Revolve numbering (n = nt−2 steps): forward step k is
+ * forward time index k+1 (CheckpointOperator timeOffset 1), the state after k steps holds
+ * u[k+1], u[k] (Checkpoint([u], { timeOffset: 1 })), and reverse step k is gradient time index
+ * k+2 (timeOffset 2), which needs state k+1 live — the Revolver's invariant. `gradientStepping()`
+ * packages exactly this; the saved-history `gradient` runs the same equations over t = nt−1 … 2.
+ */
+import type { FloatArray } from '../dsl/dtype.ts';
+import { Function, TimeFunction } from '../dsl/functions.ts';
+import { SparseTimeFunction } from '../dsl/sparse.ts';
+import { GridMismatchError, InvalidArgumentError, ShapeError } from '../errors.ts';
+import { Operator, type PerformanceSummary } from '../operator.ts';
+import { Checkpoint } from '../revolve/checkpoint.ts';
+import { CheckpointOperator } from '../revolve/checkpoint-operator.ts';
+import type { Stepper } from '../revolve/contracts.ts';
+import {
+  adjointEquations, bornEquations, forwardEquations, gradientEquations, sampleEquations, stencilEquations, type MediumFields,
+} from './acoustic-equations.ts';
+import { AcquisitionGeometry } from './geometry.ts';
+import { SeismicModel, type ModelOverride } from './model.ts';
+import { applyLabelled, combine, type ModellingSummary } from './summary.ts';
+
+/** Options of `AcousticWaveSolver`. */
+export interface AcousticWaveSolverOptions {
+  /** Accuracy order of the Laplacian (default: the model's spaceOrder). */
+  readonly spaceOrder?: number;
+}
+
+/** Options every modelling call takes: a model-space override (the model itself is left as is) and threads. */
+export interface RunOptions {
+  /** Velocity (km/s, physical shape or one number) to model with instead of the model's. */
+  readonly vp?: number | ArrayLike<number>;
+  /** Squared slowness (physical shape) to model with instead of the model's. */
+  readonly m?: ArrayLike<number>;
+  readonly nthreads?: number;
+}
+
+/** Options of `forward` (and, without `save`, of `born`). */
+export interface ForwardOptions extends RunOptions {
+  /** Source (default `geometry.src`); same point count and nt as the geometry's. */
+  readonly src?: SparseTimeFunction;
+  /** Keep every time index of u (needed by `gradient`); default false: a 3-slot ring. */
+  readonly save?: boolean;
+}
+
+/** Options of `gradient`. */
+export interface GradientOptions extends RunOptions {
+  /** The saved forward wavefield (`forward({ save: true }).u`); computed here when omitted. */
+  readonly u?: TimeFunction;
+}
+
+/**
+ * The pieces a checkpointing driver runs for one FWI gradient (see the design note): plug
+ * `checkpoint`, `forward`, `reverse` and `nSteps` into a `Revolver`.
+ */
+export interface GradientStepping {
+  /** Forward steps: nt − 2. */
+  readonly nSteps: number;
+  /** The forward wavefield (3-slot ring) the steppers share. */
+  readonly u: TimeFunction;
+  /** Holds u[k+1], u[k] for state k. */
+  readonly checkpoint: Checkpoint;
+  /** `apply(a, b)`: forward time indices a+1 … b. */
+  readonly forward: Stepper;
+  /** `apply(k, k+1)`: gradient time index k+2; needs state k+1 (u[k+2], u[k+1]) live. */
+  readonly reverse: Stepper;
+  /** Zeroes u and loads the source; call before the forward sweep. */
+  startForward(src?: SparseTimeFunction): void;
+  /** After all forward steps (state nSteps live): samples rec[nt−1], returns the shot record. */
+  finishForward(): SparseTimeFunction;
+  /** Loads the residual and zeroes v and the gradient; call before the reverse sweep. */
+  startReverse(residual: SparseTimeFunction): void;
+  /** After reverse steps nSteps−1 … 0: the gradient with respect to m, physical shape. */
+  finishReverse(): FloatArray;
+}
+
+type OperatorKey = 'forward' | 'forwardSave' | 'sample' | 'sampleSave' | 'sampleBorn' | 'adjoint' | 'born' | 'gradient' | 'gradientSave' | 'stencil';
+
+/**
+ * Model + geometry → acoustic modelling operators, built once (lazily, on first use) and reused
+ * by every call. The solver owns its wavefields: `u`, `v` and the Born field returned by a call
+ * are overwritten by the next call that uses them (copy `u.data.toArray()` to keep one); shot
+ * records (`rec`, `srca`) and gradients are fresh copies.
+ */
+export class AcousticWaveSolver {
+  readonly model: SeismicModel;
+  readonly geometry: AcquisitionGeometry;
+  readonly spaceOrder: number;
+  private readonly medium: MediumFields;
+  private readonly u: TimeFunction;
+  // Allocated on first use: a forward-only user never pays for them.
+  private savedU: TimeFunction | undefined;
+  private adjointField: TimeFunction | undefined;
+  private bornField: TimeFunction | undefined;
+  private perturbation: Function | undefined;
+  private gradientField: Function | undefined;
+  private adjointSource: SparseTimeFunction | undefined;
+  private residualData: SparseTimeFunction | undefined;
+  private readonly src: SparseTimeFunction;
+  private readonly rec: SparseTimeFunction;
+  private readonly operators = new Map<OperatorKey, Operator>();
+
+  constructor(model: SeismicModel, geometry: AcquisitionGeometry, options: AcousticWaveSolverOptions = {}) {
+    if (!(model instanceof SeismicModel)) throw new InvalidArgumentError('AcousticWaveSolver: model must be a SeismicModel');
+    if (!(geometry instanceof AcquisitionGeometry)) throw new InvalidArgumentError('AcousticWaveSolver: geometry must be an AcquisitionGeometry');
+    if (geometry.model !== model) throw new GridMismatchError('AcousticWaveSolver: the geometry was built for another SeismicModel; build it with this model');
+    const spaceOrder = options.spaceOrder ?? model.spaceOrder;
+    if (!Number.isInteger(spaceOrder) || spaceOrder < 2 || spaceOrder % 2 !== 0) {
+      throw new InvalidArgumentError(`AcousticWaveSolver: spaceOrder must be an even integer >= 2, got ${spaceOrder}`);
+    }
+    const critical = model.criticalDtFor(spaceOrder);
+    if (geometry.dt > critical * (1 + 1e-12)) {
+      throw new InvalidArgumentError(
+        `AcousticWaveSolver: the geometry's dt = ${geometry.dt.toPrecision(6)} ms is above the critical dt ${critical.toPrecision(6)} ms for spaceOrder ${spaceOrder}; build the geometry with { dt: ${critical.toPrecision(6)} } or lower`,
+      );
+    }
+    this.model = model;
+    this.geometry = geometry;
+    this.spaceOrder = spaceOrder;
+    this.medium = { m: model.m, damp: model.damp };
+    const { grid } = model;
+    this.u = new TimeFunction({ name: 'u', grid, timeOrder: 2, spaceOrder });
+    this.src = this.points('src', geometry.srcCoordinates);
+    this.rec = this.points('rec', geometry.recCoordinates);
+  }
+
+  get dt(): number {
+    return this.geometry.dt;
+  }
+
+  get nt(): number {
+    return this.geometry.nt;
+  }
+
+  /**
+   * Source → shot record: `rec` (data [nt, nrec]), the wavefield `u` (a ring holding u[nt−1] in
+   * slot `u.slotOf(nt − 1)`, or with `save` the whole history) and the kernel summary.
+   */
+  forward(options: ForwardOptions = {}): { rec: SparseTimeFunction; u: TimeFunction; summary: ModellingSummary } {
+    const save = options.save ?? false;
+    const u = save ? this.saved() : this.u;
+    this.load(this.src, options.src ?? this.geometry.src, 'forward: src');
+    u.data.raw.fill(0);
+    this.rec.data.raw.fill(0);
+    const summary = this.withModel(options, 'forward', () => [
+      applyLabelled(this.operator(save ? 'forwardSave' : 'forward'), { timeMin: 1, timeMax: this.nt - 2, ...this.args(options) }),
+      applyLabelled(this.operator(save ? 'sampleSave' : 'sample'), { timeMin: this.nt - 1, timeMax: this.nt - 1, ...this.args(options) }),
+    ]);
+    return { rec: this.copy(this.rec, 'rec'), u, summary };
+  }
+
+  /** Receiver data → `srca` (source-side data [nt, nsrc]), the adjoint wavefield `v` (final ring) and summary. */
+  adjoint(rec: SparseTimeFunction, options: RunOptions = {}): { srca: SparseTimeFunction; v: TimeFunction; summary: ModellingSummary } {
+    this.load(this.rec, rec, 'adjoint: rec');
+    this.v.data.raw.fill(0);
+    this.srca.data.raw.fill(0);
+    const summary = this.withModel(options, 'adjoint', () => [
+      applyLabelled(this.operator('adjoint'), { timeMin: 1, timeMax: this.nt - 1, ...this.args(options) }),
+    ]);
+    return { srca: this.copy(this.srca, 'srca'), v: this.v, summary };
+  }
+
+  /**
+   * Model perturbation dm (physical shape, of m = 1/vp²) → the linearised shot record `rec`, with
+   * the background `u` and scattered field `U` (both rings) computed together.
+   */
+  born(dm: ArrayLike<number>, options: Omit<ForwardOptions, 'save'> = {}): { rec: SparseTimeFunction; u: TimeFunction; U: TimeFunction; summary: ModellingSummary } {
+    this.dm.data.assign(this.model.pad(this.model.checkPhysical(dm, 'born: dm')));
+    this.load(this.src, options.src ?? this.geometry.src, 'born: src');
+    this.u.data.raw.fill(0);
+    this.du.data.raw.fill(0);
+    this.rec.data.raw.fill(0);
+    const summary = this.withModel(options, 'born', () => [
+      applyLabelled(this.operator('born'), { timeMin: 1, timeMax: this.nt - 2, ...this.args(options) }),
+      applyLabelled(this.operator('sampleBorn'), { timeMin: this.nt - 1, timeMax: this.nt - 1, ...this.args(options) }),
+    ]);
+    return { rec: this.copy(this.rec, 'rec'), u: this.u, U: this.du, summary };
+  }
+
+  /**
+   * Residual (receiver data) → the FWI gradient with respect to m (physical shape): the adjoint of
+   * `born`, from the saved forward wavefield `u` (computed with `geometry.src` when omitted).
+   */
+  gradient(residual: SparseTimeFunction, options: GradientOptions = {}): { grad: FloatArray; v: TimeFunction; summary: ModellingSummary } {
+    const u = this.saved();
+    const summaries: PerformanceSummary[] = [];
+    if (options.u === undefined) summaries.push(this.forward({ ...options, save: true }).summary);
+    else if (options.u !== u) this.loadWavefield(u, options.u);
+    this.load(this.residual, residual, 'gradient: residual');
+    this.v.data.raw.fill(0);
+    this.grad.data.raw.fill(0);
+    summaries.push(this.withModel(options, 'gradient', () => [
+      applyLabelled(this.operator('gradientSave'), { timeMin: 2, timeMax: this.nt - 1, ...this.args(options) }),
+    ]));
+    return { grad: this.model.restrictAdjoint(this.grad.data.toArray()), v: this.v, summary: combine(summaries) };
+  }
+
+  /**
+   * The forward operator (see the design note for its time indices), on the ring `u` or, with
+   * `save`, on the full history. Built once; bound to this solver's fields.
+   */
+  forwardOperator(options: { save?: boolean } = {}): Operator {
+    return this.operator(options.save ? 'forwardSave' : 'forward');
+  }
+
+  /** The gradient operator (see the design note), reading the ring `u` or, with `save`, the history. */
+  gradientOperator(options: { save?: boolean } = {}): Operator {
+    return this.operator(options.save ? 'gradientSave' : 'gradient');
+  }
+
+  /** The forward stencil without sources or receivers, on the ring `u` (for benchmarks). */
+  stencilOperator(): Operator {
+    return this.operator('stencil');
+  }
+
+  /** The forward and gradient operators as steppers for checkpointing (see `GradientStepping`). */
+  gradientStepping(options: { nthreads?: number } = {}): GradientStepping {
+    const args = this.args(options);
+    this.checkStable(this.model.vmax, 'gradientStepping');
+    return {
+      nSteps: this.nt - 2,
+      u: this.u,
+      checkpoint: new Checkpoint([this.u], { timeOffset: 1 }),
+      forward: new CheckpointOperator(this.operator('forward'), args, { timeOffset: 1 }),
+      reverse: new CheckpointOperator(this.operator('gradient'), args, { timeOffset: 2 }),
+      startForward: (src?: SparseTimeFunction): void => {
+        this.load(this.src, src ?? this.geometry.src, 'gradientStepping: src');
+        this.u.data.raw.fill(0);
+        this.rec.data.raw.fill(0);
+      },
+      finishForward: (): SparseTimeFunction => {
+        this.operator('sample').apply({ timeMin: this.nt - 1, timeMax: this.nt - 1, ...args });
+        return this.copy(this.rec, 'rec');
+      },
+      startReverse: (residual: SparseTimeFunction): void => {
+        this.load(this.residual, residual, 'gradientStepping: residual');
+        this.v.data.raw.fill(0);
+        this.grad.data.raw.fill(0);
+      },
+      finishReverse: (): FloatArray => this.model.restrictAdjoint(this.grad.data.toArray()),
+    };
+  }
+
+  private operator(key: OperatorKey): Operator {
+    const known = this.operators.get(key);
+    if (known) return known;
+    const { medium, u, src, rec } = this;
+    const equations = ((): ConstructorParameters<typeof Operator>[0] => {
+      switch (key) {
+        case 'forward': return forwardEquations(u, medium, src, rec);
+        case 'forwardSave': return forwardEquations(this.saved(), medium, src, rec);
+        case 'sample': return sampleEquations(u, rec);
+        case 'sampleSave': return sampleEquations(this.saved(), rec);
+        case 'sampleBorn': return sampleEquations(this.du, rec);
+        case 'adjoint': return adjointEquations(this.v, medium, rec, this.srca);
+        case 'born': return bornEquations(u, this.du, this.dm, medium, src, rec);
+        case 'gradient': return gradientEquations(this.v, u, this.grad, medium, this.residual);
+        case 'gradientSave': return gradientEquations(this.v, this.saved(), this.grad, medium, this.residual);
+        case 'stencil': return stencilEquations(u, medium);
+      }
+    })();
+    const name = `acoustic_${key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`;
+    const op = new Operator(equations, { name });
+    this.operators.set(key, op);
+    return op;
+  }
+
+  private saved(): TimeFunction {
+    this.savedU ??= new TimeFunction({ name: 'u', grid: this.model.grid, timeOrder: 2, spaceOrder: this.spaceOrder, save: this.nt });
+    return this.savedU;
+  }
+
+  private get v(): TimeFunction {
+    this.adjointField ??= new TimeFunction({ name: 'v', grid: this.model.grid, timeOrder: 2, spaceOrder: this.spaceOrder });
+    return this.adjointField;
+  }
+
+  private get du(): TimeFunction {
+    this.bornField ??= new TimeFunction({ name: 'du', grid: this.model.grid, timeOrder: 2, spaceOrder: this.spaceOrder });
+    return this.bornField;
+  }
+
+  private get dm(): Function {
+    this.perturbation ??= new Function({ name: 'dm', grid: this.model.grid, spaceOrder: this.spaceOrder, halo: 0 });
+    return this.perturbation;
+  }
+
+  private get srca(): SparseTimeFunction {
+    this.adjointSource ??= this.points('srca', this.geometry.srcCoordinates);
+    return this.adjointSource;
+  }
+
+  private get residual(): SparseTimeFunction {
+    this.residualData ??= this.points('residual', this.geometry.recCoordinates);
+    return this.residualData;
+  }
+
+  private points(name: string, coordinates: Float64Array): SparseTimeFunction {
+    return new SparseTimeFunction({ name, grid: this.model.grid, npoint: coordinates.length / this.model.ndim, nt: this.geometry.nt, coordinates });
+  }
+
+  private get grad(): Function {
+    this.gradientField ??= new Function({ name: 'grad', grid: this.model.grid, spaceOrder: this.spaceOrder, halo: 0 });
+    return this.gradientField;
+  }
+
+  private args(options: { nthreads?: number }): { dt: number; nthreads?: number } {
+    return options.nthreads === undefined ? { dt: this.dt } : { dt: this.dt, nthreads: options.nthreads };
+  }
+
+  /** Runs `body` with the model's m replaced by the override (restored afterwards), after a stability check. */
+  private withModel(options: RunOptions, what: string, body: () => PerformanceSummary[]): PerformanceSummary {
+    if (options.vp !== undefined && options.m !== undefined) throw new InvalidArgumentError(`${what}: give vp or m, not both`);
+    const override: ModelOverride | undefined = options.vp !== undefined ? { vp: options.vp } : options.m !== undefined ? { m: options.m } : undefined;
+    if (override === undefined) {
+      this.checkStable(this.model.vmax, what);
+      return combine(body());
+    }
+    const velocity = this.model.velocityOf(override, what);
+    this.checkStable(velocity.reduce((a, b) => Math.max(a, b), 0), what);
+    const raw = this.model.m.data.raw;
+    const kept = raw.slice();
+    this.model.m.data.assign(this.model.paddedSlowness(velocity));
+    try {
+      return combine(body());
+    } finally {
+      raw.set(kept);
+    }
+  }
+
+  private checkStable(vmax: number, what: string): void {
+    const limit = this.model.stabilityLimit(this.spaceOrder, vmax);
+    if (this.dt > limit) {
+      throw new InvalidArgumentError(
+        `${what}: dt = ${this.dt.toPrecision(6)} ms is unstable for vmax = ${vmax.toPrecision(6)} km/s (limit ${limit.toPrecision(6)} ms at spaceOrder ${this.spaceOrder}); lower the velocities or build the geometry with a smaller dt`,
+      );
+    }
+  }
+
+  /** Copies a user's sparse data and positions into one of the solver's own point sets. */
+  private load(target: SparseTimeFunction, given: SparseTimeFunction, what: string): void {
+    if (!(given instanceof SparseTimeFunction)) throw new InvalidArgumentError(`${what} must be a SparseTimeFunction (e.g. geometry.newRec())`);
+    if (given.npoint !== target.npoint || given.nt !== target.nt || given.grid.ndim !== this.model.ndim) {
+      throw new ShapeError(`${what}: has ${given.npoint} points × ${given.nt} samples; this solver's geometry has ${target.npoint} points × ${target.nt} samples`);
+    }
+    if (given !== target) {
+      target.coordinates.set(this.model.checkPoints(given.coordinates, what));
+      target.data.raw.set(given.data.raw);
+    }
+  }
+
+  private loadWavefield(target: TimeFunction, given: TimeFunction): void {
+    if (!(given instanceof TimeFunction) || given.save !== this.nt || given.data.shape.join() !== target.data.shape.join()) {
+      throw new ShapeError(
+        `gradient: u must be a saved forward wavefield of shape [${target.data.shape.join(', ')}] (forward({ save: true }).u), got ${given instanceof TimeFunction ? `[${given.data.shape.join(', ')}]` : String(given)}`,
+      );
+    }
+    if (given.data.allocatedShape.join() === target.data.allocatedShape.join()) {
+      target.data.raw.set(given.data.raw);
+      return;
+    }
+    // A different halo (another spaceOrder): go through the dense view.
+    const dense = given.data.toArray();
+    target.data.assign(target.dtype === given.dtype ? dense : target.dtype === 'float32' ? Float32Array.from(dense) : Float64Array.from(dense));
+  }
+
+  private copy(from: SparseTimeFunction, name: string): SparseTimeFunction {
+    const out = new SparseTimeFunction({ name, grid: from.grid, npoint: from.npoint, nt: from.nt, coordinates: from.coordinates, dtype: from.dtype });
+    out.data.raw.set(from.data.raw);
+    return out;
+  }
+}

@@ -1,0 +1,242 @@
+import { allocate, checkDtype, type Dtype, type FloatArray } from '../dsl/dtype.ts';
+import { Function } from '../dsl/functions.ts';
+import { Grid } from '../dsl/grid.ts';
+import { GridMismatchError, InvalidArgumentError, ShapeError } from '../errors.ts';
+import { dampingRate } from './damping.ts';
+import { CFL_SAFETY, stabilityLimit } from './stability.ts';
+
+/** Options of `SeismicModel` (Devito's units: m, km/s). */
+export interface SeismicModelOptions {
+  /** P-wave velocity in km/s: one value, or one per physical point (row-major, last axis fastest). */
+  readonly vp: number | ArrayLike<number>;
+  /** Physical points per axis (2 or 3 axes), without the absorbing layer. */
+  readonly shape: readonly number[];
+  /** Grid spacing per axis, in metres. */
+  readonly spacing: readonly number[];
+  /** Physical coordinate of the first physical point, in metres (default zeros). */
+  readonly origin?: readonly number[];
+  /** Absorbing-layer thickness in points on every side (default 40; 0 for none). */
+  readonly nbl?: number;
+  /** Space order the critical time step is computed for (default 8). */
+  readonly spaceOrder?: number;
+  /** Precision of the fields (default float32). */
+  readonly dtype?: Dtype;
+}
+
+/** A model-space override: a velocity (km/s) or a squared slowness m = 1/vp² (s²/km²). */
+export type ModelOverride = { readonly vp: number | ArrayLike<number> } | { readonly m: ArrayLike<number> };
+
+const positiveNumbers = (values: readonly number[] | undefined, n: number): boolean =>
+  Array.isArray(values) && values.length === n && values.every((v) => Number.isFinite(v) && v > 0);
+
+/**
+ * A velocity model on a grid padded by an absorbing layer: `vp` (km/s, physical shape) → the
+ * squared slowness `m = 1/vp²` and the damping `damp` as Functions on the padded grid, and the
+ * critical time step (ms). Padding copies the nearest physical value (edge extension), so the
+ * map from physical to padded m is E, and model-space gradients are Eᵀ of the padded ones.
+ */
+export class SeismicModel {
+  readonly ndim: number;
+  /** Physical points per axis. */
+  readonly shape: readonly number[];
+  readonly spacing: readonly number[];
+  readonly origin: readonly number[];
+  readonly nbl: number;
+  readonly spaceOrder: number;
+  readonly dtype: Dtype;
+  /** Points per axis of the padded grid (`shape + 2·nbl`). */
+  readonly paddedShape: readonly number[];
+  /** The padded computational grid; its origin is `origin − nbl·spacing`. */
+  readonly grid: Grid;
+  /** Squared slowness 1/vp² on the padded grid. */
+  readonly m: Function;
+  /**
+   * Damping η of `m·u_tt − Δu + η·u_t = 0` on the padded grid: σ·m with σ the layer's decay rate
+   * (1/ms), zero in the physical domain. Fixed at construction: `update` changes m but not η, so a
+   * forward model is exactly the function `born` and `gradient` linearise.
+   */
+  readonly damp: Function;
+  private velocity: Float64Array;
+
+  constructor(options: SeismicModelOptions) {
+    const { shape, spacing } = options;
+    if (!Array.isArray(shape) || (shape.length !== 2 && shape.length !== 3) || shape.some((n) => !Number.isInteger(n) || n < 2)) {
+      throw new InvalidArgumentError(`SeismicModel: shape must list 2 or 3 integer point counts >= 2, got ${JSON.stringify(shape)}`);
+    }
+    const ndim = shape.length;
+    if (!positiveNumbers(spacing as number[], ndim)) {
+      throw new InvalidArgumentError(`SeismicModel: spacing must have ${ndim} positive entries in metres, got ${JSON.stringify(spacing)}`);
+    }
+    const origin = options.origin ?? shape.map(() => 0);
+    if (!Array.isArray(origin) || origin.length !== ndim || origin.some((o) => !Number.isFinite(o))) {
+      throw new InvalidArgumentError(`SeismicModel: origin must have ${ndim} finite entries in metres, got ${JSON.stringify(origin)}`);
+    }
+    const nbl = options.nbl ?? 40;
+    if (!Number.isInteger(nbl) || nbl < 0) throw new InvalidArgumentError(`SeismicModel: nbl must be an integer >= 0 (points of absorbing layer), got ${nbl}`);
+    const spaceOrder = options.spaceOrder ?? 8;
+    if (!Number.isInteger(spaceOrder) || spaceOrder < 2 || spaceOrder % 2 !== 0) {
+      throw new InvalidArgumentError(`SeismicModel: spaceOrder must be an even integer >= 2, got ${spaceOrder}`);
+    }
+    this.ndim = ndim;
+    this.shape = Object.freeze([...shape]);
+    this.spacing = Object.freeze([...spacing]);
+    this.origin = Object.freeze([...origin]);
+    this.nbl = nbl;
+    this.spaceOrder = spaceOrder;
+    this.dtype = checkDtype(options.dtype ?? 'float32', 'SeismicModel');
+    this.paddedShape = Object.freeze(shape.map((n) => n + 2 * nbl));
+    this.grid = new Grid({
+      shape: this.paddedShape,
+      extent: this.paddedShape.map((n, d) => (n - 1) * spacing[d]!),
+      origin: origin.map((o, d) => o - nbl * spacing[d]!),
+      dtype: this.dtype,
+    });
+    // Both are read only at the point being updated (or a sparse point's corners): no halo.
+    this.m = new Function({ name: 'm', grid: this.grid, spaceOrder, halo: 0 });
+    this.damp = new Function({ name: 'damp', grid: this.grid, spaceOrder, halo: 0 });
+    this.velocity = this.checkVelocity(options.vp, 'SeismicModel');
+    const padded = this.pad(this.velocity.map((v) => 1 / (v * v)));
+    this.m.data.assign(padded);
+    const sigma = dampingRate({ shape, spacing, nbl, velocity: this.vmax });
+    this.damp.data.assign(padded.map((m, k) => m * sigma[k]!));
+  }
+
+  /** Number of physical points. */
+  get size(): number {
+    return this.shape.reduce((a, b) => a * b, 1);
+  }
+
+  /** A copy of the physical velocity (km/s). */
+  get vp(): Float64Array {
+    return this.velocity.slice();
+  }
+
+  get vmax(): number {
+    return this.velocity.reduce((a, b) => Math.max(a, b), 0);
+  }
+
+  /** Largest stable leapfrog step (ms) for `spaceOrder` (default the model's) and velocity `vmax`. */
+  stabilityLimit(spaceOrder = this.spaceOrder, vmax = this.vmax): number {
+    return stabilityLimit(this.spacing, spaceOrder, vmax);
+  }
+
+  /** The critical time step (ms): CFL_SAFETY (0.8) of the stability limit at the model's spaceOrder. */
+  get criticalDt(): number {
+    return this.criticalDtFor(this.spaceOrder);
+  }
+
+  criticalDtFor(spaceOrder: number): number {
+    return CFL_SAFETY * this.stabilityLimit(spaceOrder);
+  }
+
+  /** Replaces the velocity (or m); `damp` stays as built (see there). */
+  update(override: ModelOverride): void {
+    this.velocity = this.velocityOf(override, 'SeismicModel.update');
+    this.m.data.assign(this.paddedSlowness(this.velocity));
+  }
+
+  /** A velocity or m override → validated physical velocity (km/s). */
+  velocityOf(override: ModelOverride, what: string): Float64Array {
+    if ('vp' in override) return this.checkVelocity(override.vp, what);
+    const m = this.checkPhysical(override.m, `${what}: m`);
+    m.forEach((value, k) => {
+      if (!(Number.isFinite(value) && value > 0)) throw new InvalidArgumentError(`${what}: m must be positive and finite (m = 1/vp²), got ${value} at point ${k}`);
+    });
+    return m.map((value) => 1 / Math.sqrt(value));
+  }
+
+  /** Physical velocity → padded m = 1/vp², in the model's dtype. */
+  paddedSlowness(vp: Float64Array): FloatArray {
+    return this.pad(vp.map((v) => 1 / (v * v)));
+  }
+
+  /** Physical values (row-major) → padded values, each layer point copying the nearest physical one (E). */
+  pad(values: ArrayLike<number>): FloatArray {
+    const out = allocate(this.dtype, this.grid.size);
+    this.forEachPadded((padded, physical) => { out[padded] = values[physical]!; });
+    return out;
+  }
+
+  /** Padded values → physical ones, each layer point added onto the physical point it copies (Eᵀ). */
+  restrictAdjoint(padded: ArrayLike<number>): FloatArray {
+    const sum = new Float64Array(this.size);
+    this.forEachPadded((p, physical) => { sum[physical]! += padded[p]!; });
+    return this.dtype === 'float32' ? Float32Array.from(sum) : sum;
+  }
+
+  /** Checks `values` has one finite entry per physical point; returns a float64 copy. */
+  checkPhysical(values: ArrayLike<number>, what: string): Float64Array {
+    if (values === null || typeof values !== 'object' || typeof values.length !== 'number') {
+      throw new ShapeError(`${what}: expected an array of ${this.size} values (shape [${this.shape.join(', ')}]), got ${String(values)}`);
+    }
+    if (values.length !== this.size) {
+      throw new ShapeError(`${what}: got ${values.length} values but the model has shape [${this.shape.join(', ')}] = ${this.size} points (without the absorbing layer)`);
+    }
+    const out = Float64Array.from(values);
+    const bad = out.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new InvalidArgumentError(`${what}: value ${out[bad]} at point ${bad} is not finite`);
+    return out;
+  }
+
+  /**
+   * Physical point coordinates (`npoint × ndim`, nested or flat) → a flat float64 copy, after
+   * checking each lies in the physical domain (sources and receivers must not sit in the layer).
+   */
+  checkPoints(points: ArrayLike<number> | readonly (readonly number[])[], what: string): Float64Array {
+    const rows = points as ArrayLike<unknown>;
+    const flat: number[] = [];
+    if (rows === null || typeof rows !== 'object' || typeof rows.length !== 'number' || rows.length === 0) {
+      throw new ShapeError(`${what}: give at least one point as [[x, z], …] (metres)`);
+    }
+    if (Array.isArray(rows[0])) {
+      for (let p = 0; p < rows.length; p++) {
+        const row = rows[p] as readonly number[];
+        if (!Array.isArray(row) || row.length !== this.ndim) throw new ShapeError(`${what}: point ${p} has ${Array.isArray(row) ? row.length : 0} coordinates; the model has ${this.ndim} dimensions`);
+        flat.push(...row);
+      }
+    } else {
+      for (let i = 0; i < rows.length; i++) flat.push(rows[i] as number);
+      if (flat.length % this.ndim !== 0) throw new ShapeError(`${what}: ${flat.length} numbers are not whole ${this.ndim}-D points`);
+    }
+    for (let i = 0; i < flat.length; i++) {
+      const d = i % this.ndim;
+      const lo = this.origin[d]!;
+      const hi = lo + (this.shape[d]! - 1) * this.spacing[d]!;
+      const value = flat[i]!;
+      if (!(Number.isFinite(value) && value >= lo && value <= hi)) {
+        throw new GridMismatchError(
+          `${what}: point ${Math.floor(i / this.ndim)} has ${'xyz'[d]} = ${value} m, outside the physical domain [${lo}, ${hi}] m; move it inside (the absorbing layer is not part of the model)`,
+        );
+      }
+    }
+    return Float64Array.from(flat);
+  }
+
+  private checkVelocity(vp: number | ArrayLike<number>, what: string): Float64Array {
+    const values = typeof vp === 'number' ? new Float64Array(this.size).fill(vp) : this.checkPhysical(vp, `${what}: vp`);
+    values.forEach((v, k) => {
+      if (!(Number.isFinite(v) && v > 0)) throw new InvalidArgumentError(`${what}: vp must be positive and finite (km/s), got ${v}${typeof vp === 'number' ? '' : ` at point ${k}`}`);
+    });
+    return values;
+  }
+
+  /** Visits every padded point (row-major) with the physical point it copies. */
+  private forEachPadded(visit: (padded: number, physical: number) => void): void {
+    const { paddedShape, shape, nbl } = this;
+    const ndim = shape.length;
+    const index = new Array<number>(ndim).fill(0);
+    const size = this.grid.size;
+    for (let k = 0; k < size; k++) {
+      let physical = 0;
+      for (let d = 0; d < ndim; d++) {
+        const i = Math.min(Math.max(index[d]! - nbl, 0), shape[d]! - 1);
+        physical = physical * shape[d]! + i;
+      }
+      visit(k, physical);
+      for (let d = ndim - 1; d >= 0; d--) {
+        if (++index[d]! < paddedShape[d]!) break;
+        index[d] = 0;
+      }
+    }
+  }
+}

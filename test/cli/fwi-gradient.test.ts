@@ -1,0 +1,93 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readNpy } from '../../src/io/npy.ts';
+import { parseBytes } from '../../src/cli/fwi/command.ts';
+import { runCli, scratchDir, type RunResult } from './cli-helpers.ts';
+
+const scratch = scratchDir('fwi-gradient');
+afterAll(() => scratch.remove());
+
+describe('devito-ts fwi-gradient (the main job), small', () => {
+  let run: RunResult;
+  const out = join(scratch.dir, 'out');
+  beforeAll(async () => {
+    run = await runCli(['fwi-gradient', '--small', '--no-progress', '--memory', '2MB', '--out', out, '--threads', '2']);
+  });
+
+  it('exits 0, reports the checkpoint plan under the budget and the misfit of each shot', () => {
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/memory {4}budget 1\.9 MiB, state 0\.\d+ MiB → \d+ checkpoints for 608 steps/);
+    expect(run.stdout.match(/misfit ½‖d_pred − d_obs‖² = /g)).toHaveLength(2);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { revolver: { peakCheckpointBytes: number; forwardSteps: number }; objective: number };
+    expect(summary.revolver.peakCheckpointBytes).toBeLessThanOrEqual(2e6);
+    expect(summary.revolver.forwardSteps).toBeGreaterThan(608); // the budget forces recomputation
+    expect(summary.objective).toBeGreaterThan(0);
+  });
+
+  it('writes PNG figures that decode to non-constant images', () => {
+    for (const name of ['vp_true', 'vp_start', 'shot_record', 'gradient']) {
+      const png = PNG.sync.read(readFileSync(join(out, `${name}.png`)));
+      expect(png.width).toBeGreaterThanOrEqual(60);
+      expect(png.height).toBeGreaterThanOrEqual(60);
+      const colours = new Set<number>();
+      for (let i = 0; i < png.data.length; i += 4) colours.add(png.data.readUInt32BE(i));
+      expect(colours.size).toBeGreaterThan(name === 'vp_true' ? 3 : 10); // the true model has five velocities
+    }
+  });
+
+  it('writes .npy arrays: shapes from the header, finite values, a gradient that is non-zero inside the model', () => {
+    const vp = readNpy(join(out, 'vp_true.npy'));
+    expect(vp.shape).toEqual([120, 60]);
+    expect(Math.max(...vp.data)).toBeCloseTo(4.5, 5);
+    const record = readNpy(join(out, 'shot_record.npy'));
+    expect(record.shape[1]).toBe(120);
+    expect(record.data.every(Number.isFinite)).toBe(true);
+    const gradient = readNpy(join(out, 'gradient.npy'));
+    expect(gradient.shape).toEqual([120, 60]);
+    expect(gradient.data.every(Number.isFinite)).toBe(true);
+    let interior = 0;
+    for (let i = 20; i < 100; i++) for (let j = 15; j < 50; j++) interior = Math.max(interior, Math.abs(gradient.data[i * 60 + j]!));
+    expect(interior).toBeGreaterThan(0);
+  });
+});
+
+describe('devito-ts fwi-gradient: bad input is one line and exit code 1', () => {
+  const cases: [string, () => string[], RegExp][] = [
+    ['a missing model file', () => ['--model', join(scratch.dir, 'nope.npy')], /no such file/],
+    ['a raw model of the wrong size', () => {
+      const path = join(scratch.dir, 'model.bin');
+      writeFileSync(path, Buffer.alloc(100 * 4));
+      writeFileSync(`${path}.json`, JSON.stringify({ shape: [30, 20], spacing: [10, 10] }));
+      return ['--model', path];
+    }, /400 bytes, but shape \[30, 20\] of float32 needs 2400/],
+    ['a header that is not JSON', () => {
+      const path = join(scratch.dir, 'broken.bin');
+      writeFileSync(path, Buffer.alloc(16 * 16 * 4));
+      writeFileSync(`${path}.json`, '{ shape: ');
+      return ['--model', path];
+    }, /not valid JSON/],
+    ['--memory below one checkpoint', () => ['--small', '--memory', '1kB'], /budget/i],
+    ['--memory that is not a size', () => ['--small', '--memory', 'lots'], /cannot read "lots"/],
+  ];
+  for (const [label, args, message] of cases) {
+    it(label, async () => {
+      const result = await runCli(['fwi-gradient', '--no-progress', '--out', join(scratch.dir, 'bad'), ...args()]);
+      expect(result.code).toBe(1);
+      const lines = result.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^devito-ts: /);
+      expect(lines[0]).toMatch(message);
+      expect(existsSync(join(scratch.dir, 'bad', 'gradient.npy'))).toBe(false);
+    });
+  }
+
+  it('parses memory sizes', () => {
+    expect(parseBytes('256MB')).toBe(256e6);
+    expect(parseBytes('1GiB')).toBe(2 ** 30);
+    expect(parseBytes('1.5 kib')).toBe(1536);
+    expect(parseBytes('4096')).toBe(4096);
+  });
+});
