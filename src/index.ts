@@ -20,6 +20,6 @@ export { SeismicModel, type SeismicModelOptions, type ModelOverride } from './se
 export { AcquisitionGeometry, type AcquisitionGeometryOptions, type SourceType } from './seismic/geometry.ts';
 export { ricker, gabor, type WaveletOptions } from './seismic/wavelets.ts';
 export {
-  AcousticWaveSolver, type AcousticWaveSolverOptions, type RunOptions, type ForwardOptions, type GradientOptions, type GradientStepping,
+  AcousticWaveSolver, type AcousticWaveSolverOptions, type RunOptions, type ForwardOptions, type GradientOptions, type GradientStepping, type CheckpointingOptions, type GradientResult,
 } from './seismic/acoustic-solver.ts';
 export type { ModellingSummary } from './seismic/summary.ts';

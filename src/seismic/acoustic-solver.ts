@@ -33,6 +33,10 @@ import { SparseTimeFunction } from '../dsl/sparse.ts';
 import { GridMismatchError, InvalidArgumentError, ShapeError } from '../errors.ts';
 import { Operator, type PerformanceSummary } from '../operator.ts';
 import { Checkpoint } from '../revolve/checkpoint.ts';
+import { Revolver, type ProgressCallback, type RevolverStats } from '../revolve/revolver.ts';
+import type { CheckpointStorage } from '../revolve/storage/storage.ts';
+import type { StorageSpec } from '../revolve/storage/create.ts';
+import { defaultThreads } from '../runtime/arguments.ts';
 import { CheckpointOperator } from '../revolve/checkpoint-operator.ts';
 import type { Stepper } from '../revolve/contracts.ts';
 import {
@@ -65,10 +69,37 @@ export interface ForwardOptions extends RunOptions {
   readonly save?: boolean;
 }
 
+/** How `gradient` checkpoints instead of storing the forward history (give c or a budget). */
+export interface CheckpointingOptions {
+  /** Checkpoint slots, the initial state's included. */
+  readonly nCheckpoints?: number;
+  /** Bytes of checkpoints allowed (the Revolver picks the slot count). */
+  readonly memoryBudgetBytes?: number;
+  /** Memory (default), disk, two-level, compressed: a storage object or a spec. */
+  readonly storage?: CheckpointStorage | StorageSpec;
+  /** Called as the sweeps progress (`phase`, steps done, total). */
+  readonly onProgress?: ProgressCallback;
+  /** Source of the forward run (default `geometry.src`). */
+  readonly src?: SparseTimeFunction;
+}
+
 /** Options of `gradient`. */
 export interface GradientOptions extends RunOptions {
   /** The saved forward wavefield (`forward({ save: true }).u`); computed here when omitted. */
   readonly u?: TimeFunction;
+  /** Recompute the forward wavefield under a memory bound (Revolve) instead of saving it all. */
+  readonly checkpointing?: CheckpointingOptions;
+}
+
+/** What a gradient call returns; `rec` and `revolver` come with checkpointing. */
+export interface GradientResult {
+  readonly grad: FloatArray;
+  readonly v: TimeFunction;
+  readonly summary: ModellingSummary;
+  /** The shot record of the forward sweep (checkpointing runs it anyway). */
+  readonly rec?: SparseTimeFunction;
+  /** Forward and reverse steps, saves, restores, peak checkpoint bytes, timings. */
+  readonly revolver?: RevolverStats;
 }
 
 /**
@@ -203,7 +234,8 @@ export class AcousticWaveSolver {
    * Residual (receiver data) → the FWI gradient with respect to m (physical shape): the adjoint of
    * `born`, from the saved forward wavefield `u` (computed with `geometry.src` when omitted).
    */
-  gradient(residual: SparseTimeFunction, options: GradientOptions = {}): { grad: FloatArray; v: TimeFunction; summary: ModellingSummary } {
+  gradient(residual: SparseTimeFunction, options: GradientOptions = {}): GradientResult {
+    if (options.checkpointing !== undefined) return this.checkpointedGradient(residual, options);
     const u = this.saved();
     const summaries: PerformanceSummary[] = [];
     if (options.u === undefined) summaries.push(this.forward({ ...options, save: true }).summary);
@@ -215,6 +247,41 @@ export class AcousticWaveSolver {
       applyLabelled(this.operator('gradientSave'), { timeMin: 2, timeMax: this.nt - 1, ...this.args(options) }),
     ]));
     return { grad: this.model.restrictAdjoint(this.grad.data.toArray()), v: this.v, summary: combine(summaries) };
+  }
+
+  /**
+   * The gradient with the forward wavefield recomputed by the Revolver under `checkpointing`'s
+   * memory bound: bitwise the saved-history gradient (same kernels, same arithmetic per step).
+   */
+  private checkpointedGradient(residual: SparseTimeFunction, options: GradientOptions): GradientResult {
+    const { checkpointing } = options;
+    if (options.u !== undefined) throw new InvalidArgumentError('gradient: give u (a saved forward wavefield) or checkpointing, not both');
+    let result: { grad: FloatArray; rec: SparseTimeFunction; stats: RevolverStats } | undefined;
+    const summary = this.withModel(options, 'gradient', () => {
+      const stepping = this.gradientStepping(options);
+      const revolver = new Revolver({
+        checkpoint: stepping.checkpoint,
+        forward: stepping.forward,
+        reverse: stepping.reverse,
+        nTimesteps: stepping.nSteps,
+        ...(checkpointing!.nCheckpoints === undefined ? {} : { nCheckpoints: checkpointing!.nCheckpoints }),
+        ...(checkpointing!.memoryBudgetBytes === undefined ? {} : { memoryBudgetBytes: checkpointing!.memoryBudgetBytes }),
+        ...(checkpointing!.storage === undefined ? {} : { storage: checkpointing!.storage }),
+        ...(checkpointing!.onProgress === undefined ? {} : { onProgress: checkpointing!.onProgress }),
+      });
+      try {
+        stepping.startForward(checkpointing!.src);
+        revolver.applyForward();
+        const rec = stepping.finishForward();
+        stepping.startReverse(residual);
+        revolver.applyReverse();
+        result = { grad: stepping.finishReverse(), rec, stats: revolver.stats };
+      } finally {
+        revolver.close();
+      }
+      return [steppingSummary(this.model.grid.size, result.stats, options.nthreads)];
+    });
+    return { grad: result!.grad, v: this.v, summary, rec: result!.rec, revolver: result!.stats };
   }
 
   /**
@@ -391,4 +458,24 @@ export class AcousticWaveSolver {
     out.data.raw.set(from.data.raw);
     return out;
   }
+}
+
+/** A Revolver run as a performance summary: kernel time of both sweeps over the steps they took. */
+function steppingSummary(points: number, stats: RevolverStats, nthreads: number | undefined): PerformanceSummary {
+  const elapsedSeconds = (stats.forwardMs + stats.reverseMs) / 1000;
+  const timesteps = stats.forwardSteps + stats.reverseSteps;
+  return {
+    elapsedSeconds,
+    gpointsPerSecond: elapsedSeconds > 0 ? (points * timesteps) / elapsedSeconds / 1e9 : 0,
+    gflopsPerSecond: 0,
+    operationalIntensity: 0,
+    timesteps,
+    points,
+    nthreads: nthreads ?? defaultThreads(),
+    sections: [
+      { name: 'forward sweeps', seconds: stats.forwardMs / 1000 },
+      { name: 'reverse sweep', seconds: stats.reverseMs / 1000 },
+      { name: 'checkpoint storage', seconds: stats.storageMs / 1000 },
+    ],
+  };
 }

@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  AcousticWaveSolver, AcquisitionGeometry, CheckpointBudgetError, SeismicModel, type FloatArray, type StorageSpec,
+} from '../../src/index.ts';
+import { random, texturedVelocity } from './seismic-helpers.ts';
+
+const THREADS = { nthreads: 1 };
+const directories: string[] = [];
+afterAll(() => directories.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const scratch = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'devito-ts-gradient-'));
+  directories.push(dir);
+  return dir;
+};
+
+/** A float32 solver on a textured model with its absorbing layer, and a residual to back-propagate. */
+function setup(ndim: 2 | 3) {
+  const shape = ndim === 2 ? [48, 36] : [22, 20, 18];
+  const spacing = shape.map(() => 10);
+  const rand = random(ndim * 17);
+  const vp = texturedVelocity(shape, rand);
+  const model = new SeismicModel({ vp, shape, spacing, nbl: ndim === 2 ? 10 : 6, spaceOrder: ndim === 2 ? 8 : 4, dtype: 'float32' });
+  const extent = shape.map((n) => (n - 1) * 10);
+  const src = [extent.map((e, d) => (d === ndim - 1 ? 23.3 : e / 2 + 3.7))];
+  const rec = Array.from({ length: 9 }, (_, r) => extent.map((e, d) => (d === ndim - 1 ? 31.1 : ((r + 0.5) / 9) * e)));
+  const geometry = new AcquisitionGeometry(model, { srcCoordinates: src, recCoordinates: rec, t0: 0, tn: ndim === 2 ? 240 : 150, f0: 0.025 });
+  const solver = new AcousticWaveSolver(model, geometry);
+  const { rec: observed, u } = solver.forward({ save: true, ...THREADS });
+  const residual = geometry.newRec('residual');
+  residual.data.assign(observed.data.toArray().map((x, i) => x * (1 + 0.5 * Math.sin(0.37 * i))));
+  const { grad } = solver.gradient(residual, { u, ...THREADS });
+  return { solver, geometry, residual, reference: grad, observed: observed.data.toArray() };
+}
+
+const bytes = (a: FloatArray): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+describe('checkpointed FWI gradient (Revolve) against the full-history gradient', () => {
+  for (const ndim of [2, 3] as const) {
+    const context = setup(ndim);
+    const n = context.geometry.nt - 2;
+    const storages: [string, () => StorageSpec][] = [
+      ['memory', () => ({ kind: 'memory' })],
+      ['disk', () => ({ kind: 'disk', directory: scratch() })],
+      ['two-level (2 fast slots)', () => ({ kind: 'two-level', fastSlots: 2, directory: scratch() })],
+      ['memory + lz4', () => ({ kind: 'memory', compression: 'lz4' })],
+    ];
+    for (const [label, storage] of storages) {
+      for (const nCheckpoints of [1, 4, 13, n + 1]) {
+        if (nCheckpoints === 1 && label !== 'memory') continue; // c = 1 stores only state 0: one slot, storage-independent
+        it(`${ndim}D, ${label}, c = ${nCheckpoints}: bitwise equal gradient and shot record`, () => {
+          const { grad, rec, revolver } = context.solver.gradient(context.residual, { ...THREADS, checkpointing: { nCheckpoints, storage: storage() } });
+          expect(bytes(grad).equals(bytes(context.reference))).toBe(true);
+          expect(bytes(rec!.data.toArray()).equals(bytes(Float32Array.from(context.observed)))).toBe(true);
+          expect(revolver!.reverseSteps).toBe(n);
+          expect(revolver!.peakSlots).toBeLessThanOrEqual(nCheckpoints);
+          if (nCheckpoints <= 13) expect(revolver!.forwardSteps).toBeGreaterThan(n); // it really recomputed
+          else expect(revolver!.forwardSteps).toBe(n);
+        });
+      }
+    }
+  }
+
+  it('a memory budget: the Revolver picks c from it and peak checkpoint bytes stay within it', () => {
+    const { solver, residual, reference } = setup(2);
+    const state = solver.gradientStepping(THREADS).checkpoint.nbytes;
+    for (const slots of [2, 5, 20]) {
+      const memoryBudgetBytes = slots * state + state / 2;
+      const { grad, revolver } = solver.gradient(residual, { ...THREADS, checkpointing: { memoryBudgetBytes } });
+      expect(revolver!.peakCheckpointBytes).toBeLessThanOrEqual(memoryBudgetBytes);
+      expect(revolver!.peakSlots).toBeLessThanOrEqual(slots);
+      expect(bytes(grad).equals(bytes(reference))).toBe(true);
+    }
+    expect(() => solver.gradient(residual, { ...THREADS, checkpointing: { memoryBudgetBytes: state - 1 } })).toThrow(CheckpointBudgetError);
+  });
+
+  it('lossy ZFP at tolerance 1e-6 (relative to each field\'s peak): relative gradient error reported and below 1e-4', () => {
+    const { solver, residual, reference } = setup(2);
+    const segments = solver.gradientStepping(THREADS).checkpoint.segments;
+    const { grad, revolver } = solver.gradient(residual, {
+      ...THREADS,
+      checkpointing: { nCheckpoints: 6, storage: { kind: 'memory', compression: { codec: 'zfp', tolerance: 1e-6, toleranceMode: 'relative', segments } } },
+    });
+    let diff = 0;
+    let norm = 0;
+    for (let i = 0; i < grad.length; i++) {
+      diff += (grad[i]! - reference[i]!) ** 2;
+      norm += reference[i]! ** 2;
+    }
+    const relative = Math.sqrt(diff / norm);
+    expect(revolver!.compressionRatio).toBeGreaterThan(1.5);
+    expect(revolver!.compression?.maxRelError).toBeLessThanOrEqual(1e-6);
+    expect(relative).toBeGreaterThan(0); // lossy: something changed
+    expect(relative).toBeLessThan(1e-4); // measured 2.3e-6 at a compression ratio of 5.4
+  });
+});
