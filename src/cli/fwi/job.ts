@@ -72,7 +72,7 @@ export function runFwiGradient(options: FwiGradientOptions): FwiGradientResult {
   const solver = new AcousticWaveSolver(model, geometry, { spaceOrder: options.spaceOrder });
   const threads = options.nthreads === undefined ? {} : { nthreads: options.nthreads };
   const points = model.paddedShape.reduce((a, b) => a * b, 1);
-  log(`model     ${options.model ?? 'built-in salt model'}: ${nx} × ${nz} points at ${truth.spacing.join(' × ')} m, vp ${Math.min(...truth.vp).toFixed(2)}–${Math.max(...truth.vp).toFixed(2)} km/s; padded ${model.paddedShape.join(' × ')} (nbl ${options.nbl})`);
+  log(`model     ${options.model ?? 'built-in salt model'}: ${nx} × ${nz} points at ${truth.spacing.join(' × ')} m, vp ${truth.vp.reduce((a, b) => Math.min(a, b)).toFixed(2)}–${truth.vp.reduce((a, b) => Math.max(a, b)).toFixed(2)} km/s; padded ${model.paddedShape.join(' × ')} (nbl ${options.nbl})`);
   log(`shots     ${options.shots} sources at 20 m depth, ${geometry.nrec} receivers; ${geometry.nt} samples of ${geometry.dt.toFixed(3)} ms to ${options.tn} ms, Ricker f0 = ${options.f0 * 1000} Hz, spaceOrder ${options.spaceOrder}`);
 
   const stepping = solver.gradientStepping(threads);
