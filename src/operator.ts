@@ -71,12 +71,16 @@ export class Operator {
     const start = performance.now();
     this.name = validateName(options.name ?? 'Kernel', 'Operator');
     const passes: PassOptions = { ...DEFAULT_PASSES, ...options.passes };
-    const set = lowerEquations(equations); // [Eq | sparse op] -> validated, expanded
-    const schedule = set.segments.map((segment) => //                                    runs of [LoweredEq] -> clusters
-      (isSparse(segment) ? segment : clusterize(orderByDependence(segment))));
-    const tree = buildKernel(this.name, set, schedule); //                                schedule -> Kernel (loop tree)
-    this.kernel = runPasses(tree, passes); //                                             Kernel -> Kernel (optimised)
-    this.ccode = printKernel(this.kernel); //                                             Kernel -> C text
+    // [Eq | inject | interpolate] -> validated equations, derivatives expanded
+    const set = lowerEquations(equations);
+    // runs of [LoweredEq] -> clusters (ordered by dependence, fused where legal); sparse ops stay put
+    const schedule = set.segments.map((segment) => (isSparse(segment) ? segment : clusterize(orderByDependence(segment))));
+    // schedule -> Kernel (time loop ⊃ space nests and sparse loops)
+    const tree = buildKernel(this.name, set, schedule);
+    // Kernel -> Kernel (the pass pipeline)
+    this.kernel = runPasses(tree, passes);
+    // Kernel -> C text
+    this.ccode = printKernel(this.kernel);
     this.flopsPerPoint = flopsPerPoint(this.kernel);
     this.bytesPerPoint = bytesPerPoint(this.kernel);
     this.log = process.env.DEVITO_TS_LOG === 'info' || process.env.DEVITO_TS_LOG === 'debug';
