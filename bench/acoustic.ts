@@ -26,7 +26,7 @@ import { Operator, type TimeFunction } from '../src/index.ts';
 import { DEFAULT_FLAGS } from '../src/jit/compiler.ts';
 import { loadTuned } from '../src/runtime/autotune.ts';
 import { acousticOperator, acousticProblem, criticalDt, DT, operatorName, SPACING, VP, type AcousticProblem } from './acoustic-op.ts';
-import { cacheBytes, machineFacts } from './machine.ts';
+import { busyText, cacheBytes, machineFacts, otherCpuUse } from './machine.ts';
 import { loadPlain, type PlainKernel } from './plain.ts';
 import { loadStream, type StreamResult } from './stream.ts';
 import { fixed, renderTable } from './table.ts';
@@ -610,23 +610,3 @@ function collectGarbage(): void {
   gc();
 }
 
-/** Share of all CPUs busy (non-idle) over `seconds`, while this process sleeps; undefined without /proc/stat. */
-function otherCpuUse(seconds = 1): number | undefined {
-  const sample = (): [number, number] | undefined => {
-    if (!existsSync('/proc/stat')) return undefined;
-    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-    const idle = fields[3]! + (fields[4] ?? 0); // idle + iowait
-    return [fields.reduce((a, b) => a + b, 0), idle];
-  };
-  const before = sample();
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, seconds * 1000);
-  const after = sample();
-  if (!before || !after || after[0] === before[0]) return undefined;
-  return 1 - (after[1] - before[1]) / (after[0] - before[0]);
-}
-
-function busyText(share: number | undefined): string {
-  if (share === undefined) return 'CPU use of other processes unknown (no /proc/stat)';
-  const text = `${(100 * share).toFixed(0)}% of all CPUs busy with other processes over 1 s`;
-  return share > 0.1 ? `${text}: WARNING, the machine is not quiet, figures will be low and noisy` : text;
-}

@@ -55,3 +55,24 @@ export function cacheBytes(size: string): number | undefined {
   const unit = { '': 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30 }[match[2]!.toUpperCase() as '' | 'K' | 'M' | 'G'];
   return Number(match[1]) * unit;
 }
+
+/** Share of all CPUs busy (non-idle) over `seconds`, while this process sleeps; undefined without /proc/stat. */
+export function otherCpuUse(seconds = 1): number | undefined {
+  const sample = (): [number, number] | undefined => {
+    if (!existsSync('/proc/stat')) return undefined;
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const idle = fields[3]! + (fields[4] ?? 0); // idle + iowait
+    return [fields.reduce((a, b) => a + b, 0), idle];
+  };
+  const before = sample();
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, seconds * 1000);
+  const after = sample();
+  if (!before || !after || after[0] === before[0]) return undefined;
+  return 1 - (after[1] - before[1]) / (after[0] - before[0]);
+}
+
+export function busyText(share: number | undefined): string {
+  if (share === undefined) return 'CPU use of other processes unknown (no /proc/stat)';
+  const text = `${(100 * share).toFixed(0)}% of all CPUs busy with other processes over 1 s`;
+  return share > 0.1 ? `${text}: WARNING, the machine is not quiet, figures will be low and noisy` : text;
+}

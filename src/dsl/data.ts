@@ -58,7 +58,17 @@ export class DataView {
     this.allocatedShape = Object.freeze(allocatedShape(layout));
     this.strides = rowMajorStrides(this.allocatedShape);
     this.offsets = [...layout.leading.map(() => 0), ...layout.halo];
-    this.raw = allocate(dtype, this.allocatedShape.reduce((a, b) => a * b, 1));
+    const length = this.allocatedShape.reduce((a, b) => a * b, 1);
+    try {
+      this.raw = allocate(dtype, length);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      const gib = (length * (dtype === 'float32' ? 4 : 8)) / 2 ** 30;
+      throw new ShapeError(
+        `${owner}: shape [${this.allocatedShape.join(', ')}] needs ${length} elements (${gib.toFixed(1)} GiB), more than one typed array can hold; ` +
+          'keep fewer time indices (a smaller save, or checkpointing: gradient(residual, { checkpointing: { memoryBudgetBytes } })) or use a smaller grid',
+      );
+    }
   }
 
   /** Number of visible elements (product of `shape`). */

@@ -165,3 +165,12 @@ describe('DataView of a TimeFunction: slots are independent', () => {
     expect(out.subarray(2 * slot).every((v) => v === 3)).toBe(true);
   });
 });
+
+describe('allocations too large for one typed array', () => {
+  it('a saved history beyond the typed-array limit is a ShapeError that points at checkpointing, not a RangeError', () => {
+    const grid = new Grid({ shape: [1200, 1200, 1200] });
+    const make = (): TimeFunction => new TimeFunction({ name: 'u', grid, timeOrder: 2, save: 4 });
+    expect(make).toThrow(ShapeError);
+    expect(make).toThrow(/more than one typed array can hold.*checkpointing/);
+  });
+});

@@ -83,52 +83,54 @@ export function runFwiGradient(options: FwiGradientOptions): FwiGradientResult {
   let shownRecord: Float32Array | undefined;
   const shown = Math.floor(options.shots / 2);
   const wall = performance.now();
+  // One Revolver for all shots: its checkpoint memory is allocated (and page-faulted) once.
+  let forwardBar: ReturnType<typeof sweepProgress> | undefined;
+  let reverseBar: ReturnType<typeof sweepProgress> | undefined;
+  const revolver = new Revolver({
+    checkpoint: stepping.checkpoint,
+    forward: stepping.forward,
+    reverse: stepping.reverse,
+    nTimesteps: stepping.nSteps,
+    memoryBudgetBytes: options.memoryBytes,
+    storage,
+    onProgress: (phase, done) => (phase === 'forward' ? forwardBar : reverseBar)?.update(done),
+  });
+  const plan = revolver.plan;
+  log(`memory    budget ${(options.memoryBytes / 2 ** 20).toFixed(1)} MiB, state ${(plan.stateBytes / 2 ** 20).toFixed(2)} MiB → ${revolver.nCheckpoints} checkpoints for ${stepping.nSteps} steps; predicted ${plan.forwardSteps} forward steps (recompute factor ${plan.recomputeFactor.toFixed(2)})`);
 
-  for (let shot = 0; shot < options.shots; shot++) {
-    const src = new SparseTimeFunction({ name: 'src', grid: model.grid, npoint: 1, nt: geometry.nt, coordinates: [sources[shot]!] });
-    src.data.raw.set(geometry.src.data.raw);
-    log(`shot ${shot + 1}/${options.shots} at x = ${sources[shot]![0]!.toFixed(0)} m`);
+  try {
+    for (let shot = 0; shot < options.shots; shot++) {
+      const src = new SparseTimeFunction({ name: 'src', grid: model.grid, npoint: 1, nt: geometry.nt, coordinates: [sources[shot]!] });
+      src.data.raw.set(geometry.src.data.raw);
+      log(`shot ${shot + 1}/${options.shots} at x = ${sources[shot]![0]!.toFixed(0)} m`);
 
-    model.update({ vp: truth.vp });
-    const observed = solver.forward({ ...threads, src }).rec.data.toArray();
-    if (shot === shown) shownRecord = Float32Array.from(observed);
+      model.update({ vp: truth.vp });
+      const observed = solver.forward({ ...threads, src }).rec.data.toArray();
+      if (shot === shown) shownRecord = Float32Array.from(observed);
 
-    model.update({ vp: start.vp });
-    const revolver = new Revolver({
-      checkpoint: stepping.checkpoint,
-      forward: stepping.forward,
-      reverse: stepping.reverse,
-      nTimesteps: stepping.nSteps,
-      memoryBudgetBytes: options.memoryBytes,
-      storage,
-      onProgress: (phase, done) => (phase === 'forward' ? forwardBar : reverseBar)?.update(done),
-    });
-    if (shot === 0) {
-      const plan = revolver.plan;
-      log(`memory    budget ${(options.memoryBytes / 2 ** 20).toFixed(1)} MiB, state ${(plan.stateBytes / 2 ** 20).toFixed(2)} MiB → ${revolver.nCheckpoints} checkpoints for ${stepping.nSteps} steps; predicted ${plan.forwardSteps} forward steps (recompute factor ${plan.recomputeFactor.toFixed(2)})`);
+      model.update({ vp: start.vp });
+      forwardBar = sweepProgress('forward (checkpoints)', stepping.nSteps, points, options.interactive, log);
+      stepping.startForward(src);
+      revolver.applyForward();
+      forwardBar.stop();
+      const predicted = stepping.finishForward().data.toArray();
+      const residual = geometry.newRec('residual');
+      residual.data.assign(predicted.map((p, i) => p - observed[i]!));
+      const misfit = 0.5 * norm(residual.data.toArray()) ** 2;
+      objective += misfit;
+
+      reverseBar = sweepProgress('adjoint (recompute)', stepping.nSteps, points, options.interactive, log);
+      stepping.startReverse(residual);
+      revolver.applyReverse();
+      reverseBar.stop();
+      const shotGradient = stepping.finishReverse();
+      for (let i = 0; i < gradient.length; i++) gradient[i]! += shotGradient[i]!;
+      stats = revolver.stats;
+      log(`  misfit ½‖d_pred − d_obs‖² = ${misfit.toExponential(3)}; ${stats.forwardSteps} forward + ${stats.reverseSteps} reverse steps, ${stats.saves} saves, peak ${(stats.peakCheckpointBytes / 2 ** 20).toFixed(1)} MiB of checkpoints`);
     }
-    let reverseBar: ReturnType<typeof sweepProgress> | undefined;
-    const forwardBar: ReturnType<typeof sweepProgress> | undefined = sweepProgress('forward (checkpoints)', stepping.nSteps, points, options.interactive, log);
-    stepping.startForward(src);
-    revolver.applyForward();
-    forwardBar.stop();
-    const predicted = stepping.finishForward().data.toArray();
-    const residual = geometry.newRec('residual');
-    residual.data.assign(predicted.map((p, i) => p - observed[i]!));
-    const misfit = 0.5 * norm(residual.data.toArray()) ** 2;
-    objective += misfit;
-
-    reverseBar = sweepProgress('adjoint (recompute)', stepping.nSteps, points, options.interactive, log);
-    stepping.startReverse(residual);
-    revolver.applyReverse();
-    reverseBar.stop();
-    const shotGradient = stepping.finishReverse();
-    for (let i = 0; i < gradient.length; i++) gradient[i]! += shotGradient[i]!;
-    stats = revolver.stats;
+  } finally {
     revolver.close();
-    log(`  misfit ½‖d_pred − d_obs‖² = ${misfit.toExponential(3)}; ${stats.forwardSteps} forward + ${stats.reverseSteps} reverse steps, ${stats.saves} saves, peak ${(stats.peakCheckpointBytes / 2 ** 20).toFixed(1)} MiB of checkpoints`);
   }
-
   const seconds = (performance.now() - wall) / 1000;
   const files = writeOutputs(out, truth, start, gradient, shownRecord!, geometry);
   log(`objective ${objective.toExponential(4)}; ‖∇m‖ = ${norm(gradient).toExponential(4)}; ${seconds.toFixed(1)} s for ${options.shots} shots`);

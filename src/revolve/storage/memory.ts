@@ -66,10 +66,12 @@ export class MemoryStorage implements CheckpointStorage {
     this.lengths[slot] = -1;
   }
 
+  /** Frees the slab; the storage may then be opened again (by another Revolver). */
   close(): void {
     this.views = [];
     this.lengths = new Float64Array(0);
     this.reservedBytes = 0;
+    this.opened = false;
   }
 
   counters(): StorageCounters {
