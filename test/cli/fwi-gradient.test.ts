@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readNpy } from '../../src/io/npy.ts';
+import { readNpy, writeNpy } from '../../src/io/npy.ts';
 import { parseBytes } from '../../src/cli/fwi/command.ts';
 import { runCli, scratchDir, type RunResult } from './cli-helpers.ts';
 
@@ -51,6 +51,22 @@ describe('devito-ts fwi-gradient (the main job), small', () => {
     let interior = 0;
     for (let i = 20; i < 100; i++) for (let j = 15; j < 50; j++) interior = Math.max(interior, Math.abs(gradient.data[i * 60 + j]!));
     expect(interior).toBeGreaterThan(0);
+  });
+});
+
+describe('devito-ts fwi-gradient --model file.npy', () => {
+  it('runs on a user model read from NumPy format and writes its gradient in that shape', async () => {
+    const path = join(scratch.dir, 'gradient-model.npy');
+    const vp = Float32Array.from({ length: 70 * 40 }, (_, k) => (k % 40 < 15 ? 1.6 : 2.2 + 0.3 * Math.sin(k / 40)));
+    writeNpy(path, vp, [70, 40]);
+    const out = join(scratch.dir, 'from-npy');
+    const result = await runCli(['fwi-gradient', '--model', path, '--small', '--no-progress', '--threads', '1', '--out', out]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`model     ${path}: 70 × 40 points`);
+    const gradient = readNpy(join(out, 'gradient.npy'));
+    expect(gradient.shape).toEqual([70, 40]);
+    expect(gradient.data.some((g) => g !== 0)).toBe(true);
   });
 });
 
