@@ -6,6 +6,10 @@ export interface ExprContext {
   readonly dtype: Dtype;
   /** C index expression of the time axis for an access to a TimeFunction. */
   readonly timeIndex: (access: AccessExpr) => string;
+  /** Extra offset along a space dimension (the copies of an unrolled-and-jammed loop body). */
+  readonly indexShift?: (dim: string) => number;
+  /** The C name of a compiler temporary (jammed copies rename their loop-body temporaries). */
+  readonly tempName?: (name: string) => string;
 }
 
 // Precedence levels: higher binds tighter.
@@ -48,14 +52,14 @@ function print(expr: Expr, ctx: ExprContext): [string, number] {
     case 'scalar':
       return [expr.name, ATOM];
     case 'temp':
-      return [expr.name, ATOM];
+      return [ctx.tempName?.(expr.name) ?? expr.name, ATOM];
     case 'sparse':
       return [`${expr.sparse.name}[time][p_${expr.sparse.name}]`, ATOM];
     case 'access': {
       const indices = expr.field.isTimeFunction ? [ctx.timeIndex(expr)] : [];
       expr.offsets.forEach((offset, axis) => {
-        const shift = offset + expr.field.halo[axis]!;
         const dim = expr.field.dimensions[axis]!.name;
+        const shift = offset + expr.field.halo[axis]! + (ctx.indexShift?.(dim) ?? 0);
         indices.push(shift === 0 ? dim : `${dim} ${shift > 0 ? '+' : '-'} ${Math.abs(shift)}`);
       });
       return [`${expr.field.name}${indices.map((i) => `[${i}]`).join('')}`, ATOM];

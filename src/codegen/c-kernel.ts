@@ -82,10 +82,21 @@ class Printer {
     this.lines.push(`${'  '.repeat(depth)}${text}`);
   }
 
-  statement(statement: Statement): string {
-    const value = printExpr(statement.value, this.ctx);
-    if (statement.kind === 'define') return `const ${this.real} ${statement.name} = ${value};`;
-    return `${printExpr(statement.target, this.ctx)} = ${value};`;
+  statement(statement: Statement, ctx: ExprContext = this.ctx): string {
+    const value = printExpr(statement.value, ctx);
+    if (statement.kind === 'define') return `const ${this.real} ${ctx.tempName?.(statement.name) ?? statement.name} = ${value};`;
+    return `${printExpr(statement.target, ctx)} = ${value};`;
+  }
+
+  /** The loop body for the point `copy` steps further along `dim` (temporaries renamed `r5_1` …). */
+  private jammedContext(nest: SpaceNest, dim: string, copy: number): ExprContext {
+    if (copy === 0) return this.ctx;
+    const locals = new Set(nest.body.flatMap((s) => (s.kind === 'define' ? [s.name] : [])));
+    return {
+      ...this.ctx,
+      indexShift: (d: string): number => (d === dim ? copy : 0),
+      tempName: (name: string): string => (locals.has(name) ? `${name}_${copy}` : name),
+    };
   }
 
   /**
@@ -147,18 +158,45 @@ class Printer {
       const pragma = i === 0 && nest.parallel ? parallel(blocked.length) : undefined;
       open(pragma, `for (int ${block} = ${dim.name}_m; ${block} <= ${dim.name}_M; ${block} += ${block}_size)`);
     });
-    nest.dims.forEach((dim, i) => {
-      const d = dim.name;
-      const isBlocked = blocked.includes(dim);
-      const header = isBlocked
-        ? `for (int ${d} = ${d}0_blk0; ${d} <= MIN(${d}_M, ${d}0_blk0 + ${d}0_blk0_size - 1); ${d} += 1)`
-        : `for (int ${d} = ${d}_m; ${d} <= ${d}_M; ${d} += 1)`;
-      let pragma: string | undefined;
-      if (i === 0 && nest.parallel && blocked.length === 0) pragma = last === 0 && nest.simd ? `${parallel(1).replace('parallel for', 'parallel for simd')}` : parallel(1);
-      else if (i === last && nest.simd) pragma = 'simd';
-      open(pragma, header);
-    });
-    for (const statement of nest.body) this.emit(depth + level, this.statement(statement));
+    // The space loops from `from` inwards, around `copies` jammed copies of the body.
+    const inner = (from: number, copies: number): void => {
+      const base = level;
+      nest.dims.slice(from).forEach((dim, j) => {
+        const i = from + j;
+        const d = dim.name;
+        const header = blocked.includes(dim)
+          ? `for (int ${d} = ${d}0_blk0; ${d} <= MIN(${d}_M, ${d}0_blk0 + ${d}0_blk0_size - 1); ${d} += 1)`
+          : `for (int ${d} = ${d}_m; ${d} <= ${d}_M; ${d} += 1)`;
+        let pragma: string | undefined;
+        if (i === 0 && nest.parallel && blocked.length === 0) pragma = last === 0 && nest.simd ? `${parallel(1).replace('parallel for', 'parallel for simd')}` : parallel(1);
+        else if (i === last && nest.simd) pragma = 'simd';
+        open(pragma, header);
+      });
+      for (let copy = 0; copy < copies; copy++) {
+        const ctx = this.jammedContext(nest, nest.dims[0]!.name, copy);
+        for (const statement of nest.body) this.emit(depth + level, this.statement(statement, ctx));
+      }
+      while (level > base) {
+        level--;
+        this.emit(depth + level, '}');
+      }
+    };
+    if (nest.jam > 1 && blocked.includes(nest.dims[0]!)) {
+      // Jammed outer loop inside the block, then a remainder loop for the last few points.
+      const d = nest.dims[0]!.name;
+      this.emit(depth + level, `const int ${d}_end = MIN(${d}_M, ${d}0_blk0 + ${d}0_blk0_size - 1);`);
+      this.emit(depth + level, `int ${d} = ${d}0_blk0;`);
+      open(undefined, `for (; ${d} <= ${d}_end - ${nest.jam - 1}; ${d} += ${nest.jam})`);
+      inner(1, nest.jam);
+      level--;
+      this.emit(depth + level, '}');
+      open(undefined, `for (; ${d} <= ${d}_end; ${d} += 1)`);
+      inner(1, 1);
+      level--;
+      this.emit(depth + level, '}');
+    } else {
+      inner(0, 1);
+    }
     while (level > 0) {
       level--;
       this.emit(depth + level, '}');

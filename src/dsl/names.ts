@@ -27,7 +27,7 @@ const GENERATED_NAMES = new Set([
   ...MATH_FUNCTIONS.flatMap((fn) => [fn, `${fn}f`, `${fn}l`]),
   ...MATH_MACROS,
 ]);
-const GENERATED_PATTERNS = [/^tm?\d+(_\d+)?$/, /^r\d+$/, /^h_[xyz]$/, /^[xyz]_[mM]$/, /^time_[mM]$/, /_vec$/, /_size\d*$/, /^__/, /^o_[xyz]$/, /_coords$/, /_npoint$/, /^(pos|idx|frac)_[xyz]$/, /^(weight|sum)$/, /^start\d+$/, /^[xyz]0_blk0$/, /^omp_/];
+const GENERATED_PATTERNS = [/^tm?\d+(_\d+)?$/, /^r\d+(_\d+)?$/, /^h_[xyz]$/, /^[xyz]_[mM]$/, /^time_[mM]$/, /_vec$/, /_size\d*$/, /^__/, /^o_[xyz]$/, /_coords$/, /_npoint$/, /^(pos|idx|frac)_[xyz]$/, /^(weight|sum)$/, /^start\d+$/, /^[xyz]0_blk0$/, /^[xyz]_end$/, /^omp_/];
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

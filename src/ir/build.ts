@@ -77,6 +77,7 @@ export function buildKernel(name: string, set: EquationSet, schedule: Schedule):
       parallel: false,
       simd: false,
       blocked: [],
+      jam: 1,
       section: section++,
     }));
   });

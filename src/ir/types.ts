@@ -36,6 +36,11 @@ export interface SpaceNest {
   readonly simd: boolean;
   /** Outer dimensions tiled into blocks of runtime size (empty: no cache blocking). */
   readonly blocked: readonly Dimension[];
+  /**
+   * Unroll-and-jam factor of the outermost space loop (1: none): that many neighbouring points
+   * along it share each pass of the inner loops, so their common stencil loads are made once.
+   */
+  readonly jam: number;
   /** Index of this nest's timer. */
   readonly section: number;
 }

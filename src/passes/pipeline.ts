@@ -4,6 +4,7 @@ import { eliminateCommonSubexpressions } from './cse.ts';
 import { factorize } from './factorize.ts';
 import { hoistInvariants } from './hoist-invariants.ts';
 import { parallelize } from './parallelize.ts';
+import { unrollAndJam } from './unroll-and-jam.ts';
 
 /** Switches for the optimisation passes; all on by default. */
 export interface PassOptions {
@@ -15,11 +16,13 @@ export interface PassOptions {
   readonly cse: boolean;
   /** Cache blocking of the two outer loops of 3D nests (block sizes are runtime arguments). */
   readonly blocking: boolean;
+  /** Unroll-and-jam of the outer loop inside cache blocks (shares stencil loads between points). */
+  readonly jam: boolean;
   /** OpenMP `parallel for` on the outer and `simd` on the inner space loop. */
   readonly openmp: boolean;
 }
 
-export const DEFAULT_PASSES: PassOptions = Object.freeze({ factorize: true, hoist: true, cse: true, blocking: true, openmp: true });
+export const DEFAULT_PASSES: PassOptions = Object.freeze({ factorize: true, hoist: true, cse: true, blocking: true, jam: true, openmp: true });
 
 interface Pass {
   readonly option: keyof PassOptions;
@@ -36,6 +39,8 @@ export const PIPELINE: readonly Pass[] = [
   { option: 'cse', run: eliminateCommonSubexpressions },
   // Tiling of the loop structure, once the bodies are final.
   { option: 'blocking', run: blocking },
+  // Inside blocks, neighbouring outer points share a pass over the inner loops and their loads.
+  { option: 'jam', run: unrollAndJam },
   // Last: parallel and vector loops (collapsed over block loops when tiled).
   { option: 'openmp', run: parallelize },
 ];
