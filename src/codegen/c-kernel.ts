@@ -3,7 +3,7 @@ import Handlebars from 'handlebars';
 import type { AccessExpr } from '../dsl/expr.ts';
 import { ringModulus, timeSlotName } from '../ir/build.ts';
 import { NumberExpr, assertNever } from '../dsl/expr.ts';
-import type { Block, Kernel, Parameter, SpaceNest, SparseLoop, Statement, TimeLoop } from '../ir/types.ts';
+import { allocatedExtent, type Block, type Kernel, type Parameter, type SpaceNest, type SparseLoop, type Statement, type TimeLoop } from '../ir/types.ts';
 import { printExpr, type ExprContext } from './c-expr.ts';
 
 const template = Handlebars.compile(readFileSync(new URL('../../templates/kernel.c.hbs', import.meta.url), 'utf8'), {
@@ -45,7 +45,7 @@ function castOf(kernel: Kernel, field: Kernel['fields'][number]): string {
   const real = ctype(kernel);
   const sizes = kernel.parameters
     .filter((p): p is Extract<Parameter, { kind: 'size' }> => p.kind === 'size' && p.field === field)
-    .map((p) => `[${p.name}]`)
+    .map((p) => `[${kernel.fixedStrides ? allocatedExtent(field, p.axis) : p.name}]`)
     .join('');
   if (sizes === '') return `${real} *restrict ${field.name} = ${field.name}_vec;`;
   return `${real} (*restrict ${field.name})${sizes} = (${real} (*)${sizes}) ${field.name}_vec;`;

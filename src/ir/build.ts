@@ -108,5 +108,6 @@ export function buildKernel(name: string, set: EquationSet, schedule: Schedule):
     body,
     timeExtents: timeExtentsOf(accesses),
     sections: blocks.map((_, i) => `section${i}`),
+    fixedStrides: false,
   };
 }

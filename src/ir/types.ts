@@ -115,4 +115,15 @@ export interface Kernel {
   /** Time offsets each TimeFunction is accessed at, for argument validation: name → [min, max]. */
   readonly timeExtents: ReadonlyMap<string, readonly [number, number]>;
   readonly sections: readonly string[];
+  /**
+   * Field extents are compile-time constants in the C (the row strides of every stencil access
+   * become immediate offsets from one base pointer); the size arguments are then only checked.
+   */
+  readonly fixedStrides: boolean;
+}
+
+/** Allocated extent of a field along `axis` of its data (time slots first for a TimeFunction). */
+export function allocatedExtent(field: FieldRef, axis: number): number {
+  const spaceAxis = axis - (field.isTimeFunction ? 1 : 0);
+  return field.grid.shape[spaceAxis]! + 2 * field.halo[spaceAxis]!;
 }

@@ -2,6 +2,7 @@ import type { Kernel } from '../ir/types.ts';
 import { blocking } from './blocking.ts';
 import { eliminateCommonSubexpressions } from './cse.ts';
 import { factorize } from './factorize.ts';
+import { fixStrides } from './fixed-strides.ts';
 import { hoistInvariants } from './hoist-invariants.ts';
 import { parallelize } from './parallelize.ts';
 import { unrollAndJam } from './unroll-and-jam.ts';
@@ -18,11 +19,13 @@ export interface PassOptions {
   readonly blocking: boolean;
   /** Unroll-and-jam of the outer loop inside cache blocks (shares stencil loads between points). */
   readonly jam: boolean;
+  /** Compile-time field extents in 3D kernels (constant row strides). */
+  readonly fixedStrides: boolean;
   /** OpenMP `parallel for` on the outer and `simd` on the inner space loop. */
   readonly openmp: boolean;
 }
 
-export const DEFAULT_PASSES: PassOptions = Object.freeze({ factorize: true, hoist: true, cse: true, blocking: true, jam: true, openmp: true });
+export const DEFAULT_PASSES: PassOptions = Object.freeze({ factorize: true, hoist: true, cse: true, blocking: true, jam: true, fixedStrides: true, openmp: true });
 
 interface Pass {
   readonly option: keyof PassOptions;
@@ -41,6 +44,8 @@ export const PIPELINE: readonly Pass[] = [
   { option: 'blocking', run: blocking },
   // Inside blocks, neighbouring outer points share a pass over the inner loops and their loads.
   { option: 'jam', run: unrollAndJam },
+  // Constant strides, so the many rows of a jammed 3D stencil need no registers of their own.
+  { option: 'fixedStrides', run: fixStrides },
   // Last: parallel and vector loops (collapsed over block loops when tiled).
   { option: 'openmp', run: parallelize },
 ];

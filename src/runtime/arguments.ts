@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { FloatArray } from '../dsl/dtype.ts';
 import { assertNever, type FieldRef, type SparseRef } from '../dsl/expr.ts';
 import { ApplyArgumentError } from '../errors.ts';
-import type { Kernel } from '../ir/types.ts';
+import { allocatedExtent, type Kernel } from '../ir/types.ts';
 
 /** Arguments of `Operator.apply`: the time range (inclusive), `dt`, thread count and constants. */
 export interface ApplyArgs {
@@ -153,7 +153,13 @@ export function prepareCall(kernel: Kernel, args: ApplyArgs, blockSizes: Readonl
   const values = kernel.parameters.map((param): unknown => {
     switch (param.kind) {
       case 'field': return (param.field as FieldWithData).data.raw;
-      case 'size': return (param.field as FieldWithData).data.allocatedShape[param.axis];
+      case 'size': {
+        const extent = (param.field as FieldWithData).data.allocatedShape[param.axis]!;
+        if (kernel.fixedStrides && extent !== allocatedExtent(param.field, param.axis)) {
+          throw new ApplyArgumentError(`apply: ${param.field.name} has extent ${extent} on axis ${param.axis} but ${kernel.name} was compiled for ${allocatedExtent(param.field, param.axis)}`);
+        }
+        return extent;
+      }
       case 'timeBound': return param.name === 'time_m' ? timeMin : timeMax;
       case 'spaceBound': return param.end === 'min' ? 0 : kernel.grid.shape[param.dim.axis]! - 1;
       case 'nthreads': return nthreads;
