@@ -119,7 +119,7 @@ export class Operator {
       const timeMin = probe.values[this.kernel.parameters.findIndex((p) => p.name === 'time_m')] as number | undefined;
       const timeMax = probe.values[this.kernel.parameters.findIndex((p) => p.name === 'time_M')] as number | undefined;
       const range = timeMin === undefined ? {} : { timeMin, timeMax: Math.min(timeMin + 2, timeMax!) };
-      // One untimed warm-up call (page faults, thread start-up), then the best of two trials per shape.
+      // One untimed warm-up call (page faults, thread start-up), then the best of three trials per shape.
       const run = (candidate: BlockSizes): number => {
         restore();
         const trial = prepareCall(this.kernel, { ...args, ...range }, candidate);
@@ -127,7 +127,7 @@ export class Operator {
         return trial.timers.reduce((a, b) => a + b, 0);
       };
       run(candidates[0]!);
-      sizes = fastest(candidates, (candidate) => Math.min(run(candidate), run(candidate)));
+      sizes = fastest(candidates, (candidate) => Math.min(run(candidate), run(candidate), run(candidate)));
       restore();
       storeTuned(cacheDir, key, sizes);
     }

@@ -10,7 +10,8 @@ const FILE = 'autotune.json';
 export function candidateBlockShapes(kernel: Kernel): BlockSizes[] {
   const params = kernel.parameters.filter((p) => p.kind === 'blockSize');
   if (params.length === 0) return [];
-  const shapes: [number, number][] = [[8, 8], [8, 16], [16, 16], [16, 32], [32, 32], [8, 64], [32, 64], [64, 64]];
+  // The last shape is one block per plane: the untiled loop order, so tuning never loses to it.
+  const shapes: [number, number][] = [[8, 8], [8, 16], [16, 16], [16, 32], [32, 32], [8, 64], [32, 64], [64, 64], [Infinity, Infinity]];
   const seen = new Set<string>();
   const result: BlockSizes[] = [];
   for (const shape of shapes) {
