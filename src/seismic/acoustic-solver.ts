@@ -152,6 +152,10 @@ export class AcousticWaveSolver {
   private readonly src: SparseTimeFunction;
   private readonly rec: SparseTimeFunction;
   private readonly operators = new Map<OperatorKey, Operator>();
+  /** The Revolver of the last checkpointed gradient, kept for the next call with the same settings. */
+  private kept: { key: string; stepping: GradientStepping; revolver: Revolver } | undefined;
+  /** The progress callback of the checkpointed gradient under way. */
+  private progress: ProgressCallback | undefined;
 
   constructor(model: SeismicModel, geometry: AcquisitionGeometry, options: AcousticWaveSolverOptions = {}) {
     if (!(model instanceof SeismicModel)) throw new InvalidArgumentError('AcousticWaveSolver: model must be a SeismicModel');
@@ -232,7 +236,10 @@ export class AcousticWaveSolver {
 
   /**
    * Residual (receiver data) → the FWI gradient with respect to m (physical shape): the adjoint of
-   * `born`, from the saved forward wavefield `u` (computed with `geometry.src` when omitted).
+   * `born`, from the saved forward wavefield `u` (computed with `geometry.src` when omitted), or
+   * with `checkpointing`, from a forward wavefield the Revolver recomputes under a memory bound —
+   * bitwise the same gradient. The checkpoint memory is kept for the next call with the same
+   * settings (FWI loops call this repeatedly); `releaseCheckpoints()` frees it.
    */
   gradient(residual: SparseTimeFunction, options: GradientOptions = {}): GradientResult {
     if (options.checkpointing !== undefined) return this.checkpointedGradient(residual, options);
@@ -254,35 +261,61 @@ export class AcousticWaveSolver {
    * memory bound: bitwise the saved-history gradient (same kernels, same arithmetic per step).
    */
   private checkpointedGradient(residual: SparseTimeFunction, options: GradientOptions): GradientResult {
-    const { checkpointing } = options;
+    const checkpointing = options.checkpointing!;
     if (options.u !== undefined) throw new InvalidArgumentError('gradient: give u (a saved forward wavefield) or checkpointing, not both');
     let result: { grad: FloatArray; rec: SparseTimeFunction; stats: RevolverStats } | undefined;
     const summary = this.withModel(options, 'gradient', () => {
-      const stepping = this.gradientStepping(options);
-      const revolver = new Revolver({
-        checkpoint: stepping.checkpoint,
-        forward: stepping.forward,
-        reverse: stepping.reverse,
-        nTimesteps: stepping.nSteps,
-        ...(checkpointing!.nCheckpoints === undefined ? {} : { nCheckpoints: checkpointing!.nCheckpoints }),
-        ...(checkpointing!.memoryBudgetBytes === undefined ? {} : { memoryBudgetBytes: checkpointing!.memoryBudgetBytes }),
-        ...(checkpointing!.storage === undefined ? {} : { storage: checkpointing!.storage }),
-        ...(checkpointing!.onProgress === undefined ? {} : { onProgress: checkpointing!.onProgress }),
-      });
+      const { stepping, revolver, keep } = this.revolverFor(options);
+      this.progress = checkpointing.onProgress;
       try {
-        stepping.startForward(checkpointing!.src);
+        stepping.startForward(checkpointing.src);
         revolver.applyForward();
         const rec = stepping.finishForward();
         stepping.startReverse(residual);
         revolver.applyReverse();
         result = { grad: stepping.finishReverse(), rec, stats: revolver.stats };
       } finally {
-        revolver.close();
+        this.progress = undefined;
+        if (!keep) revolver.close();
       }
       return [steppingSummary(this.model.grid.size, result.stats, options.nthreads)];
     });
     return { grad: result!.grad, v: this.v, summary, rec: result!.rec, revolver: result!.stats };
   }
+
+  /**
+   * The Revolver for these checkpointing options. With a storage spec (not a storage object) it is
+   * kept for the next call with the same settings: its checkpoint memory is allocated and touched
+   * once, not per gradient (first touch of fresh memory costs more than the copies themselves).
+   */
+  private revolverFor(options: GradientOptions): { stepping: GradientStepping; revolver: Revolver; keep: boolean } {
+    const checkpointing = options.checkpointing!;
+    const storage = checkpointing.storage;
+    const keep = storage === undefined || !('open' in storage);
+    const key = JSON.stringify([checkpointing.nCheckpoints ?? null, checkpointing.memoryBudgetBytes ?? null, keep ? storage ?? null : 'object', options.nthreads ?? null]);
+    if (keep && this.kept?.key === key) return { ...this.kept, keep };
+    this.releaseCheckpoints();
+    const stepping = this.gradientStepping(options);
+    const revolver = new Revolver({
+      checkpoint: stepping.checkpoint,
+      forward: stepping.forward,
+      reverse: stepping.reverse,
+      nTimesteps: stepping.nSteps,
+      ...(checkpointing.nCheckpoints === undefined ? {} : { nCheckpoints: checkpointing.nCheckpoints }),
+      ...(checkpointing.memoryBudgetBytes === undefined ? {} : { memoryBudgetBytes: checkpointing.memoryBudgetBytes }),
+      ...(storage === undefined ? {} : { storage }),
+      onProgress: (phase, done, total) => this.progress?.(phase, done, total),
+    });
+    if (keep) this.kept = { key, stepping, revolver };
+    return { stepping, revolver, keep };
+  }
+
+  /** Frees the checkpoint memory (or files) a checkpointed `gradient` kept for its next call. */
+  releaseCheckpoints(): void {
+    this.kept?.revolver.close();
+    this.kept = undefined;
+  }
+
 
   /**
    * The forward operator (see the design note for its time indices), on the ring `u` or, with
