@@ -15,7 +15,7 @@
 // - Kernel minimum traffic per grid point and step: read u[t], u[t−1], m, write u[t+1], each once
 //   = 4 × 4 B = 16 B for float32, likewise without write-allocate. Bound = STREAM B/s ÷ 16 B.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -4,7 +4,7 @@ import type { Dtype } from '../dsl/dtype.ts';
 import { accessesOf, gridOf, add, type AccessExpr, type FieldRef, type ScalarExpr, type SparseRef, scalarsOf } from '../dsl/expr.ts';
 import { expandDerivatives } from '../dsl/finite-difference.ts';
 import type { Grid } from '../dsl/grid.ts';
-import { GridMismatchError, InvalidArgumentError, InvalidNameError, LoweringError } from '../errors.ts';
+import { InvalidArgumentError, InvalidNameError, LoweringError } from '../errors.ts';
 import type { LoweredEq, LoweredSparse } from './types.ts';
 
 /** What the whole equation set shares: one grid, one dtype, its fields and scalars. */
