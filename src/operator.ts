@@ -8,7 +8,7 @@ import { clusterize, lowerEquations, orderByDependence } from './ir/lower.ts';
 import type { Kernel, LoweredEq, LoweredSparse } from './ir/types.ts';
 import { compileShared, type CompiledLibrary, type CompilerOptions } from './jit/compiler.ts';
 import { DEFAULT_PASSES, runPasses, type PassOptions } from './passes/pipeline.ts';
-import { checkTimeRange, prepareCall, type ApplyArgs, type FieldWithData } from './runtime/arguments.ts';
+import { checkTimeRange, defaultThreads, prepareCall, type ApplyArgs, type FieldWithData, type PreparedCall } from './runtime/arguments.ts';
 import { candidateBlockShapes, fastest, loadTuned, storeTuned, type BlockSizes } from './runtime/autotune.ts';
 import { defaultCacheDir } from './jit/compiler.ts';
 import { loadKernel, type KernelFunction } from './runtime/library.ts';
@@ -99,13 +99,23 @@ export class Operator {
   }
 
   /**
+   * Validates `args` and lays out the call (with the block sizes tuned earlier for its thread
+   * count), compiles, and autotunes first if asked to and not done yet for that thread count.
+   */
+  private prepare(args: ApplyArgs): PreparedCall {
+    const call = prepareCall(this.kernel, args, this.tuned.get(args.nthreads ?? defaultThreads()));
+    this.compile();
+    if (!args.autotune || this.tuned.has(call.nthreads)) return call;
+    return prepareCall(this.kernel, args, this.autotune(args, call));
+  }
+
+  /**
    * Picks cache-block sizes: from this Operator's memory, the on-disk tuning cache, or by timing a
    * few shapes over (at most) three time steps of the requested range. The fields the kernel
    * writes are restored after every trial, so tuning never changes the results.
    */
-  private autotune(args: ApplyArgs, nthreads: number): BlockSizes {
-    const known = this.tuned.get(nthreads);
-    if (known) return known;
+  private autotune(args: ApplyArgs, call: PreparedCall): BlockSizes {
+    const { nthreads } = call;
     const candidates = candidateBlockShapes(this.kernel);
     if (candidates.length === 0) return {};
     const cacheDir = this.compilerOptions.cacheDir ?? defaultCacheDir();
@@ -115,9 +125,7 @@ export class Operator {
       const written = [...this.kernel.written, ...this.kernel.sparses] as unknown as FieldWithData[];
       const snapshot = written.map((f) => f.data.raw.slice());
       const restore = (): void => written.forEach((f, i) => f.data.raw.set(snapshot[i]!));
-      const probe = prepareCall(this.kernel, args);
-      const timeMin = probe.values[this.kernel.parameters.findIndex((p) => p.name === 'time_m')] as number | undefined;
-      const timeMax = probe.values[this.kernel.parameters.findIndex((p) => p.name === 'time_M')] as number | undefined;
+      const { timeMin, timeMax } = call;
       const range = timeMin === undefined ? {} : { timeMin, timeMax: Math.min(timeMin + 2, timeMax!) };
       // One untimed warm-up call (page faults, thread start-up), then the best of three trials per shape.
       const run = (candidate: BlockSizes): number => {
@@ -145,10 +153,7 @@ export class Operator {
    * of checkpointed adjoints, where only the range changes between calls (still range-checked).
    */
   bind(args: ApplyArgs = {}): BoundOperator {
-    let call = prepareCall(this.kernel, args);
-    this.compile();
-    const tuned = args.autotune ? this.autotune(args, call.nthreads) : this.tuned.get(call.nthreads);
-    if (tuned) call = prepareCall(this.kernel, args, tuned);
+    const call = this.prepare(args);
     const fn = this.compiled!.fn;
     const values = call.values;
     const minIndex = this.kernel.parameters.findIndex((p) => p.name === 'time_m');
@@ -168,10 +173,7 @@ export class Operator {
 
   /** Runs the kernel over the time range `timeMin … timeMax` (inclusive) on the fields' own memory. */
   apply(args: ApplyArgs = {}): PerformanceSummary {
-    let call = prepareCall(this.kernel, args);
-    this.compile();
-    if (args.autotune) call = prepareCall(this.kernel, args, this.autotune(args, call.nthreads));
-    else if (this.tuned.has(call.nthreads)) call = prepareCall(this.kernel, args, this.tuned.get(call.nthreads));
+    const call = this.prepare(args);
     const status = this.compiled!.fn(...call.values);
     if (status !== 0) throw new Error(`internal: kernel ${this.name} returned ${status}`);
     const elapsedSeconds = call.timers.reduce((a, b) => a + b, 0);

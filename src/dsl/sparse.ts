@@ -4,6 +4,12 @@ import { checkDtype, type Dtype } from './dtype.ts';
 import { AccessExpr, SparseAccessExpr, Symbolic, accessesOf, children, toExpr, type Expr, type ExprLike, type SparseRef } from './expr.ts';
 import { Grid } from './grid.ts';
 import { validateName } from './names.ts';
+import { firstOutside, flattenPoints, type PointsLike } from './points.ts';
+
+/** The grid's domain as per-axis lower and upper bounds (physical coordinates). */
+export function domainOf(grid: Grid): [number[], number[]] {
+  return [[...grid.origin], grid.origin.map((o, d) => o + grid.extent[d]!)];
+}
 
 export interface SparseTimeFunctionOptions {
   name: string;
@@ -12,7 +18,7 @@ export interface SparseTimeFunctionOptions {
   /** Number of time samples (first axis of `data`). */
   nt: number;
   /** Physical coordinates, `npoint × ndim` (nested arrays or a flat row-major array). */
-  coordinates?: ArrayLike<number> | readonly (readonly number[])[];
+  coordinates?: PointsLike;
   dtype?: Dtype;
 }
 
@@ -48,33 +54,17 @@ export class SparseTimeFunction extends Symbolic implements SparseRef {
   }
 
   /** Replaces the coordinates after checking the shape and that every point lies in the domain. */
-  setCoordinates(coordinates: ArrayLike<number> | readonly (readonly number[])[]): void {
+  setCoordinates(coordinates: PointsLike): void {
     const ndim = this.grid.ndim;
-    const flat: number[] = [];
-    const rows = coordinates as ArrayLike<unknown>;
-    if (rows.length > 0 && Array.isArray(rows[0])) {
-      for (let p = 0; p < rows.length; p++) {
-        const row = rows[p] as readonly number[];
-        if (row.length !== ndim) throw new ShapeError(`${this.name}: point ${p} has ${row.length} coordinates; the grid has ${ndim} dimensions`);
-        flat.push(...row);
-      }
-    } else {
-      for (let i = 0; i < rows.length; i++) flat.push(rows[i] as number);
-    }
+    const flat = flattenPoints(coordinates, ndim, this.name, 'the grid');
     if (flat.length !== this.npoint * ndim) {
       throw new ShapeError(`${this.name}: expected ${this.npoint} points × ${ndim} coordinates = ${this.npoint * ndim} numbers, got ${flat.length}`);
     }
-    for (let p = 0; p < this.npoint; p++) {
-      for (let d = 0; d < ndim; d++) {
-        const value = flat[p * ndim + d]!;
-        const lo = this.grid.origin[d]!;
-        const hi = lo + this.grid.extent[d]!;
-        if (!Number.isFinite(value) || value < lo || value > hi) {
-          throw new GridMismatchError(
-            `${this.name}: point ${p} has ${'xyz'[d]} = ${value}, outside the domain [${lo}, ${hi}]; move it inside the grid`,
-          );
-        }
-      }
+    const outside = firstOutside(flat, ...domainOf(this.grid));
+    if (outside) {
+      throw new GridMismatchError(
+        `${this.name}: point ${outside.point} has ${outside.axis} = ${outside.value}, outside the domain [${outside.lo}, ${outside.hi}]; move it inside the grid`,
+      );
     }
     this.coordinates.set(flat);
   }

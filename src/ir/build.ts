@@ -1,6 +1,5 @@
-import { accessesOf, type AccessExpr, type FieldRef } from '../dsl/expr.ts';
+import type { AccessExpr, FieldRef } from '../dsl/expr.ts';
 import type { EquationSet } from './lower.ts';
-import { timeExtentsOf } from './lower.ts';
 import type { Block, Kernel, LoweredEq, LoweredSparse, Parameter, SpaceNest, SparseLoop, TimeSlot } from './types.ts';
 
 /** What the loop tree is built from: clusters of fused equations and sparse operations, in order. */
@@ -82,13 +81,9 @@ export function buildKernel(name: string, set: EquationSet, schedule: Schedule):
     }));
   });
   const sparseOps = schedule.filter((item): item is LoweredSparse => !Array.isArray(item));
-  const accesses = [
-    ...set.eqs.flatMap((eq) => accessesOf(eq.value, [eq.target])),
-    ...sparseOps.flatMap((op) => accessesOf(op.expr, op.field ? [op.field] : [])),
-  ];
   let body: Block[];
   if (set.hasTimeLoop) {
-    body = [{ kind: 'timeLoop', direction: set.direction, slots: timeSlotsOf(accesses), body: blocks }];
+    body = [{ kind: 'timeLoop', direction: set.direction, slots: timeSlotsOf(set.accesses), body: blocks }];
   } else {
     body = blocks.map((block) => {
       if (block.kind !== 'spaceNest') throw new Error('internal: sparse operations need a time loop');
@@ -106,7 +101,7 @@ export function buildKernel(name: string, set: EquationSet, schedule: Schedule):
     parameters: parametersOf(set),
     preamble: [],
     body,
-    timeExtents: timeExtentsOf(accesses),
+    timeExtents: set.timeExtents,
     sections: blocks.map((_, i) => `section${i}`),
     fixedStrides: false,
   };

@@ -19,6 +19,10 @@ export interface EquationSet {
   readonly scalars: readonly ScalarExpr[];
   readonly hasTimeLoop: boolean;
   readonly direction: 1 | -1;
+  /** Every field access of every equation and sparse operation (targets included). */
+  readonly accesses: readonly AccessExpr[];
+  /** Least and greatest time offset each TimeFunction is accessed at, by name. */
+  readonly timeExtents: ReadonlyMap<string, readonly [number, number]>;
 }
 
 /** A slot of a field: the field at one time offset. */
@@ -76,7 +80,8 @@ export function lowerEquations(equations: readonly (Eq | SparseOperation)[]): Eq
     );
   }
   for (const access of all) checkHalo(access);
-  checkTimeSlots(all);
+  const timeExtents = timeExtentsOf(all);
+  checkTimeSlots(all, timeExtents);
 
   const scalarsByName = new Map<string, ScalarExpr>();
   for (const expr of [...eqs.map((eq) => eq.value), ...sparseOps.map((op) => op.expr)]) {
@@ -105,7 +110,7 @@ export function lowerEquations(equations: readonly (Eq | SparseOperation)[]): Eq
     throw new LoweringError('one Operator cannot write both forward (t+1) and backward (t−1) in time; split it into two Operators');
   }
   const direction = targetOffsets.has(-1) ? -1 : 1;
-  return { eqs, segments, sparses, grid, dtype: fields[0]!.dtype, fields, scalars, hasTimeLoop, direction };
+  return { eqs, segments, sparses, grid, dtype: fields[0]!.dtype, fields, scalars, hasTimeLoop, direction, accesses: all, timeExtents };
 }
 
 function checkHalo(access: AccessExpr): void {
@@ -121,8 +126,7 @@ function checkHalo(access: AccessExpr): void {
   });
 }
 
-function checkTimeSlots(accesses: readonly AccessExpr[]): void {
-  const extents = timeExtentsOf(accesses);
+function checkTimeSlots(accesses: readonly AccessExpr[], extents: ReadonlyMap<string, readonly [number, number]>): void {
   for (const [name, [lo, hi]] of extents) {
     const field = accesses.find((a) => a.field.name === name)!.field as FieldRef & { save?: number; timeSlots?: number };
     if (field.save === undefined && field.timeSlots !== undefined && hi - lo + 1 > field.timeSlots) {

@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
 import type { FloatArray } from '../dsl/dtype.ts';
 import { assertNever, type FieldRef, type SparseRef } from '../dsl/expr.ts';
+import { firstOutside } from '../dsl/points.ts';
+import { domainOf } from '../dsl/sparse.ts';
 import { ApplyArgumentError } from '../errors.ts';
 import { allocatedExtent, type Kernel } from '../ir/types.ts';
 
@@ -37,17 +39,13 @@ interface SparseWithData extends SparseRef {
 
 /** Re-checks coordinates (users may edit the array in place) so no point indexes outside the grid. */
 function checkCoordinates(kernel: Kernel): void {
-  const { grid } = kernel;
+  const [lo, hi] = domainOf(kernel.grid);
   for (const sparse of kernel.sparses as readonly SparseWithData[]) {
-    for (let p = 0; p < sparse.npoint; p++) {
-      for (let d = 0; d < grid.ndim; d++) {
-        const value = sparse.coordinates[p * grid.ndim + d]!;
-        const lo = grid.origin[d]!;
-        const hi = lo + grid.extent[d]!;
-        if (!(value >= lo && value <= hi)) {
-          throw new ApplyArgumentError(`apply: ${sparse.name} point ${p} has ${'xyz'[d]} = ${value}, outside the domain [${lo}, ${hi}]; move it inside the grid`);
-        }
-      }
+    const outside = firstOutside(sparse.coordinates, lo, hi);
+    if (outside) {
+      throw new ApplyArgumentError(
+        `apply: ${sparse.name} point ${outside.point} has ${outside.axis} = ${outside.value}, outside the domain [${outside.lo}, ${outside.hi}]; move it inside the grid`,
+      );
     }
   }
 }
@@ -56,6 +54,9 @@ function checkCoordinates(kernel: Kernel): void {
 export interface PreparedCall {
   readonly values: unknown[];
   readonly timers: Float64Array;
+  /** The time range run (undefined for kernels without a time loop). */
+  readonly timeMin: number | undefined;
+  readonly timeMax: number | undefined;
   readonly timesteps: number;
   readonly nthreads: number;
 }
@@ -103,10 +104,11 @@ export function checkTimeRange(kernel: Kernel, timeMin: number, timeMax: number)
   if (!Number.isInteger(timeMin) || !Number.isInteger(timeMax)) {
     throw new ApplyArgumentError(`apply: timeMin and timeMax must be integers, got ${timeMin} and ${timeMax}`);
   }
-  const savedFields = (kernel.fields as readonly FieldWithData[]).filter((f) => f.save !== undefined);
   if (timeMin < 0) throw new ApplyArgumentError(`apply: timeMin must be >= 0, got ${timeMin}`);
   if (timeMin > timeMax) throw new ApplyArgumentError(`apply: timeMin (${timeMin}) is greater than timeMax (${timeMax}); give timeMin <= timeMax`);
-  for (const field of savedFields) {
+  // NOTE: runs before every bound kernel call (checkpointing's hot path): no allocation here.
+  for (const field of kernel.fields as readonly FieldWithData[]) {
+    if (field.save === undefined) continue;
     const [lo, hi] = kernel.timeExtents.get(field.name)!;
     if (timeMin + lo < 0) {
       throw new ApplyArgumentError(`apply: ${field.name} would be read at time index ${timeMin + lo}; use timeMin >= ${-lo}`);
@@ -192,5 +194,12 @@ export function prepareCall(kernel: Kernel, args: ApplyArgs, blockSizes: Readonl
         return assertNever(param);
     }
   });
-  return { values, timers, timesteps: hasTime ? timeMax - timeMin + 1 : 1, nthreads };
+  return {
+    values,
+    timers,
+    timeMin: hasTime ? timeMin : undefined,
+    timeMax: hasTime ? timeMax : undefined,
+    timesteps: hasTime ? timeMax - timeMin + 1 : 1,
+    nthreads,
+  };
 }

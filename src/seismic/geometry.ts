@@ -1,3 +1,4 @@
+import type { PointsLike } from '../dsl/points.ts';
 import { SparseTimeFunction } from '../dsl/sparse.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import type { SeismicModel } from './model.ts';
@@ -9,9 +10,9 @@ export type SourceType = 'Ricker' | 'Gabor';
 /** Options of `AcquisitionGeometry` (Devito's units: m, ms, kHz). */
 export interface AcquisitionGeometryOptions {
   /** Source positions (m, physical), `[[x, z], …]` or flat. */
-  readonly srcCoordinates: ArrayLike<number> | readonly (readonly number[])[];
+  readonly srcCoordinates: PointsLike;
   /** Receiver positions (m, physical), `[[x, z], …]` or flat. */
-  readonly recCoordinates: ArrayLike<number> | readonly (readonly number[])[];
+  readonly recCoordinates: PointsLike;
   /** Start time in ms (default 0). */
   readonly t0?: number;
   /** End time in ms: the last sample is exactly at tn. */

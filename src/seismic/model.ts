@@ -1,3 +1,4 @@
+import { firstOutside, flattenPoints, type PointsLike } from '../dsl/points.ts';
 import { allocate, checkDtype, type Dtype, type FloatArray } from '../dsl/dtype.ts';
 import { Function } from '../dsl/functions.ts';
 import { Grid } from '../dsl/grid.ts';
@@ -182,32 +183,19 @@ export class SeismicModel {
    * Physical point coordinates (`npoint × ndim`, nested or flat) → a flat float64 copy, after
    * checking each lies in the physical domain (sources and receivers must not sit in the layer).
    */
-  checkPoints(points: ArrayLike<number> | readonly (readonly number[])[], what: string): Float64Array {
+  checkPoints(points: PointsLike, what: string): Float64Array {
     const rows = points as ArrayLike<unknown>;
-    const flat: number[] = [];
     if (rows === null || typeof rows !== 'object' || typeof rows.length !== 'number' || rows.length === 0) {
       throw new ShapeError(`${what}: give at least one point as [[x, z], …] (metres)`);
     }
-    if (Array.isArray(rows[0])) {
-      for (let p = 0; p < rows.length; p++) {
-        const row = rows[p] as readonly number[];
-        if (!Array.isArray(row) || row.length !== this.ndim) throw new ShapeError(`${what}: point ${p} has ${Array.isArray(row) ? row.length : 0} coordinates; the model has ${this.ndim} dimensions`);
-        flat.push(...row);
-      }
-    } else {
-      for (let i = 0; i < rows.length; i++) flat.push(rows[i] as number);
-      if (flat.length % this.ndim !== 0) throw new ShapeError(`${what}: ${flat.length} numbers are not whole ${this.ndim}-D points`);
-    }
-    for (let i = 0; i < flat.length; i++) {
-      const d = i % this.ndim;
-      const lo = this.origin[d]!;
-      const hi = lo + (this.shape[d]! - 1) * this.spacing[d]!;
-      const value = flat[i]!;
-      if (!(Number.isFinite(value) && value >= lo && value <= hi)) {
-        throw new GridMismatchError(
-          `${what}: point ${Math.floor(i / this.ndim)} has ${'xyz'[d]} = ${value} m, outside the physical domain [${lo}, ${hi}] m; move it inside (the absorbing layer is not part of the model)`,
-        );
-      }
+    const flat = flattenPoints(points, this.ndim, what, 'the model');
+    if (flat.length % this.ndim !== 0) throw new ShapeError(`${what}: ${flat.length} numbers are not whole ${this.ndim}-D points`);
+    const hi = this.origin.map((o, d) => o + (this.shape[d]! - 1) * this.spacing[d]!);
+    const outside = firstOutside(flat, this.origin, hi);
+    if (outside) {
+      throw new GridMismatchError(
+        `${what}: point ${outside.point} has ${outside.axis} = ${outside.value} m, outside the physical domain [${outside.lo}, ${outside.hi}] m; move it inside (the absorbing layer is not part of the model)`,
+      );
     }
     return Float64Array.from(flat);
   }
