@@ -132,6 +132,8 @@ interface KernelRow {
   readonly nthreads: number;
   readonly tiled: Timing;
   readonly untiled: Timing;
+  /** The generated kernel (all passes, own autotuned blocks) on fields with dense rows (padding: false). */
+  readonly dense: Timing;
   readonly plain: Timing;
   /** Block sizes the autotuner chose for the tiled kernel at this thread count. */
   readonly blocks: Readonly<Record<string, number>> | undefined;
@@ -183,13 +185,17 @@ function run(): void {
   );
   if (ratio !== undefined && (3 * arrayBytes) / llc! < 4) print(`warning  STREAM arrays total less than 4× L3: raise --stream-n`);
   const streamResults = new Map<number, StreamResult>();
+  // Both page sizes (field memory asks for 2 MiB pages): the bound is the better of the two.
   for (const nthreads of threadCounts) {
-    const result = stream.run(streamN, nthreads, streamReps);
-    streamResults.set(nthreads, result);
-    print(
-      `         ${nthreads} thread${nthreads > 1 ? 's' : ' '}: ${result.gbPerSecond.toFixed(2)} GB/s counted 3 arrays (best ${(result.bestSeconds * 1000).toFixed(1)} ms, ` +
-        `mean ${(result.meanSeconds * 1000).toFixed(1)} ms); ${result.gbPerSecondWithWriteAllocate.toFixed(2)} GB/s counting write-allocate (4 arrays)`,
-    );
+    for (const hugePages of [false, true]) {
+      const result = stream.run(streamN, nthreads, streamReps, hugePages);
+      const known = streamResults.get(nthreads);
+      if (!known || result.gbPerSecond > known.gbPerSecond) streamResults.set(nthreads, result);
+      print(
+        `         ${nthreads} thread${nthreads > 1 ? 's' : ' '}, ${hugePages ? '2 MiB' : '4 KiB'} pages: ${result.gbPerSecond.toFixed(2)} GB/s counted 3 arrays (best ${(result.bestSeconds * 1000).toFixed(1)} ms, ` +
+          `mean ${(result.meanSeconds * 1000).toFixed(1)} ms); ${result.gbPerSecondWithWriteAllocate.toFixed(2)} GB/s counting write-allocate (4 arrays)`,
+      );
+    }
   }
 
   // --- Acoustic kernels ---------------------------------------------------------------------
@@ -230,11 +236,25 @@ function run(): void {
     const plain = loadPlain(spaceOrder, cacheDir);
     checkLayout(problem, spaceOrder);
 
+    // The same kernel on fields with dense rows: its own arrays, clock and tuned block sizes.
+    const denseProblem = acousticProblem(size, spaceOrder, false);
+    denseProblem.m.data.fill(1 / VP ** 2);
+    const dense = new Operator([denseProblem.eq], { name: `${operatorName(spaceOrder)}_dense`, compiler: { cacheDir } });
+    dense.compile();
+
     // Initial condition: unit spike at the centre of both past time levels.
     const c = Math.floor(size / 2);
-    problem.u.data.set(0, c, c, c, 1);
-    problem.u.data.set(1, c, c, c, 1);
+    for (const p of [problem, denseProblem]) {
+      p.u.data.set(0, c, c, c, 1);
+      p.u.data.set(1, c, c, c, 1);
+    }
     const clock = { t: 1 }; // next time index to update (reads t−1, t; writes t+1)
+    const denseClock = { t: 1 };
+    const advanceDense = (steps: number, nthreads: number, autotune = false): number => {
+      const run = dense.apply({ timeMin: denseClock.t, timeMax: denseClock.t + steps - 1, dt: DT, nthreads, autotune });
+      denseClock.t += steps;
+      return run.elapsedSeconds;
+    };
 
     for (const nthreads of threadCounts) {
       // Autotune on the first call at this thread count (3 steps, advancing the clock).
@@ -245,14 +265,16 @@ function run(): void {
       const tuneSeconds = (performance.now() - tuneStart) / 1000;
       clock.t += tuneRun.timesteps;
       const blocks = tunedBlocks(op, nthreads) ?? loadTuned(cacheDir, key);
+      advanceDense(3, nthreads, true);
 
       // Later applies without `autotune` reuse the Operator's tuned sizes for this thread count.
-      const [tiled, untiledTiming, plainTiming] = measure(nthreads, clock, [
+      const [tiled, untiledTiming, plainTiming, denseTiming] = measure(nthreads, clock, [
         (timeMin, timeMax) => op.apply({ timeMin, timeMax, dt: DT, nthreads }).elapsedSeconds,
         (timeMin, timeMax) => untiled.apply({ timeMin, timeMax, dt: DT, nthreads }).elapsedSeconds,
         (timeMin, timeMax) => runPlain(plain, problem, timeMin, timeMax, nthreads),
-      ]) as [Timing, Timing, Timing];
-      kernelRows.push({ spaceOrder, nthreads, tiled, untiled: untiledTiming, plain: plainTiming, blocks, tuneSeconds, tunedFresh });
+        (timeMin, timeMax) => advanceDense(timeMax - timeMin + 1, nthreads),
+      ]) as [Timing, Timing, Timing, Timing];
+      kernelRows.push({ spaceOrder, nthreads, tiled, untiled: untiledTiming, dense: denseTiming, plain: plainTiming, blocks, tuneSeconds, tunedFresh });
     }
 
     const check = compareKernels(problem, clock, op, untiled, plain, maxThreads);
@@ -290,7 +312,7 @@ function report(kernelRows: readonly KernelRow[], buildRows: readonly BuildRow[]
     const bound = stream.gbPerSecond / BYTES_PER_POINT;
     const build = buildRows.find((b) => b.spaceOrder === row.spaceOrder)!;
     const firstOfOrder = index === kernelRows.findIndex((r) => r.spaceOrder === row.spaceOrder);
-    const cpu = Math.min(row.tiled.cpuShare, row.untiled.cpuShare, row.plain.cpuShare);
+    const cpu = Math.min(row.tiled.cpuShare, row.untiled.cpuShare, row.plain.cpuShare, row.dense.cpuShare);
     return [
       String(row.spaceOrder),
       String(row.nthreads),
@@ -298,6 +320,7 @@ function report(kernelRows: readonly KernelRow[], buildRows: readonly BuildRow[]
       fixed(row.tiled.gpts, 3),
       fixed(row.tiled.gpts * build.flopsPerPoint, 1),
       fixed(row.untiled.gpts, 3),
+      fixed(row.dense.gpts, 3),
       fixed(row.plain.gpts, 3),
       `${(row.tiled.gpts / row.plain.gpts).toFixed(2)}×`,
       fixed(stream.gbPerSecond, 2),
@@ -322,6 +345,7 @@ function report(kernelRows: readonly KernelRow[], buildRows: readonly BuildRow[]
         { header: 'GPts/s' },
         { header: 'GFlop/s' },
         { header: 'untiled' },
+        { header: 'dense' },
         { header: 'plain' },
         { header: 'vs plain' },
         { header: 'STREAM GB/s' },
@@ -346,10 +370,13 @@ function report(kernelRows: readonly KernelRow[], buildRows: readonly BuildRow[]
           the three kernels of a row run interleaved (one timed run of each per round) on the same wavefield`);
   print(`GFlop/s   GPts/s × the Operator's own operation count of the generated loop body (flop/pt, first number)`);
   print(`untiled   GPts/s of the generated kernel built with passes: { blocking: false } (otherwise identical), timed the same way`);
+  print(`dense     GPts/s of the generated kernel (all passes, its own autotuned blocks) on fields made with padding: false, i.e. rows of`);
+  print(`          domain + halo floats instead of whole 64-byte vectors with the interior 64-byte aligned; same steps, own arrays`);
   print(`plain     GPts/s of the hand-written loop nest (bench/plain.ts): textbook update, each stencil point times its own coefficient`);
   print(`          w_k/h_d² (flop/pt, second number), parallel for schedule(static) over x, simd over z, no blocking, same layout and data`);
   print(`vs plain  GPts/s ÷ plain`);
-  print(`STREAM    triad best pass, 3 arrays × 8 B per element counted (write-allocate not counted), same thread count`);
+  print(`STREAM    triad best pass, 3 arrays × 8 B per element counted (write-allocate not counted), same thread count, better of`);
+  print(`          4 KiB and 2 MiB pages (fields get 2 MiB pages: src/runtime/memory.ts)`);
   print(`B/pt      minimum bytes per grid point and step: read u[t], u[t−1], m and write u[t+1] once, 4 × 4 B float32;`);
   print(`          write-allocate of u[t+1] not counted (+4 B), matching the STREAM count; neighbour reads assumed cached`);
   print(`bound     STREAM GB/s ÷ B/pt; of bound = GPts/s ÷ bound`);
@@ -370,9 +397,9 @@ function report(kernelRows: readonly KernelRow[], buildRows: readonly BuildRow[]
         `max|u| = ${b.sanity.maxAbs.toPrecision(6)} (spike 1), ${b.sanity.subnormals} subnormal values → ${b.sanity.ok ? 'finite, non-zero, no growth: OK' : 'FAILED'}`,
     );
   }
-  const discarded = kernelRows.reduce((sum, r) => sum + r.tiled.discarded + r.untiled.discarded + r.plain.discarded, 0);
+  const discarded = kernelRows.reduce((sum, r) => sum + r.tiled.discarded + r.untiled.discarded + r.plain.discarded + r.dense.discarded, 0);
   if (discarded) print(`redone    ${discarded} timed run(s) had cpu < ${100 * SHARED_CPU}% (other processes on our cores) and were redone`);
-  const shared = kernelRows.filter((r) => Math.min(r.tiled.cpuShare, r.untiled.cpuShare, r.plain.cpuShare) < SHARED_CPU);
+  const shared = kernelRows.filter((r) => Math.min(r.tiled.cpuShare, r.untiled.cpuShare, r.plain.cpuShare, r.dense.cpuShare) < SHARED_CPU);
   if (shared.length) {
     print(`warning   cores were shared with other processes during ${shared.map((r) => `so${r.spaceOrder}/${r.nthreads}t`).join(', ')} (cpu < ${100 * SHARED_CPU}%): those rows are not reliable, rerun on a quiet machine`);
   }
@@ -486,16 +513,20 @@ function measure(nthreads: number, clock: { t: number }, kernels: readonly Advan
 }
 
 function runPlain(plain: PlainKernel, problem: AcousticProblem, timeMin: number, timeMax: number, nthreads: number): number {
-  return plain.run(problem.u.data.raw as Float32Array, problem.m.data.raw as Float32Array, problem.u.data.allocatedShape, timeMin, timeMax, DT, problem.grid.spacing, nthreads);
+  const rowExtent = problem.grid.shape[2]! + 2 * problem.u.halo[2]!;
+  return plain.run(problem.u.data.raw as Float32Array, problem.m.data.raw as Float32Array, problem.u.data.allocatedShape, rowExtent, timeMin, timeMax, DT, problem.grid.spacing, nthreads);
 }
 
-/** The plain loop nest assumes u = [3][n+2r]³ and m = [n+2r]³ with r = spaceOrder/2 on every side. */
+/**
+ * The plain loop nest assumes u = [3][n+2r][n+2r][p] and m = [n+2r][n+2r][p] with r = spaceOrder/2
+ * on every side and rows of p = n+2r rounded up to 16 floats (64 bytes).
+ */
 function checkLayout(problem: AcousticProblem, spaceOrder: number): void {
   const u = problem.u.data.allocatedShape;
   const m = problem.m.data.allocatedShape;
   const r = spaceOrder / 2;
   const padded = size + 2 * r;
-  const expected = [3, padded, padded, padded];
+  const expected = [3, padded, padded, Math.ceil(padded / 16) * 16];
   if (u.join() !== expected.join() || m.join() !== expected.slice(1).join()) {
     throw new Error(`bench: unexpected layout u ${u.join('×')}, m ${m.join('×')} (expected ${expected.join('×')} and ${expected.slice(1).join('×')})`);
   }

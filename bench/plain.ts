@@ -7,8 +7,8 @@
 // of symmetric weights, no shared centre term, no common-subexpression sharing); the coefficients
 // w_k / h_d² are computed once per call, as anyone writing this by hand would. `parallel for
 // schedule(static)` over x, `simd` over z, no blocking. Same memory layout as the generated
-// kernel (halo spaceOrder/2 on every side, 3 rotating time slots indexed time % 3), so it runs on
-// the very arrays of the Operator's fields.
+// kernel (halo spaceOrder/2 on every side, rows padded to 64 bytes, 3 rotating time slots indexed
+// time % 3), so it runs on the very arrays of the Operator's fields.
 import koffi from 'koffi';
 import { finiteDifferenceWeights } from '../src/index.ts';
 import { compileShared } from '../src/jit/compiler.ts';
@@ -22,9 +22,11 @@ export interface PlainKernel {
   readonly flopsPerPoint: number;
   /**
    * Runs time indices timeMin … timeMax (inclusive) on `u` (3 time slots) and `m`, both with
-   * halo spaceOrder/2; returns the seconds spent in the loop nests (omp_get_wtime per step).
+   * halo spaceOrder/2 and allocated shape `uShape` (time slots first); `rowExtent` is the used
+   * part of a row (domain + 2 halos), the rest is padding. Returns the seconds spent in the loop
+   * nests (omp_get_wtime per step).
    */
-  run(u: Float32Array, m: Float32Array, uShape: readonly number[], timeMin: number, timeMax: number, dt: number, spacing: readonly number[], nthreads: number): number;
+  run(u: Float32Array, m: Float32Array, uShape: readonly number[], rowExtent: number, timeMin: number, timeMax: number, dt: number, spacing: readonly number[], nthreads: number): number;
 }
 
 /** Shortest decimal text that rounds to the same float32, with the `F` suffix. */
@@ -61,7 +63,7 @@ export function plainSource(spaceOrder: number): string {
 
 #define R ${r}
 
-int ${name}(float *restrict m_vec, float *restrict u_vec, const int px, const int py, const int pz,
+int ${name}(float *restrict m_vec, float *restrict u_vec, const int px, const int py, const int pz, const int nz,
   const int time_m, const int time_M, const float dt, const float h_x, const float h_y, const float h_z,
   const int nthreads, double *restrict timers)
 {
@@ -82,7 +84,7 @@ ${coefficients.join('\n')}
       for (int y = R; y < py - R; y += 1)
       {
         #pragma omp simd
-        for (int z = R; z < pz - R; z += 1)
+        for (int z = R; z < nz - R; z += 1)
         {
           const float lap =
 ${lines.join('\n')};
@@ -104,7 +106,7 @@ export function loadPlain(spaceOrder: number, cacheDir: string): PlainKernel {
   const library = compileShared(source, name, { cacheDir });
   const fn = koffi
     .load(library.path)
-    .func(name, 'int', ['float *', 'float *', 'int', 'int', 'int', 'int', 'int', 'float', 'float', 'float', 'float', 'int', 'double *']) as (
+    .func(name, 'int', ['float *', 'float *', 'int', 'int', 'int', 'int', 'int', 'int', 'float', 'float', 'float', 'float', 'int', 'double *']) as (
     ...args: unknown[]
   ) => number;
   const points = 3 * (spaceOrder + 1);
@@ -114,12 +116,13 @@ export function loadPlain(spaceOrder: number, cacheDir: string): PlainKernel {
     compileSeconds: library.compileSeconds,
     // points multiplies + (points − 1) adds for the Laplacian; 2·u[t] (1), − u[t−1] (1), dt²· (1), ÷m (1), + (1).
     flopsPerPoint: 2 * points - 1 + 5,
-    run(u, m, uShape, timeMin, timeMax, dt, spacing, nthreads) {
+    run(u, m, uShape, rowExtent, timeMin, timeMax, dt, spacing, nthreads) {
       const [slots, px, py, pz] = uShape as [number, number, number, number];
       if (slots !== 3 || uShape.length !== 4) throw new Error(`plain: expected u with 3 time slots and 3 space axes, got shape ${uShape.join('×')}`);
       if (u.length !== 3 * px * py * pz || m.length !== px * py * pz) throw new Error('plain: u and m do not share the padded shape');
       const timers = new Float64Array(1);
-      const status = fn(m, u, px, py, pz, timeMin, timeMax, dt, spacing[0], spacing[1], spacing[2], nthreads, timers);
+      if (!(rowExtent <= pz)) throw new Error(`plain: row extent ${rowExtent} exceeds the allocated row ${pz}`);
+      const status = fn(m, u, px, py, pz, rowExtent, timeMin, timeMax, dt, spacing[0], spacing[1], spacing[2], nthreads, timers);
       if (status !== 0) throw new Error(`plain: ${name} returned ${status}`);
       return timers[0]!;
     },

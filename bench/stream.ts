@@ -7,6 +7,8 @@ import { compileShared, DEFAULT_FLAGS } from '../src/jit/compiler.ts';
 
 export interface StreamResult {
   readonly nthreads: number;
+  /** Whether the arrays were advised MADV_HUGEPAGE (2 MiB pages) before the first touch. */
+  readonly hugePages: boolean;
   /** Elements per array (double). */
   readonly n: number;
   /** Bytes counted per pass: 3 arrays × n × 8 B (STREAM convention, no write-allocate). */
@@ -23,7 +25,7 @@ export interface StreamResult {
 export interface StreamProgram {
   readonly compileSeconds: number;
   readonly flags: readonly string[];
-  run(n: number, nthreads: number, ntimes: number): StreamResult;
+  run(n: number, nthreads: number, ntimes: number, hugePages: boolean): StreamResult;
 }
 
 const SOURCE = new URL('./stream.c', import.meta.url);
@@ -39,18 +41,19 @@ const STREAM_FLAGS: readonly string[] = [...DEFAULT_FLAGS, '-Wl,-z,nodelete'];
 /** Compiles (or finds in `cacheDir`) the triad library and binds it. */
 export function loadStream(cacheDir: string): StreamProgram {
   const library = compileShared(readFileSync(SOURCE, 'utf8'), 'stream_triad', { cacheDir, flags: STREAM_FLAGS });
-  const triad = koffi.load(library.path).func('stream_triad', 'int', ['long', 'int', 'int', 'double *']) as (
+  const triad = koffi.load(library.path).func('stream_triad', 'int', ['long', 'int', 'int', 'int', 'double *']) as (
     n: number,
     nthreads: number,
     ntimes: number,
+    hugePages: number,
     results: Float64Array,
   ) => number;
   return {
     compileSeconds: library.compileSeconds,
     flags: STREAM_FLAGS,
-    run(n, nthreads, ntimes) {
+    run(n, nthreads, ntimes, hugePages) {
       const results = new Float64Array(5);
-      const status = triad(n, nthreads, ntimes, results);
+      const status = triad(n, nthreads, ntimes, hugePages ? 1 : 0, results);
       if (status !== 0) throw new Error(`stream_triad: could not allocate 3 × ${n} doubles`);
       const [best, mean, worst, error, used] = results as unknown as [number, number, number, number, number];
       if (!(error === 0)) throw new Error(`stream_triad: validation failed, max |a - 3.5| = ${error}`);
@@ -58,6 +61,7 @@ export function loadStream(cacheDir: string): StreamProgram {
       const bytesPerPass = 3 * n * 8;
       return {
         nthreads,
+        hugePages,
         n,
         bytesPerPass,
         bestSeconds: best,

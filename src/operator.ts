@@ -12,6 +12,11 @@ import { checkTimeRange, defaultThreads, prepareCall, type ApplyArgs, type Field
 import { candidateBlockShapes, fastest, loadTuned, storeTuned, type BlockSizes } from './runtime/autotune.ts';
 import { defaultCacheDir } from './jit/compiler.ts';
 import { loadKernel, type KernelFunction } from './runtime/library.ts';
+import { installFieldAllocator } from './runtime/memory.ts';
+
+// Fields made after this module loads (with `import … from 'devito-ts'`, before any user code)
+// get 64-byte-aligned rows and huge pages: the DSL layer cannot see addresses itself.
+installFieldAllocator();
 
 export interface OperatorOptions {
   /** Name of the generated C function (a C identifier). Default `Kernel`. */

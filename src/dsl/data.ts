@@ -1,5 +1,6 @@
 import { ShapeError } from '../errors.ts';
 import { allocate, type Dtype, type FloatArray } from './dtype.ts';
+import { fieldAllocator } from './memory.ts';
 
 /**
  * Memory layout of a field: row-major, leading axes first; halo (and padding of the innermost
@@ -60,7 +61,8 @@ export class DataView {
     this.offsets = [...layout.leading.map(() => 0), ...layout.halo];
     const length = this.allocatedShape.reduce((a, b) => a * b, 1);
     try {
-      this.raw = allocate(dtype, length);
+      // Row 0's first interior point is aligned; padded rows keep every other row aligned too.
+      this.raw = fieldAllocator().allocate(dtype, length, this.offsets[this.offsets.length - 1]!);
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
       const gib = (length * (dtype === 'float32' ? 4 : 8)) / 2 ** 30;

@@ -13,6 +13,8 @@ export interface FieldRef {
   readonly spaceOrder: number;
   readonly dtype: Dtype;
   readonly halo: readonly number[];
+  /** Points appended to the innermost axis of each row of the allocation (alignment padding). */
+  readonly padding: number;
 }
 
 /** What an expression needs to know of a sparse point set (sources, receivers). */

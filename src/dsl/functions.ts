@@ -4,6 +4,7 @@ import type { Dimension } from './dimension.ts';
 import { checkDtype, type Dtype } from './dtype.ts';
 import { AccessExpr, ScalarExpr, Symbolic, type ConstantRef, type Expr, type FieldRef } from './expr.ts';
 import { Grid } from './grid.ts';
+import { rowPadding } from './memory.ts';
 import { validateName } from './names.ts';
 
 export interface FunctionOptions {
@@ -17,6 +18,12 @@ export interface FunctionOptions {
    * first derivatives (nested or even-order staggered derivatives need more: lowering says how much).
    */
   halo?: number;
+  /**
+   * Pad each innermost row to a whole number of 64-byte vectors, with the first interior point of
+   * every row on a 64-byte boundary (default true). Only the speed changes: kernels read the same
+   * values either way. `false` gives the dense layout (domain + halo, nothing more).
+   */
+  padding?: boolean;
 }
 
 export interface TimeFunctionOptions extends FunctionOptions {
@@ -40,6 +47,8 @@ export class Function extends Symbolic implements FieldRef {
   readonly spaceOrder: number;
   readonly dtype: Dtype;
   readonly halo: readonly number[];
+  /** Points appended to each innermost row (0 without padding). */
+  readonly padding: number;
   readonly dimensions: readonly Dimension[];
   readonly data: DataView;
   readonly isTimeFunction: boolean = false;
@@ -57,7 +66,12 @@ export class Function extends Symbolic implements FieldRef {
     if (!Number.isInteger(halo) || halo < 0) throw new InvalidArgumentError(`${this.name}: halo must be a non-negative integer, got ${halo}`);
     this.halo = Object.freeze(grid.dimensions.map(() => halo));
     this.dimensions = grid.dimensions;
-    this.data = new DataView(this.name, this.dtype, { leading, domain: grid.shape, halo: this.halo, padding: 0 });
+    if (options.padding !== undefined && typeof options.padding !== 'boolean') {
+      throw new InvalidArgumentError(`${this.name}: padding must be true or false, got ${String(options.padding)}`);
+    }
+    const innermost = grid.shape[grid.ndim - 1]! + 2 * halo;
+    this.padding = options.padding === false ? 0 : rowPadding(innermost, this.dtype);
+    this.data = new DataView(this.name, this.dtype, { leading, domain: grid.shape, halo: this.halo, padding: this.padding });
   }
 
   /** The field at the current point (and, for a TimeFunction, the current time index). */

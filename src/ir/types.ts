@@ -125,5 +125,6 @@ export interface Kernel {
 /** Allocated extent of a field along `axis` of its data (time slots first for a TimeFunction). */
 export function allocatedExtent(field: FieldRef, axis: number): number {
   const spaceAxis = axis - (field.isTimeFunction ? 1 : 0);
-  return field.grid.shape[spaceAxis]! + 2 * field.halo[spaceAxis]!;
+  const padding = spaceAxis === field.grid.ndim - 1 ? field.padding : 0;
+  return field.grid.shape[spaceAxis]! + 2 * field.halo[spaceAxis]! + padding;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DevitoError, Function, Grid, ShapeError, TimeFunction } from '../../src/index.ts';
+import { DevitoError, Function, Grid, InvalidArgumentError, ShapeError, TimeFunction } from '../../src/index.ts';
+import { addressOf } from '../../src/runtime/memory.ts';
 
 /** Raw (allocation) index of a visible index, computed independently of DataView. */
 function rawIndex(allocated: readonly number[], leading: number, halo: number, index: readonly number[]): number {
@@ -33,12 +34,17 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { label: '1D Function', make: () => new Function({ name: 'f', grid: new Grid({ shape: [7] }), spaceOrder: 4 }), shape: [7], allocated: [11], leading: 0, halo: 2 },
-  { label: '2D Function', make: () => new Function({ name: 'f', grid: new Grid({ shape: [5, 4] }) }), shape: [5, 4], allocated: [7, 6], leading: 0, halo: 1 },
-  { label: '3D Function (float64)', make: () => new Function({ name: 'f', grid: new Grid({ shape: [3, 4, 5], dtype: 'float64' }), spaceOrder: 4 }), shape: [3, 4, 5], allocated: [7, 8, 9], leading: 0, halo: 2 },
-  { label: '1D TimeFunction', make: () => new TimeFunction({ name: 'u', grid: new Grid({ shape: [6] }), timeOrder: 2 }), shape: [3, 6], allocated: [3, 8], leading: 1, halo: 1 },
-  { label: '2D TimeFunction (save)', make: () => new TimeFunction({ name: 'u', grid: new Grid({ shape: [4, 3] }), save: 5, spaceOrder: 4 }), shape: [5, 4, 3], allocated: [5, 8, 7], leading: 1, halo: 2 },
-  { label: '3D TimeFunction', make: () => new TimeFunction({ name: 'u', grid: new Grid({ shape: [3, 2, 4] }), dtype: 'float64' }), shape: [2, 3, 2, 4], allocated: [2, 5, 4, 6], leading: 1, halo: 1 },
+  // Padded (the default): each innermost row is a whole number of 64-byte vectors, 16 float32 or 8 float64.
+  { label: '1D Function', make: () => new Function({ name: 'f', grid: new Grid({ shape: [7] }), spaceOrder: 4 }), shape: [7], allocated: [16], leading: 0, halo: 2 },
+  { label: '2D Function', make: () => new Function({ name: 'f', grid: new Grid({ shape: [5, 4] }) }), shape: [5, 4], allocated: [7, 16], leading: 0, halo: 1 },
+  { label: '3D Function (float64)', make: () => new Function({ name: 'f', grid: new Grid({ shape: [3, 4, 5], dtype: 'float64' }), spaceOrder: 4 }), shape: [3, 4, 5], allocated: [7, 8, 16], leading: 0, halo: 2 },
+  { label: '1D TimeFunction', make: () => new TimeFunction({ name: 'u', grid: new Grid({ shape: [6] }), timeOrder: 2 }), shape: [3, 6], allocated: [3, 16], leading: 1, halo: 1 },
+  { label: '2D TimeFunction (save)', make: () => new TimeFunction({ name: 'u', grid: new Grid({ shape: [4, 3] }), save: 5, spaceOrder: 4 }), shape: [5, 4, 3], allocated: [5, 8, 16], leading: 1, halo: 2 },
+  { label: '3D TimeFunction', make: () => new TimeFunction({ name: 'u', grid: new Grid({ shape: [3, 2, 4] }), dtype: 'float64' }), shape: [2, 3, 2, 4], allocated: [2, 5, 4, 8], leading: 1, halo: 1 },
+  { label: '2D Function, row already a whole vector', make: () => new Function({ name: 'f', grid: new Grid({ shape: [3, 30] }) }), shape: [3, 30], allocated: [5, 32], leading: 0, halo: 1 },
+  // Dense (padding: false): domain + halo, nothing more.
+  { label: '2D Function, dense', make: () => new Function({ name: 'f', grid: new Grid({ shape: [5, 4] }), padding: false }), shape: [5, 4], allocated: [7, 6], leading: 0, halo: 1 },
+  { label: '3D TimeFunction, dense', make: () => new TimeFunction({ name: 'u', grid: new Grid({ shape: [3, 2, 4] }), dtype: 'float64', padding: false }), shape: [2, 3, 2, 4], allocated: [2, 5, 4, 6], leading: 1, halo: 1 },
 ];
 
 describe.each(CASES)('DataView of a $label', ({ make, shape, allocated, leading, halo }) => {
@@ -52,6 +58,21 @@ describe.each(CASES)('DataView of a $label', ({ make, shape, allocated, leading,
     expect(f.data.raw.length).toBe(allocated.reduce((a, b) => a * b, 1));
     expect(f.data.raw).toBeInstanceOf(f.dtype === 'float32' ? Float32Array : Float64Array);
     expect(f.data.raw.every((v) => v === 0)).toBe(true);
+  });
+
+  it('puts the first interior point of every row on a 64-byte boundary when padded', () => {
+    const f = make();
+    const size = f.dtype === 'float32' ? 4 : 8;
+    const rowLength = allocated[allocated.length - 1]!;
+    const padded = f.padding > 0 || (rowLength * size) % 64 === 0;
+    expect(f.padding).toBe(rowLength - shape[shape.length - 1]! - 2 * halo);
+    // Row 0 is aligned by the allocator; the others follow when rows are whole vectors.
+    expect((addressOf(f.data.raw) + BigInt(halo * size)) % 64n).toBe(0n);
+    if (padded) {
+      expect((rowLength * size) % 64).toBe(0);
+      const lastRow = f.data.raw.length - rowLength;
+      expect((addressOf(f.data.raw.subarray(lastRow)) + BigInt(halo * size)) % 64n).toBe(0n);
+    }
   });
 
   it('set writes the element get reads, at the right place in raw', () => {
@@ -172,5 +193,13 @@ describe('allocations too large for one typed array', () => {
     const make = (): TimeFunction => new TimeFunction({ name: 'u', grid, timeOrder: 2, save: 4 });
     expect(make).toThrow(ShapeError);
     expect(make).toThrow(/more than one typed array can hold.*checkpointing/);
+  });
+});
+
+describe('padding option', () => {
+  it('is a boolean; anything else is an InvalidArgumentError', () => {
+    const grid = new Grid({ shape: [4, 4] });
+    // @ts-expect-error: a number is not a padding choice
+    expect(() => new Function({ name: 'f', grid, padding: 16 })).toThrow(InvalidArgumentError);
   });
 });

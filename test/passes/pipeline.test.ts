@@ -9,8 +9,8 @@ function fixture(name: string): string {
 }
 
 /** Runs 10 steps from a fixed start; returns the final raw buffer. */
-function run(without: PassName | undefined, dtype: 'float32' | 'float64') {
-  const { u, m, op } = passOperator(without, dtype);
+function run(without: PassName | undefined, dtype: 'float32' | 'float64', padding = true) {
+  const { u, m, op } = passOperator(without, dtype, padding);
   const [nx, ny, nz] = u.grid.shape as [number, number, number];
   const size = nx * ny * nz;
   const start = new Float64Array(3 * size);
@@ -66,6 +66,20 @@ describe('optimisation passes: golden C with each pass off, and the same numbers
       }
     });
   }
+
+  it('dense rows (padding: false): golden C differing only in the row extent, and bitwise equal results', () => {
+    const dense = passOperator(undefined, 'float32', false);
+    expect(dense.u.data.allocatedShape).toEqual([3, 25, 22, 19]);
+    expect(passOperator().u.data.allocatedShape).toEqual([3, 25, 22, 32]);
+    expect(dense.op.ccode).toBe(fixture('none-dense'));
+    expect(dense.op.ccode).toBe(fixture('none').replace(/acoustic_all/g, 'acoustic_dense').replace(/\[32\]/g, '[19]'));
+    for (const dtype of ['float32', 'float64'] as const) {
+      const padded = run(undefined, dtype);
+      const unpadded = run(undefined, dtype, false);
+      expect(Math.max(...padded.map(Math.abs))).toBeGreaterThan(0.05);
+      expect(Buffer.from(unpadded.buffer).equals(Buffer.from(padded.buffer))).toBe(true);
+    }
+  });
 
   it('factorisation lowers the flop count; CSE and hoisting do too', () => {
     const all = passOperator().op.flopsPerPoint;
