@@ -132,7 +132,8 @@ export class Operator {
       const restore = (): void => written.forEach((f, i) => f.data.raw.set(snapshot[i]!));
       const { timeMin, timeMax } = call;
       const range = timeMin === undefined ? {} : { timeMin, timeMax: Math.min(timeMin + 2, timeMax!) };
-      // One untimed warm-up call (page faults, thread start-up), then the best of three trials per shape.
+      // One untimed warm-up call (page faults, thread start-up), then the best of five trials per
+      // shape, the shapes taking turns.
       const run = (candidate: BlockSizes): number => {
         restore();
         const trial = prepareCall(this.kernel, { ...args, ...range }, candidate);
@@ -140,7 +141,7 @@ export class Operator {
         return trial.timers.reduce((a, b) => a + b, 0);
       };
       run(candidates[0]!);
-      sizes = fastest(candidates, (candidate) => Math.min(run(candidate), run(candidate), run(candidate)));
+      sizes = fastest(candidates, run, 5);
       restore();
       storeTuned(cacheDir, key, sizes);
     }
