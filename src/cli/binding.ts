@@ -34,7 +34,8 @@ function fieldDoc(field: FieldDescription, param: ParameterDescription): string 
   const axes = [...(field.kind === 'TimeFunction' ? ['time slot'] : []), ...['x', 'y', 'z'].slice(0, field.halo.length)];
   const lines = [
     `${field.kind} ${field.name} (${field.dtype}), C \`${param.name}\`: the whole allocation, row-major [${axes.join(', ')}], halo included.`,
-    `Allocated shape ${list(field.allocatedShape)} = ${field.length} elements (checked); domain ${list(field.domainShape)}, halo ${list(field.halo)} points per side.`,
+    `Allocated shape ${list(field.allocatedShape)} = ${field.length} elements (checked); domain ${list(field.domainShape)}, halo ${list(field.halo)} points per side` +
+      (field.padding > 0 ? `, then ${field.padding} padding points ending each innermost row (never read; rows are whole 64-byte vectors).` : '.'),
   ];
   if (field.save !== undefined) lines.push(`Time index t lives in slot t (${field.save} saved indices).`);
   else if (field.timeSlots !== undefined) lines.push(`Time index t lives in slot t mod ${field.timeSlots}.`);
@@ -179,7 +180,7 @@ function addDeclarations(file: SourceFile, desc: OperatorDescription, libraryFil
   constant('dtype', `'${desc.dtype}'`, `Element type of the kernel's field and sparse buffers (coordinates are always float64).`);
   constant('grid', `${literal(desc.grid)} as const`, 'Grid the kernel was compiled for: points per axis, physical extent, origin and spacing.');
   const fields = Object.fromEntries(desc.fields.map((f) => [f.name, {
-    kind: f.kind, allocatedShape: f.allocatedShape, domainShape: f.domainShape, halo: f.halo, length: f.length,
+    kind: f.kind, allocatedShape: f.allocatedShape, domainShape: f.domainShape, halo: f.halo, padding: f.padding, length: f.length,
     ...(f.timeSlots !== undefined ? { timeSlots: f.timeSlots } : {}), ...(f.save !== undefined ? { save: f.save } : {}),
   }]));
   constant('fields', `${literal(fields)} as const`, 'Layout of each field buffer: its whole allocation (halo included), row-major.');

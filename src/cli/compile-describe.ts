@@ -18,11 +18,13 @@ export interface FieldDescription {
   readonly name: string;
   readonly kind: 'Function' | 'TimeFunction';
   readonly dtype: Dtype;
-  /** Allocated shape: time slots (TimeFunction) then space axes with halo. */
+  /** Allocated shape: time slots (TimeFunction) then space axes with halo (and row padding on the last). */
   readonly allocatedShape: readonly number[];
   /** Visible shape: time slots then the grid's domain, without halo. */
   readonly domainShape: readonly number[];
   readonly halo: readonly number[];
+  /** Points after the last halo point of each innermost row (rows are whole 64-byte vectors); never read. */
+  readonly padding: number;
   /** Elements of the allocation (product of `allocatedShape`). */
   readonly length: number;
   readonly spaceOrder: number;
@@ -101,6 +103,7 @@ interface FieldWithData {
   readonly spaceOrder: number;
   readonly dtype: Dtype;
   readonly halo: readonly number[];
+  readonly padding: number;
   readonly data: { readonly allocatedShape: readonly number[]; readonly shape: readonly number[] };
   readonly save?: number;
   readonly timeSlots?: number;
@@ -165,6 +168,7 @@ function describeField(kernel: Kernel, ref: Kernel['fields'][number]): FieldDesc
     allocatedShape,
     domainShape: [...field.data.shape],
     halo: [...field.halo],
+    padding: field.padding,
     length: allocatedShape.reduce((a, b) => a * b, 1),
     spaceOrder: field.spaceOrder,
     ...(field.isTimeFunction ? { timeOrder: field.timeOrder, timeSlots: field.timeSlots! } : {}),

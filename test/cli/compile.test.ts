@@ -37,7 +37,7 @@ describe('devito-ts compile', () => {
     expect(manifest.operators.map((op) => op.name)).toEqual(['heat', 'wave']);
     const [heat, wave] = manifest.operators;
     expect(heat!.parameters[0]).toEqual({ name: 'u_vec', kind: 'field', ctype: 'float *restrict', of: 'u' });
-    expect(heat!.fields[0]).toMatchObject({ name: 'u', dtype: 'float32', allocatedShape: [2, 20, 16, 16], domainShape: [2, 16, 12, 10], halo: [2, 2, 2] });
+    expect(heat!.fields[0]).toMatchObject({ name: 'u', dtype: 'float32', allocatedShape: [2, 20, 16, 16], domainShape: [2, 16, 12, 10], halo: [2, 2, 2], padding: 2 });
     expect(heat!.parameters.filter((p) => p.kind === 'blockSize').map((p) => p.name)).toEqual(['x0_blk0_size', 'y0_blk0_size']);
     expect(wave!.fields.map((f) => f.dtype)).toEqual(['float64', 'float64']);
     expect(wave!.parameters.find((p) => p.name === 'src_coords')).toMatchObject({ kind: 'coordinates', ctype: 'const double *restrict' });
