@@ -10,6 +10,8 @@ export interface ExprContext {
   readonly indexShift?: (dim: string) => number;
   /** The C name of a compiler temporary (jammed copies rename their loop-body temporaries). */
   readonly tempName?: (name: string) => string;
+  /** Replaces the text of a field access (`scalar` is its ordinary C text): vector loads and windows. */
+  readonly accessText?: (access: AccessExpr, scalar: string) => string;
 }
 
 // Precedence levels: higher binds tighter.
@@ -62,7 +64,8 @@ function print(expr: Expr, ctx: ExprContext): [string, number] {
         const shift = offset + expr.field.halo[axis]! + (ctx.indexShift?.(dim) ?? 0);
         indices.push(shift === 0 ? dim : `${dim} ${shift > 0 ? '+' : '-'} ${Math.abs(shift)}`);
       });
-      return [`${expr.field.name}${indices.map((i) => `[${i}]`).join('')}`, ATOM];
+      const text = `${expr.field.name}${indices.map((i) => `[${i}]`).join('')}`;
+      return [ctx.accessText ? ctx.accessText(expr, text) : text, ATOM];
     }
     case 'add': {
       let text = '';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
-import type { AccessExpr } from '../dsl/expr.ts';
+import { accessesOf, type AccessExpr } from '../dsl/expr.ts';
 import { ringModulus, timeSlotName } from '../ir/build.ts';
 import { NumberExpr, assertNever } from '../dsl/expr.ts';
 import { allocatedExtent, type Block, type Kernel, type Parameter, type SpaceNest, type SparseLoop, type Statement, type TimeLoop } from '../ir/types.ts';
@@ -58,6 +58,99 @@ function sparseCasts(kernel: Kernel): string[] {
     `${real} (*restrict ${s.name})[${s.name}_npoint] = (${real} (*)[${s.name}_npoint]) ${s.name}_vec;`,
     `const double (*restrict ${s.name}_xyz)[${ndim}] = (const double (*)[${ndim}]) ${s.name}_coords;`,
   ]);
+}
+
+/** Points per 64-byte vector. */
+export function vectorLanes(kernel: Kernel): number {
+  return kernel.dtype === 'float32' ? 16 : 8;
+}
+
+/** One row of a field along the innermost axis, as the loop body reads or writes it. */
+interface RowInfo {
+  readonly field: Kernel['fields'][number];
+  /** C text of the access without its last index, e.g. `u[t0][x + 4][y + 4]`. */
+  readonly prefix: string;
+  /** Index shift of the row's interior start (its halo): where the middle vector of a window loads. */
+  readonly base: number;
+  readonly shifts: Set<number>;
+  /** Jammed copies that read the row, per shift. */
+  readonly readers: Map<number, Set<number>>;
+  /** Printed shifts of the two outer axes, for prefetching (3D nests). */
+  readonly outer: readonly string[];
+  stored: boolean;
+  /** Name stem of the row's three vectors a, b, c, when it keeps them. */
+  window?: string;
+  /** Vectors loaded once at the top of each pass because several jammed copies read them: shift → name. */
+  readonly shared: Map<number, string>;
+}
+
+/** The constant in a printed index such as `x + 5` (0 for a bare `x`). */
+function shiftOf(index: string): number {
+  const match = /([+-]) (\d+)$/.exec(index);
+  return match ? (match[1] === '+' ? 1 : -1) * Number(match[2]) : 0;
+}
+
+function rowPrefix(text: string): string {
+  return text.slice(0, text.lastIndexOf('['));
+}
+
+/** Every row the jammed copies of the body touch, keyed by its C text. */
+function collectRows(nest: SpaceNest, contexts: readonly ExprContext[], lastAxis: number): Map<string, RowInfo> {
+  const rows = new Map<string, RowInfo>();
+  const visit = (access: AccessExpr, ctx: ExprContext, copy: number, stored: boolean): void => {
+    const text = printExpr(access, ctx);
+    const prefix = rowPrefix(text);
+    let row = rows.get(prefix);
+    if (!row) {
+      const indices = prefix.slice(prefix.indexOf('[')).split('][').map((part) => part.replace(/[[\]]/g, ''));
+      const outer = indices.slice(access.field.isTimeFunction ? 1 : 0);
+      row = { field: access.field, prefix, base: access.field.halo[lastAxis]!, shifts: new Set(), readers: new Map(), outer, stored, shared: new Map() };
+      rows.set(prefix, row);
+    }
+    const shift = access.offsets[lastAxis]! + access.field.halo[lastAxis]!;
+    row.shifts.add(shift);
+    if (!row.readers.has(shift)) row.readers.set(shift, new Set());
+    if (!stored) row.readers.get(shift)!.add(copy);
+    row.stored ||= stored;
+  };
+  for (const [copy, ctx] of contexts.entries()) {
+    for (const statement of nest.body) {
+      for (const access of accessesOf(statement.value)) visit(access, ctx, copy, false);
+      if (statement.kind === 'assign') visit(statement.target, ctx, copy, true);
+    }
+  }
+  return rows;
+}
+
+/**
+ * Rows worth a software prefetch in a 3D nest: the hardware prefetchers lose track of the
+ * dozens of rows a jammed stencil streams through at once (measured: without these the vector
+ * loop ran at half speed on 256³). Per field and time level: rows read at one point only (m,
+ * u[t−1], the stored u[t+1]) all; for stencil rows, the leading row along y of each x column
+ * that has a y-stencil, and the leading x row.
+ */
+function prefetchedRows(rows: ReadonlyMap<string, RowInfo>): RowInfo[] {
+  const groups = new Map<string, RowInfo[]>();
+  for (const row of rows.values()) {
+    const key = rowPrefix(rowPrefix(rowPrefix(row.prefix + '[]')));
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  const chosen: RowInfo[] = [];
+  for (const group of groups.values()) {
+    const columns = new Map<string, RowInfo[]>();
+    for (const row of group) columns.set(row.outer[0]!, [...(columns.get(row.outer[0]!) ?? []), row]);
+    const pointwise = [...columns.values()].every((column) => column.length === 1) && group.every((row) => row.shifts.size === 1);
+    if (pointwise || group.some((row) => row.stored)) {
+      chosen.push(...group);
+      continue;
+    }
+    for (const column of columns.values()) {
+      if (column.length > 1) chosen.push(column.reduce((a, b) => (shiftOf(b.outer[1]!) > shiftOf(a.outer[1]!) ? b : a)));
+    }
+    const leading = group.reduce((a, b) => (shiftOf(b.outer[0]!) > shiftOf(a.outer[0]!) ? b : a));
+    if (!chosen.includes(leading)) chosen.push(leading);
+  }
+  return chosen;
 }
 
 class Printer {
@@ -139,6 +232,146 @@ class Printer {
     this.emit(depth, `timers[${loop.section}] += omp_get_wtime() - start${loop.section};`);
   }
 
+  /** The loop body: every statement for each of the `copies` jammed points. */
+  private scalarBody(nest: SpaceNest, copies: number, depth: number): void {
+    for (let copy = 0; copy < copies; copy++) {
+      const ctx = this.jammedContext(nest, nest.dims[0]!.name, copy);
+      for (const statement of nest.body) this.emit(depth, this.statement(statement, ctx));
+    }
+  }
+
+  /**
+   * The innermost loop in explicit vectors (passes/vector-windows.ts): passes of `lanes` points
+   * from `z_m` to `z_hi`, then the scalar `omp simd` loop for the rest (all of it without
+   * AVX-512). Rows read at several offsets become windows: vectors a, b, c before, at and after
+   * the pass, each offset one SHIFT of two of them; every load stays inside its row.
+   */
+  private vectorLoops(nest: SpaceNest, copies: number, depth: number): void {
+    const lastDim = nest.dims[nest.dims.length - 1]!;
+    const d = lastDim.name;
+    const lanes = vectorLanes(this.kernel);
+    const contexts = Array.from({ length: copies }, (_, copy) => this.jammedContext(nest, nest.dims[0]!.name, copy));
+    const rows = collectRows(nest, contexts, lastDim.axis);
+    // A row read at several offsets keeps three vectors (a, b, c) and shifts them; rows the nest
+    // stores to are loaded where they are read, after the stores before them.
+    let windowCount = 0;
+    for (const row of rows.values()) {
+      const shifts = [...row.shifts];
+      if (!row.stored && shifts.length > 1 && shifts.every((shift) => Math.abs(shift - row.base) <= lanes)) row.window = `w${windowCount++}`;
+    }
+    const windows = [...rows.values()].filter((row) => row.window !== undefined);
+    // Rows read by several jammed copies at the same offset: gcc does not share such loads across
+    // the stores between the copies, so they are loaded once, before them.
+    let sharedCount = 0;
+    for (const row of rows.values()) {
+      if (row.stored || row.window) continue;
+      for (const [shift, readers] of row.readers) if (readers.size > 1) row.shared.set(shift, `v${sharedCount++}`);
+    }
+
+    this.emit(depth, `/* ${d} in passes of ${lanes} points, then one point at a time */`);
+    this.emit(0, '#if defined(__AVX512F__)');
+    this.emit(depth, `const int ${d}_hi = ${d}_m + (${d}_M - ${d}_m + 1)/${lanes}*${lanes};`);
+    this.emit(0, '#else');
+    this.emit(depth, `const int ${d}_hi = ${d}_m;`);
+    this.emit(0, '#endif');
+    const scalarLoop = (from: string, condition: string): void => {
+      this.emit(depth, '#pragma omp simd');
+      this.emit(depth, `for (int ${d} = ${from}; ${condition}; ${d} += 1)`);
+      this.emit(depth, '{');
+      this.scalarBody(nest, copies, depth + 1);
+      this.emit(depth, '}');
+    };
+
+    this.emit(0, '#if defined(__AVX512F__)');
+    this.emit(depth, '{');
+    const inside = depth + 1;
+    const plus = (base: number): string => (base === 0 ? '' : base > 0 ? ` + ${base}` : ` - ${-base}`);
+    // With compile-time strides (3D), every row of a field and time level is addressed from one
+    // base pointer with a constant offset: left to itself, gcc keeps a pointer per row (dozens
+    // for a jammed stencil) and spills them.
+    const fixed = this.kernel.fixedStrides && nest.dims.length === 3;
+    const bases = new Map<string, string>();
+    const address = (row: RowInfo, index: string): string => {
+      if (!fixed) return `&${row.prefix}[${index}]`;
+      const key = rowPrefix(rowPrefix(row.prefix));
+      let base = bases.get(key);
+      if (!base) {
+        base = `base${bases.size}`;
+        bases.set(key, base);
+      }
+      const timeAxes = row.field.isTimeFunction ? 1 : 0;
+      const [xShift, yShift] = row.outer.map(shiftOf) as [number, number];
+      const yExtent = allocatedExtent(row.field, nest.dims[1]!.axis + timeAxes);
+      const zExtent = allocatedExtent(row.field, lastDim.axis + timeAxes);
+      return `&${base}[(${xShift}*${yExtent} + ${yShift})*${zExtent} + ${index}]`;
+    };
+    const at = (row: RowInfo, index: string): string => `VLOAD(${address(row, index)})`;
+    const bodyLines: [number, string][] = [];
+    const emitLater = (indent: number, text: string): void => {
+      bodyLines.push([indent, text]);
+    };
+    // Window rows: a holds the points before the pass (its last `base` lanes are used), b the pass,
+    // c the points after it (its first `base` lanes are used). Every load stays inside the row:
+    // a starts as the row's first points moved up, c is cut from a load ending at the last point.
+    for (const row of windows) {
+      emitLater(inside, `vreal ${row.window}_a = ${at(row, `${d}_m`)}; /* ${row.prefix} */`);
+      emitLater(inside, `${row.window}_a = SHIFT(${row.window}_a, ${row.window}_a, ${row.base});`);
+    }
+    emitLater(inside, `for (int ${d} = ${d}_m; ${d} < ${d}_hi; ${d} += ${lanes})`);
+    emitLater(inside, '{');
+    const body = inside + 1;
+    for (const row of windows) {
+      emitLater(body, `const vreal ${row.window}_b = ${at(row, `${d}${plus(row.base)}`)};`);
+      emitLater(body, `const vreal ${row.window}_n = ${at(row, `${d}${plus(2 * row.base)}`)};`);
+      emitLater(body, `const vreal ${row.window}_c = SHIFT(${row.window}_n, ${row.window}_n, ${lanes - row.base});`);
+    }
+    for (const row of rows.values()) {
+      for (const [shift, name] of row.shared) emitLater(body, `const vreal ${name} = ${at(row, `${d}${plus(shift)}`)}; /* ${row.prefix}[${d}${plus(shift)}] */`);
+    }
+
+    if (nest.dims.length === 3) {
+      for (const row of prefetchedRows(rows)) {
+        emitLater(body, `__builtin_prefetch(${address(row, `${d}${plus(row.base + 4 * lanes)}`)}${row.stored ? ', 1' : ''});`);
+      }
+    }
+    contexts.forEach((scalarCtx) => {
+      const ctx: ExprContext = {
+        ...scalarCtx,
+        accessText: (access, scalar) => {
+          const row = rows.get(rowPrefix(scalar))!;
+          const shift = access.offsets[lastDim.axis]! + access.field.halo[lastDim.axis]!;
+          const shared = row.shared.get(shift);
+          if (shared) return shared;
+          if (!row.window) return at(row, `${d}${plus(shift)}`);
+          const offset = shift - row.base;
+          if (offset === 0) return `${row.window}_b`;
+          return offset < 0 ? `SHIFT(${row.window}_a, ${row.window}_b, ${lanes + offset})` : `SHIFT(${row.window}_b, ${row.window}_c, ${offset})`;
+        },
+      };
+      for (const statement of nest.body) {
+        const value = printExpr(statement.value, ctx);
+        if (statement.kind === 'define') {
+          emitLater(body, `const vreal ${ctx.tempName?.(statement.name) ?? statement.name} = ${value};`);
+        } else {
+          const target = rows.get(rowPrefix(printExpr(statement.target, scalarCtx)))!;
+          const shift = statement.target.offsets[lastDim.axis]! + statement.target.field.halo[lastDim.axis]!;
+          emitLater(body, `VSTORE(${address(target, `${d}${plus(shift)}`)}, ${value});`);
+        }
+      }
+    });
+    for (const row of windows) emitLater(body, `${row.window}_a = ${row.window}_b;`);
+    emitLater(inside, '}');
+    const [x, y] = [nest.dims[0]!.name, nest.dims[1]!.name];
+    for (const [key, base] of bases) {
+      this.emit(inside, `${this.real} *restrict ${base} = &${key}[${x}][${y}][0]; /* ${key}[${x} + i][${y} + j][${d} + k] is ${base}[(i*Ny + j)*Nz + ${d} + k] */`);
+    }
+    for (const [indent, text] of bodyLines) this.emit(indent, text);
+    this.emit(depth, '}');
+    this.emit(0, '#endif');
+    scalarLoop(`${d}_hi`, `${d} <= ${d}_M`);
+  }
+
+
   private nest(nest: SpaceNest, depth: number): void {
     this.emit(depth, `/* ${this.kernel.sections[nest.section]}: ${sectionTitle(nest)} */`);
     this.emit(depth, `double start${nest.section} = omp_get_wtime();`);
@@ -161,7 +394,8 @@ class Printer {
     // The space loops from `from` inwards, around `copies` jammed copies of the body.
     const inner = (from: number, copies: number): void => {
       const base = level;
-      nest.dims.slice(from).forEach((dim, j) => {
+      const vectorized = nest.vectorWindows && last > 0;
+      nest.dims.slice(from, vectorized ? last : undefined).forEach((dim, j) => {
         const i = from + j;
         const d = dim.name;
         const header = blocked.includes(dim)
@@ -172,10 +406,8 @@ class Printer {
         else if (i === last && nest.simd) pragma = 'simd';
         open(pragma, header);
       });
-      for (let copy = 0; copy < copies; copy++) {
-        const ctx = this.jammedContext(nest, nest.dims[0]!.name, copy);
-        for (const statement of nest.body) this.emit(depth + level, this.statement(statement, ctx));
-      }
+      if (vectorized) this.vectorLoops(nest, copies, depth + level);
+      else this.scalarBody(nest, copies, depth + level);
       while (level > base) {
         level--;
         this.emit(depth + level, '}');
@@ -232,6 +464,11 @@ class Printer {
   }
 }
 
+/** Vector type and helpers of the vector loops, for this kernel's precision. */
+function vectorDefinitions(kernel: Kernel): { real: string; lanes: number; align: string } {
+  return { real: ctype(kernel), lanes: vectorLanes(kernel), align: kernel.dtype === 'float32' ? '_mm512_alignr_epi32' : '_mm512_alignr_epi64' };
+}
+
 /** Prints the kernel as one self-contained, deterministic C file. */
 export function printKernel(kernel: Kernel): string {
   const printer = new Printer(kernel);
@@ -243,5 +480,8 @@ export function printKernel(kernel: Kernel): string {
     casts: [...kernel.fields.map((field) => castOf(kernel, field)), ...sparseCasts(kernel)],
     preamble: kernel.preamble.map((d) => printer.statement(d)),
     body: printer.body(kernel.body),
+    vectors: kernel.body.some((b) => (b.kind === 'timeLoop' ? b.body : [b]).some((n) => n.kind === 'spaceNest' && n.vectorWindows))
+      ? vectorDefinitions(kernel)
+      : undefined,
   });
 }

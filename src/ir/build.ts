@@ -77,6 +77,7 @@ export function buildKernel(name: string, set: EquationSet, schedule: Schedule):
       simd: false,
       blocked: [],
       jam: 1,
+      vectorWindows: false,
       section: section++,
     }));
   });

@@ -41,6 +41,12 @@ export interface SpaceNest {
    * along it share each pass of the inner loops, so their common stencil loads are made once.
    */
   readonly jam: number;
+  /**
+   * The innermost loop is written out in explicit 64-byte vectors: each stencil row read at
+   * several offsets along it is loaded once per pass and its shifted neighbours are made in
+   * registers (see src/passes/vector-windows.ts).
+   */
+  readonly vectorWindows: boolean;
   /** Index of this nest's timer. */
   readonly section: number;
 }

@@ -6,6 +6,7 @@ import { fixStrides } from './fixed-strides.ts';
 import { hoistInvariants } from './hoist-invariants.ts';
 import { parallelize } from './parallelize.ts';
 import { unrollAndJam } from './unroll-and-jam.ts';
+import { vectorWindows } from './vector-windows.ts';
 
 /** Switches for the optimisation passes; all on by default. */
 export interface PassOptions {
@@ -23,9 +24,11 @@ export interface PassOptions {
   readonly fixedStrides: boolean;
   /** OpenMP `parallel for` on the outer and `simd` on the inner space loop. */
   readonly openmp: boolean;
+  /** Explicit 512-bit vectors for the inner loop, stencil rows shifted in registers (needs openmp). */
+  readonly vectorWindows: boolean;
 }
 
-export const DEFAULT_PASSES: PassOptions = Object.freeze({ factorize: true, hoist: true, cse: true, blocking: true, jam: true, fixedStrides: true, openmp: true });
+export const DEFAULT_PASSES: PassOptions = Object.freeze({ factorize: true, hoist: true, cse: true, blocking: true, jam: true, fixedStrides: true, openmp: true, vectorWindows: true });
 
 interface Pass {
   readonly option: keyof PassOptions;
@@ -48,6 +51,8 @@ export const PIPELINE: readonly Pass[] = [
   { option: 'fixedStrides', run: fixStrides },
   // Last: parallel and vector loops (collapsed over block loops when tiled).
   { option: 'openmp', run: parallelize },
+  // The vector loop itself: one load per stencil row and pass, neighbours shifted in registers.
+  { option: 'vectorWindows', run: vectorWindows },
 ];
 
 /** Runs the enabled passes in order. */

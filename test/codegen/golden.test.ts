@@ -33,7 +33,10 @@ describe.each(Object.entries(GOLDEN))('golden C of %s', (name, build) => {
     const code = build().ccode;
     expect(code).toContain(`int ${name}(`);
     const includes = code.split('\n').filter((line) => line.startsWith('#include'));
-    expect(includes).toEqual(['#include <math.h>', '#include <omp.h>']);
+    // Only system headers; <immintrin.h> only with the vector loop, and then only under AVX-512.
+    const vectors = code.includes('VLOAD(');
+    expect(includes).toEqual(['#include <math.h>', '#include <omp.h>', ...(vectors ? ['#include <immintrin.h>'] : [])]);
+    if (vectors) expect(code).toMatch(/#if defined\(__AVX512F__\)\n#include <immintrin.h>/);
   });
 
   it('compiles with gcc', () => {
