@@ -35,10 +35,10 @@ function vectorizable(expr: Expr): boolean {
  * rows of a field from one pointer and prefetch the rows that stream in. Nests that call math
  * functions are left alone.
  *
- * Measured (3D acoustic spaceOrder 8, 256³ float32, one thread): +5 to +15% over the `omp
- * simd` loop; with two threads the kernel is bound by memory bandwidth on this machine and the
- * two are within noise. A hand-written intrinsics version with FMAs reached +40% on one
- * thread: the remaining gap is FMA contraction, which ISO C mode (-std=c11) turns off.
+ * Measured on the 3D acoustic kernel, 256³ float32, two threads, tuned blocks, interleaved runs
+ * against the `omp simd` loop: spaceOrder 4 +16%, 12 +15 to +23%, 8 on par (jam 2 here against
+ * jam 4 there; runs vary by ±10% on this VM). A hand-written intrinsics version with FMAs did
+ * better still on one thread: ISO C mode (-std=c11) keeps gcc from contracting into FMAs.
  */
 export function vectorWindows(kernel: Kernel): Kernel {
   if (kernel.grid.ndim < 2) return kernel;
@@ -46,6 +46,9 @@ export function vectorWindows(kernel: Kernel): Kernel {
     if (nest.vectorWindows || !nest.simd) return nest;
     if (!nest.body.every((statement) => vectorizable(statement.value))) return nest;
     if (!nest.body.some((statement) => accessesOf(statement.value).length > 0)) return nest;
-    return { ...nest, vectorWindows: true };
+    // Two jammed copies at most: the vector loop already shares the loads along the row, and four
+    // copies of a spaceOrder-8 body with their windows outgrow the 32 vector registers (256³,
+    // 2 threads: 2.17 GPts/s with 2 copies against 1.98 with 4).
+    return { ...nest, vectorWindows: true, jam: Math.min(nest.jam, 2) };
   });
 }
