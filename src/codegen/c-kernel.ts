@@ -253,11 +253,13 @@ class Printer {
     const contexts = Array.from({ length: copies }, (_, copy) => this.jammedContext(nest, nest.dims[0]!.name, copy));
     const rows = collectRows(nest, contexts, lastDim.axis);
     // A row read at several offsets keeps three vectors (a, b, c) and shifts them; rows the nest
-    // stores to are loaded where they are read, after the stores before them.
+    // stores to are loaded where they are read, after the stores before them. A window reaches
+    // `base` points (the halo) either way, so the halo must fit in one vector.
     let windowCount = 0;
     for (const row of rows.values()) {
       const shifts = [...row.shifts];
-      if (!row.stored && shifts.length > 1 && shifts.every((shift) => Math.abs(shift - row.base) <= lanes)) row.window = `w${windowCount++}`;
+      const inWindow = row.base <= lanes && shifts.every((shift) => shift >= 0 && shift <= 2 * row.base);
+      if (!row.stored && shifts.length > 1 && inWindow) row.window = `w${windowCount++}`;
     }
     const windows = [...rows.values()].filter((row) => row.window !== undefined);
     // Rows read by several jammed copies at the same offset: gcc does not share such loads across
@@ -345,6 +347,9 @@ class Printer {
           if (!row.window) return at(row, `${d}${plus(shift)}`);
           const offset = shift - row.base;
           if (offset === 0) return `${row.window}_b`;
+          // A whole vector away (halo = lanes): the neighbour vector itself (valign counts modulo lanes).
+          if (offset === -lanes) return `${row.window}_a`;
+          if (offset === lanes) return `${row.window}_c`;
           return offset < 0 ? `SHIFT(${row.window}_a, ${row.window}_b, ${lanes + offset})` : `SHIFT(${row.window}_b, ${row.window}_c, ${offset})`;
         },
       };

@@ -47,6 +47,8 @@ const CASES: Case[] = [
   { label: '3D acoustic spaceOrder 8, float32, 45-point rows', build: acoustic([10, 9, 45], 8, 'float32', 'ac8'), windows: true },
   { label: '3D acoustic spaceOrder 4, float64, 29-point rows', build: acoustic([8, 7, 29], 4, 'float64', 'ac4'), windows: true },
   { label: '2D acoustic spaceOrder 12, float32, 53-point rows', build: acoustic([20, 53], 12, 'float32', 'ac12'), windows: true },
+  // Halo 8 = one float64 vector: the outermost neighbours are the a and c vectors themselves.
+  { label: '3D acoustic spaceOrder 16, float64, halo of one whole vector', build: acoustic([6, 5, 27], 16, 'float64', 'ac16'), windows: true },
   { label: '3D staggered velocity/pressure, float32', build: staggered, windows: true },
   { label: '3D diffusion with sqrt of a field', build: withSqrt, windows: false },
 ];
