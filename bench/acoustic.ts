@@ -132,6 +132,8 @@ interface KernelRow {
   readonly nthreads: number;
   readonly tiled: Timing;
   readonly untiled: Timing;
+  /** The generated kernel with passes: { vectorWindows: false } (the omp simd inner loop), own autotuned blocks. */
+  readonly simd: Timing;
   /** The generated kernel (all passes, own autotuned blocks) on fields with dense rows (padding: false). */
   readonly dense: Timing;
   readonly plain: Timing;
@@ -233,6 +235,8 @@ function run(): void {
     // The untiled generated kernel and the plain loop nest.
     const untiled = new Operator([problem.eq], { name: `${operatorName(spaceOrder)}_noblk`, passes: { blocking: false }, compiler: { cacheDir } });
     const untiledLibrary = untiled.compile();
+    const simdOp = new Operator([problem.eq], { name: `${operatorName(spaceOrder)}_simd`, passes: { vectorWindows: false }, compiler: { cacheDir } });
+    simdOp.compile();
     const plain = loadPlain(spaceOrder, cacheDir);
     checkLayout(problem, spaceOrder);
 
@@ -266,15 +270,18 @@ function run(): void {
       clock.t += tuneRun.timesteps;
       const blocks = tunedBlocks(op, nthreads) ?? loadTuned(cacheDir, key);
       advanceDense(3, nthreads, true);
+      const simdTune = simdOp.apply({ timeMin: clock.t, timeMax: clock.t + 2, dt: DT, nthreads, autotune: true });
+      clock.t += simdTune.timesteps;
 
       // Later applies without `autotune` reuse the Operator's tuned sizes for this thread count.
-      const [tiled, untiledTiming, plainTiming, denseTiming] = measure(nthreads, clock, [
+      const [tiled, untiledTiming, plainTiming, denseTiming, simdTiming] = measure(nthreads, clock, [
         (timeMin, timeMax) => op.apply({ timeMin, timeMax, dt: DT, nthreads }).elapsedSeconds,
         (timeMin, timeMax) => untiled.apply({ timeMin, timeMax, dt: DT, nthreads }).elapsedSeconds,
         (timeMin, timeMax) => runPlain(plain, problem, timeMin, timeMax, nthreads),
         (timeMin, timeMax) => advanceDense(timeMax - timeMin + 1, nthreads),
-      ]) as [Timing, Timing, Timing, Timing];
-      kernelRows.push({ spaceOrder, nthreads, tiled, untiled: untiledTiming, dense: denseTiming, plain: plainTiming, blocks, tuneSeconds, tunedFresh });
+        (timeMin, timeMax) => simdOp.apply({ timeMin, timeMax, dt: DT, nthreads }).elapsedSeconds,
+      ]) as [Timing, Timing, Timing, Timing, Timing];
+      kernelRows.push({ spaceOrder, nthreads, tiled, untiled: untiledTiming, simd: simdTiming, dense: denseTiming, plain: plainTiming, blocks, tuneSeconds, tunedFresh });
     }
 
     const check = compareKernels(problem, clock, op, untiled, plain, maxThreads);
@@ -312,7 +319,7 @@ function report(kernelRows: readonly KernelRow[], buildRows: readonly BuildRow[]
     const bound = stream.gbPerSecond / BYTES_PER_POINT;
     const build = buildRows.find((b) => b.spaceOrder === row.spaceOrder)!;
     const firstOfOrder = index === kernelRows.findIndex((r) => r.spaceOrder === row.spaceOrder);
-    const cpu = Math.min(row.tiled.cpuShare, row.untiled.cpuShare, row.plain.cpuShare, row.dense.cpuShare);
+    const cpu = Math.min(row.tiled.cpuShare, row.untiled.cpuShare, row.plain.cpuShare, row.dense.cpuShare, row.simd.cpuShare);
     return [
       String(row.spaceOrder),
       String(row.nthreads),
@@ -320,6 +327,7 @@ function report(kernelRows: readonly KernelRow[], buildRows: readonly BuildRow[]
       fixed(row.tiled.gpts, 3),
       fixed(row.tiled.gpts * build.flopsPerPoint, 1),
       fixed(row.untiled.gpts, 3),
+      fixed(row.simd.gpts, 3),
       fixed(row.dense.gpts, 3),
       fixed(row.plain.gpts, 3),
       `${(row.tiled.gpts / row.plain.gpts).toFixed(2)}×`,
@@ -345,6 +353,7 @@ function report(kernelRows: readonly KernelRow[], buildRows: readonly BuildRow[]
         { header: 'GPts/s' },
         { header: 'GFlop/s' },
         { header: 'untiled' },
+        { header: 'simd' },
         { header: 'dense' },
         { header: 'plain' },
         { header: 'vs plain' },
@@ -367,9 +376,11 @@ function report(kernelRows: readonly KernelRow[], buildRows: readonly BuildRow[]
   print(`GPts/s    generated kernel, all passes, cache-blocked with the autotuned block sizes (x0_blk0_size×y0_blk0_size in "blocks", tuned on`);
   print(`          the first apply at each thread count in a fresh cache: ${tuneSummary(kernelRows)});`);
   print(`          best of ${reps} timed runs (each >= ${minSeconds} s and >= ${minSteps} steps, after ${warmupSteps}+${warmupSteps} warm-up steps and a calibration run), C loop timers;
-          the three kernels of a row run interleaved (one timed run of each per round) on the same wavefield`);
+          the kernels of a row run interleaved (one timed run of each per round) on the same wavefield (dense: its own)`);
   print(`GFlop/s   GPts/s × the Operator's own operation count of the generated loop body (flop/pt, first number)`);
   print(`untiled   GPts/s of the generated kernel built with passes: { blocking: false } (otherwise identical), timed the same way`);
+  print(`simd      GPts/s of the generated kernel built with passes: { vectorWindows: false }: gcc's omp simd inner loop instead of the`);
+  print(`          explicit vector loop with stencil windows in registers (its own autotuned blocks; jam 4 at so8 where the vector loop uses 2)`);
   print(`dense     GPts/s of the generated kernel (all passes, its own autotuned blocks) on fields made with padding: false, i.e. rows of`);
   print(`          domain + halo floats instead of whole 64-byte vectors with the interior 64-byte aligned; same steps, own arrays`);
   print(`plain     GPts/s of the hand-written loop nest (bench/plain.ts): textbook update, each stencil point times its own coefficient`);
@@ -380,7 +391,7 @@ function report(kernelRows: readonly KernelRow[], buildRows: readonly BuildRow[]
   print(`B/pt      minimum bytes per grid point and step: read u[t], u[t−1], m and write u[t+1] once, 4 × 4 B float32;`);
   print(`          write-allocate of u[t+1] not counted (+4 B), matching the STREAM count; neighbour reads assumed cached`);
   print(`bound     STREAM GB/s ÷ B/pt; of bound = GPts/s ÷ bound`);
-  print(`cpu       process CPU time ÷ (wall × threads) during the best runs, lowest of the three kernels; well under 100% means shared cores`);
+  print(`cpu       process CPU time ÷ (wall × threads) during the best runs, lowest of the kernels of the row; well under 100% means shared cores`);
   print(`build ms  new Operator(): lowering + passes + C printing, no gcc (first Operator of its order in this process; an identical 2nd one:`);
   print(`          ${buildRows.map((b) => `so${b.spaceOrder} ${ms(b.rebuildSeconds)}`).join(', ')}; untiled: ${buildRows.map((b) => `so${b.spaceOrder} ${ms(b.untiledBuildSeconds)}`).join(', ')};`);
   print(`          in a fresh Node process (cold JIT): ${buildRows.map((b) => `so${b.spaceOrder} ${b.fresh ? ms(b.fresh.buildSeconds) : '?'}`).join(', ')})`);
@@ -397,9 +408,9 @@ function report(kernelRows: readonly KernelRow[], buildRows: readonly BuildRow[]
         `max|u| = ${b.sanity.maxAbs.toPrecision(6)} (spike 1), ${b.sanity.subnormals} subnormal values → ${b.sanity.ok ? 'finite, non-zero, no growth: OK' : 'FAILED'}`,
     );
   }
-  const discarded = kernelRows.reduce((sum, r) => sum + r.tiled.discarded + r.untiled.discarded + r.plain.discarded + r.dense.discarded, 0);
+  const discarded = kernelRows.reduce((sum, r) => sum + r.tiled.discarded + r.untiled.discarded + r.plain.discarded + r.dense.discarded + r.simd.discarded, 0);
   if (discarded) print(`redone    ${discarded} timed run(s) had cpu < ${100 * SHARED_CPU}% (other processes on our cores) and were redone`);
-  const shared = kernelRows.filter((r) => Math.min(r.tiled.cpuShare, r.untiled.cpuShare, r.plain.cpuShare, r.dense.cpuShare) < SHARED_CPU);
+  const shared = kernelRows.filter((r) => Math.min(r.tiled.cpuShare, r.untiled.cpuShare, r.plain.cpuShare, r.dense.cpuShare, r.simd.cpuShare) < SHARED_CPU);
   if (shared.length) {
     print(`warning   cores were shared with other processes during ${shared.map((r) => `so${r.spaceOrder}/${r.nthreads}t`).join(', ')} (cpu < ${100 * SHARED_CPU}%): those rows are not reliable, rerun on a quiet machine`);
   }
@@ -417,7 +428,7 @@ function report(kernelRows: readonly KernelRow[], buildRows: readonly BuildRow[]
     const speedup = so8two.tiled.gpts / so8two.plain.gpts;
     const bound = streamResults.get(2)!.gbPerSecond / BYTES_PER_POINT;
     const share = so8two.tiled.gpts / bound;
-    const reliable = Math.min(so8two.tiled.cpuShare, so8two.untiled.cpuShare, so8two.plain.cpuShare) >= SHARED_CPU;
+    const reliable = Math.min(so8two.tiled.cpuShare, so8two.untiled.cpuShare, so8two.plain.cpuShare, so8two.simd.cpuShare, so8two.dense.cpuShare) >= SHARED_CPU;
     goal('so8, 2 threads: generated ≥ 2× the plain loop nest', `${speedup.toFixed(2)}× (${so8two.tiled.gpts.toFixed(3)} vs ${so8two.plain.gpts.toFixed(3)} GPts/s)`, speedup >= 2, reliable);
     goal('so8, 2 threads: ≥ 70% of the bandwidth bound', `${(100 * share).toFixed(1)}% (${so8two.tiled.gpts.toFixed(3)} of ${bound.toFixed(3)} GPts/s)`, share >= 0.7, reliable);
   } else {
