@@ -5,7 +5,7 @@ import { mapNests } from '../ir/visit.ts';
 /**
  * Jam factor by stencil reach along x, measured on the 3D acoustic kernel (AMD EPYC, 256³, so4 /
  * so8 / so12): reach 2 → 2 (+16%), reach 4 → 4 (+18%), wider → 2 (+3%; more copies spill).
- * These are for the `omp simd` inner loop; the vector-windows pass, which runs later, caps it at 2.
+ * Nests jammed 4 times keep the `omp simd` inner loop (the vector-windows pass leaves them alone).
  */
 function jamFactor(reach: number): number {
   return reach === 4 ? 4 : 2;

@@ -35,10 +35,9 @@ function vectorizable(expr: Expr): boolean {
  * rows of a field from one pointer and prefetch the rows that stream in. Nests that call math
  * functions are left alone.
  *
- * Measured on the 3D acoustic kernel, 256³ float32, two threads, tuned blocks, interleaved runs
- * against the `omp simd` loop: spaceOrder 4 +16%, 12 +15 to +23%, 8 on par (jam 2 here against
- * jam 4 there; runs vary by ±10% on this VM). A hand-written intrinsics version with FMAs did
- * better still on one thread: ISO C mode (-std=c11) keeps gcc from contracting into FMAs.
+ * Measured on the 3D acoustic kernel, 256³ float32, tuned blocks, interleaved with the `omp
+ * simd` loop (bench 'simd' column): spaceOrder 4 +10 to +16%, spaceOrder 12 +15 to +23%; in
+ * cache (64³) spaceOrder 8 unjammed runs 1.8× the simd loop. Runs vary by ±10% on this VM.
  */
 export function vectorWindows(kernel: Kernel): Kernel {
   if (kernel.grid.ndim < 2) return kernel;
@@ -46,9 +45,11 @@ export function vectorWindows(kernel: Kernel): Kernel {
     if (nest.vectorWindows || !nest.simd) return nest;
     if (!nest.body.every((statement) => vectorizable(statement.value))) return nest;
     if (!nest.body.some((statement) => accessesOf(statement.value).length > 0)) return nest;
-    // Two jammed copies at most: the vector loop already shares the loads along the row, and four
-    // copies of a spaceOrder-8 body with their windows outgrow the 32 vector registers (256³,
-    // 2 threads: 2.17 GPts/s with 2 copies against 1.98 with 4).
-    return { ...nest, vectorWindows: true, jam: Math.min(nest.jam, 2) };
+    // Nests jammed 4 times (stencil reach 4 along x) keep the simd loop: four copies with their
+    // windows outgrow the 32 vector registers, and with two copies the vector loop lost to the
+    // simd loop with four (spaceOrder 8, 256³: 2.42 against 2.57 GPts/s on two threads, 1.19
+    // against 1.30 on one, bench 'simd' column).
+    if (nest.jam > 2) return nest;
+    return { ...nest, vectorWindows: true };
   });
 }

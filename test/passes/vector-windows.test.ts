@@ -11,12 +11,12 @@ interface Case {
   readonly windows: boolean;
 }
 
-function acoustic(shape: number[], spaceOrder: number, dtype: Dtype, name: string) {
+function acoustic(shape: number[], spaceOrder: number, dtype: Dtype, name: string, jam = true) {
   return (vectorWindows: boolean) => {
     const grid = new Grid({ shape, extent: shape.map((n) => 10 * (n - 1)), dtype });
     const u = new TimeFunction({ name: 'u', grid, timeOrder: 2, spaceOrder });
     const m = new Function({ name: 'm', grid, spaceOrder, halo: 0 });
-    const op = new Operator([new Eq(u.forward, solve(m.mul(u.dt2).sub(u.laplace), u.forward))], { name: `${name}_${vectorWindows}`, passes: { vectorWindows } });
+    const op = new Operator([new Eq(u.forward, solve(m.mul(u.dt2).sub(u.laplace), u.forward))], { name: `${name}_${vectorWindows}`, passes: { vectorWindows, jam } });
     return { op, fields: [u], coefficients: [m] };
   };
 }
@@ -44,7 +44,9 @@ function withSqrt(vectorWindows: boolean) {
 
 const CASES: Case[] = [
   // Rows of 45 and 29 points: whole passes of 16 (8 for float64) and a remainder.
-  { label: '3D acoustic spaceOrder 8, float32, 45-point rows', build: acoustic([10, 9, 45], 8, 'float32', 'ac8'), windows: true },
+  { label: '3D acoustic spaceOrder 8, float32, 45-point rows, not jammed', build: acoustic([10, 9, 45], 8, 'float32', 'ac8', false), windows: true },
+  // Jammed 4 times (reach 4 along x): the simd loop is kept.
+  { label: '3D acoustic spaceOrder 8, float32, jammed 4 times', build: acoustic([10, 9, 45], 8, 'float32', 'ac8j'), windows: false },
   { label: '3D acoustic spaceOrder 4, float64, 29-point rows', build: acoustic([8, 7, 29], 4, 'float64', 'ac4'), windows: true },
   { label: '2D acoustic spaceOrder 12, float32, 53-point rows', build: acoustic([20, 53], 12, 'float32', 'ac12'), windows: true },
   // Halo 8 = one float64 vector: the outermost neighbours are the a and c vectors themselves.
