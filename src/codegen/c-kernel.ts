@@ -273,9 +273,6 @@ class Printer {
     this.emit(depth, `/* ${d} in passes of ${lanes} points, then one point at a time */`);
     this.emit(0, '#if defined(__AVX512F__)');
     this.emit(depth, `const int ${d}_hi = ${d}_m + (${d}_M - ${d}_m + 1)/${lanes}*${lanes};`);
-    this.emit(0, '#else');
-    this.emit(depth, `const int ${d}_hi = ${d}_m;`);
-    this.emit(0, '#endif');
     const scalarLoop = (from: string, condition: string): void => {
       this.emit(depth, '#pragma omp simd');
       this.emit(depth, `for (int ${d} = ${from}; ${condition}; ${d} += 1)`);
@@ -284,7 +281,6 @@ class Printer {
       this.emit(depth, '}');
     };
 
-    this.emit(0, '#if defined(__AVX512F__)');
     this.emit(depth, '{');
     const inside = depth + 1;
     const plus = (base: number): string => (base === 0 ? '' : base > 0 ? ` + ${base}` : ` - ${-base}`);
@@ -372,6 +368,8 @@ class Printer {
     }
     for (const [indent, text] of bodyLines) this.emit(indent, text);
     this.emit(depth, '}');
+    this.emit(0, '#else');
+    this.emit(depth, `const int ${d}_hi = ${d}_m;`);
     this.emit(0, '#endif');
     scalarLoop(`${d}_hi`, `${d} <= ${d}_M`);
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Eq, Function, Grid, Operator, TimeFunction, solve, sqrt, type Expr } from '../../src/index.ts';
 import type { TimeFunction as TimeFunctionType } from '../../src/dsl/functions.ts';
+import { DEFAULT_FLAGS } from '../../src/jit/compiler.ts';
 
 type Dtype = 'float32' | 'float64';
 
@@ -11,12 +12,12 @@ interface Case {
   readonly windows: boolean;
 }
 
-function acoustic(shape: number[], spaceOrder: number, dtype: Dtype, name: string, jam = true) {
+function acoustic(shape: number[], spaceOrder: number, dtype: Dtype, name: string, jam = true, flags?: readonly string[]) {
   return (vectorWindows: boolean) => {
     const grid = new Grid({ shape, extent: shape.map((n) => 10 * (n - 1)), dtype });
     const u = new TimeFunction({ name: 'u', grid, timeOrder: 2, spaceOrder });
     const m = new Function({ name: 'm', grid, spaceOrder, halo: 0 });
-    const op = new Operator([new Eq(u.forward, solve(m.mul(u.dt2).sub(u.laplace), u.forward))], { name: `${name}_${vectorWindows}`, passes: { vectorWindows, jam } });
+    const op = new Operator([new Eq(u.forward, solve(m.mul(u.dt2).sub(u.laplace), u.forward))], { name: `${name}_${vectorWindows}`, passes: { vectorWindows, jam }, compiler: flags ? { flags } : {} });
     return { op, fields: [u], coefficients: [m] };
   };
 }
@@ -45,6 +46,12 @@ function withSqrt(vectorWindows: boolean) {
 const CASES: Case[] = [
   // Rows of 45 and 29 points: whole passes of 16 (8 for float64) and a remainder.
   { label: '3D acoustic spaceOrder 8, float32, 45-point rows, not jammed', build: acoustic([10, 9, 45], 8, 'float32', 'ac8', false), windows: true },
+  // The same C built for a CPU without AVX-512: the #else branch, all points in the simd loop.
+  {
+    label: '3D acoustic spaceOrder 8, built with -march=x86-64-v3 (no AVX-512)',
+    build: acoustic([10, 9, 45], 8, 'float32', 'ac8avx2', false, DEFAULT_FLAGS.map((f) => (f === '-march=native' ? '-march=x86-64-v3' : f))),
+    windows: true,
+  },
   // Jammed 4 times (reach 4 along x): the simd loop is kept.
   { label: '3D acoustic spaceOrder 8, float32, jammed 4 times', build: acoustic([10, 9, 45], 8, 'float32', 'ac8j'), windows: false },
   { label: '3D acoustic spaceOrder 4, float64, 29-point rows', build: acoustic([8, 7, 29], 4, 'float64', 'ac4'), windows: true },
