@@ -24,7 +24,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Operator, type TimeFunction } from '../src/index.ts';
 import { DEFAULT_FLAGS } from '../src/jit/compiler.ts';
-import { loadTuned } from '../src/runtime/autotune.ts';
+import { loadTuned, tuningKey } from '../src/runtime/autotune.ts';
 import { acousticOperator, acousticProblem, criticalDt, DT, operatorName, SPACING, VP, type AcousticProblem } from './acoustic-op.ts';
 import { busyText, cacheBytes, machineFacts, otherCpuUse } from './machine.ts';
 import { loadPlain, type PlainKernel } from './plain.ts';
@@ -262,13 +262,13 @@ function run(): void {
 
     for (const nthreads of threadCounts) {
       // Autotune on the first call at this thread count (3 steps, advancing the clock).
-      const key = tuningKey(op, first.hash, nthreads);
+      const key = tuningKey(first.hash, op.kernel.grid.shape, nthreads);
       const tunedFresh = loadTuned(cacheDir, key) === undefined;
       const tuneStart = performance.now();
       const tuneRun = op.apply({ timeMin: clock.t, timeMax: clock.t + 2, dt: DT, nthreads, autotune: true });
       const tuneSeconds = (performance.now() - tuneStart) / 1000;
       clock.t += tuneRun.timesteps;
-      const blocks = tunedBlocks(op, nthreads) ?? loadTuned(cacheDir, key);
+      const blocks = op.tunedBlockSizes(nthreads) ?? loadTuned(cacheDir, key);
       advanceDense(3, nthreads, true);
       const simdTune = simdOp.apply({ timeMin: clock.t, timeMax: clock.t + 2, dt: DT, nthreads, autotune: true });
       clock.t += simdTune.timesteps;
@@ -596,19 +596,6 @@ function wavefieldCheck(u: TimeFunction): { norm: number; maxAbs: number; ok: bo
   }
   const norm = Math.sqrt(sum);
   return { norm, maxAbs, subnormals, ok: Number.isFinite(norm) && Number.isFinite(maxAbs) && norm > 0 && maxAbs <= 2 };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Autotuning introspection
-
-/** Key of the on-disk tuning cache, as src/operator.ts builds it (hash | grid shape | threads). */
-function tuningKey(op: Operator, hash: string, nthreads: number): string {
-  return `${hash}|${op.kernel.grid.shape.join('x')}|${nthreads}`;
-}
-
-/** The block sizes the Operator keeps for `nthreads` after autotuning (a private field, read for the report). */
-function tunedBlocks(op: Operator, nthreads: number): Readonly<Record<string, number>> | undefined {
-  return op.tunedBlockSizes(nthreads);
 }
 
 // ---------------------------------------------------------------------------------------------

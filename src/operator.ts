@@ -1,4 +1,5 @@
 import { printKernel } from './codegen/c-kernel.ts';
+import type { FloatArray } from './dsl/dtype.ts';
 import type { Eq } from './dsl/eq.ts';
 import type { SparseOperation } from './dsl/sparse.ts';
 import { validateName } from './dsl/names.ts';
@@ -6,11 +7,10 @@ import { buildKernel } from './ir/build.ts';
 import { bytesPerPoint, flopsPerPoint } from './ir/flops.ts';
 import { clusterize, lowerEquations, orderByDependence } from './ir/lower.ts';
 import type { Kernel, LoweredEq, LoweredSparse } from './ir/types.ts';
-import { compileShared, type CompiledLibrary, type CompilerOptions } from './jit/compiler.ts';
+import { compileShared, defaultCacheDir, type CompiledLibrary, type CompilerOptions } from './jit/compiler.ts';
 import { DEFAULT_PASSES, runPasses, type PassOptions } from './passes/pipeline.ts';
-import { checkTimeRange, defaultThreads, prepareCall, type ApplyArgs, type FieldWithData, type PreparedCall } from './runtime/arguments.ts';
-import { candidateBlockShapes, fastest, loadTuned, storeTuned, type BlockSizes } from './runtime/autotune.ts';
-import { defaultCacheDir } from './jit/compiler.ts';
+import { checkTimeRange, defaultThreads, prepareCall, type ApplyArgs, type FieldWithData, type PreparedCall, type SparseWithData } from './runtime/arguments.ts';
+import { candidateBlockShapes, fastest, loadTuned, storeTuned, tuningKey, type BlockSizes } from './runtime/autotune.ts';
 import { loadKernel, type KernelFunction } from './runtime/library.ts';
 import { installFieldAllocator } from './runtime/memory.ts';
 
@@ -124,10 +124,13 @@ export class Operator {
     const candidates = candidateBlockShapes(this.kernel);
     if (candidates.length === 0) return {};
     const cacheDir = this.compilerOptions.cacheDir ?? defaultCacheDir();
-    const key = `${this.compiled!.library.hash}|${this.kernel.grid.shape.join('x')}|${nthreads}`;
+    const key = tuningKey(this.compiled!.library.hash, this.kernel.grid.shape, nthreads);
     let sizes = loadTuned(cacheDir, key);
     if (!sizes) {
-      const written = [...this.kernel.written, ...this.kernel.sparses] as unknown as FieldWithData[];
+      const written: readonly { readonly data: { readonly raw: FloatArray } }[] = [
+        ...(this.kernel.written as readonly FieldWithData[]),
+        ...(this.kernel.sparses as readonly SparseWithData[]),
+      ];
       const snapshot = written.map((f) => f.data.raw.slice());
       const restore = (): void => written.forEach((f, i) => f.data.raw.set(snapshot[i]!));
       const { timeMin, timeMax } = call;
@@ -203,7 +206,7 @@ export class Operator {
 const isSparse = (segment: readonly LoweredEq[] | LoweredSparse): segment is LoweredSparse => !Array.isArray(segment);
 
 /** Devito-style report: the whole call, then each section. */
-export function formatSummary(name: string, summary: PerformanceSummary): string {
+function formatSummary(name: string, summary: PerformanceSummary): string {
   const lines = [
     `Operator \`${name}\` ran in ${summary.elapsedSeconds.toFixed(2)} s ` +
       `[OI=${summary.operationalIntensity.toFixed(2)}, ${summary.gflopsPerSecond.toFixed(2)} GFlops/s, ${summary.gpointsPerSecond.toFixed(2)} GPts/s, ${summary.nthreads} threads]`,

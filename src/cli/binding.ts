@@ -73,7 +73,6 @@ function argumentProperties(desc: OperatorDescription): OptionalKind<PropertySig
         prop(param.name, num(param.value!), true, `Allocated extent of ${field.name} along ${axisName} (axis ${param.axis}), halo included (C \`${param.name}\`); fixed when compiled.`);
         break;
       }
-        break;
       case 'timeBound': {
         const isMin = param.name === 'time_m';
         const time = desc.time!;

@@ -3,7 +3,7 @@ import type { Dtype } from '../dsl/dtype.ts';
 import { assertNever } from '../dsl/expr.ts';
 import type { Kernel, Parameter } from '../ir/types.ts';
 import type { CompiledLibrary } from '../jit/compiler.ts';
-import { DEFAULT_BLOCK_SIZE } from '../runtime/arguments.ts';
+import { DEFAULT_BLOCK_SIZE, fixedValue, spacingValue, timeLimits, type FieldWithData } from '../runtime/arguments.ts';
 
 /** What `compile` needs of an Operator; duck-typed because the user's file loads its own copy of the classes. */
 export interface OperatorLike {
@@ -95,20 +95,6 @@ export interface OperatorDescription {
   readonly sourceSha256: string;
 }
 
-/** The runtime's view of a field (the DSL classes carry more than `FieldRef` promises). */
-interface FieldWithData {
-  readonly name: string;
-  readonly isTimeFunction: boolean;
-  readonly timeOrder: number;
-  readonly spaceOrder: number;
-  readonly dtype: Dtype;
-  readonly halo: readonly number[];
-  readonly padding: number;
-  readonly data: { readonly allocatedShape: readonly number[]; readonly shape: readonly number[] };
-  readonly save?: number;
-  readonly timeSlots?: number;
-}
-
 /** `float *restrict u_vec,` → `float *restrict`, one per parameter, read from the C signature itself. */
 export function signatureTypes(ccode: string, kernel: Kernel): string[] {
   const open = ccode.indexOf(`int ${kernel.name}(\n`);
@@ -134,19 +120,15 @@ function sectionsOf(ccode: string, kernel: Kernel): { name: string; title: strin
 }
 
 function parameterValue(kernel: Kernel, param: Parameter): Pick<ParameterDescription, 'of' | 'role' | 'axis' | 'value'> {
-  const { grid } = kernel;
   switch (param.kind) {
     case 'field': return { of: param.field.name };
-    case 'size': return { of: param.field.name, axis: param.axis, value: (param.field as unknown as FieldWithData).data.allocatedShape[param.axis]! };
-    case 'spaceBound': return { value: param.end === 'min' ? 0 : grid.shape[param.dim.axis]! - 1 };
-    case 'origin': return { value: grid.origin[param.dim.axis]! };
+    case 'size': return { of: param.field.name, axis: param.axis, value: fixedValue(kernel, param) };
+    case 'spaceBound': case 'origin': return { value: fixedValue(kernel, param) };
     case 'sparseData': case 'coordinates': return { of: param.sparse.name };
-    case 'npoint': return { of: param.sparse.name, value: param.sparse.npoint };
+    case 'npoint': return { of: param.sparse.name, value: fixedValue(kernel, param) };
     case 'scalar': {
       const { scalar } = param;
-      if (scalar.role === 'spacing') {
-        return { role: 'spacing', value: grid.spacing[grid.dimensions.findIndex((d) => d.spacingName === scalar.name)]! };
-      }
+      if (scalar.role === 'spacing') return { role: 'spacing', value: spacingValue(kernel.grid, scalar.name) };
       if (scalar.role === 'dt') return { role: 'dt' };
       const value = scalar.constant?.value;
       return value === undefined ? { role: 'constant' } : { role: 'constant', value };
@@ -158,7 +140,7 @@ function parameterValue(kernel: Kernel, param: Parameter): Pick<ParameterDescrip
 }
 
 function describeField(kernel: Kernel, ref: Kernel['fields'][number]): FieldDescription {
-  const field = ref as unknown as FieldWithData;
+  const field = ref as FieldWithData;
   const allocatedShape = [...field.data.allocatedShape];
   const offsets = kernel.timeExtents.get(field.name);
   return {
@@ -179,37 +161,20 @@ function describeField(kernel: Kernel, ref: Kernel['fields'][number]): FieldDesc
 }
 
 /** The time range rules of `Operator.apply`, reduced to numbers the binding can check. */
-function timeRules(kernel: Kernel, fields: readonly FieldDescription[]): OperatorDescription['time'] {
+function timeRules(kernel: Kernel): OperatorDescription['time'] {
   const loop = kernel.body.find((block) => block.kind === 'timeLoop');
   if (!loop || loop.kind !== 'timeLoop') return null;
-  let lowest = 0;
-  let highest = Infinity;
-  const saved = fields.filter((f) => f.save !== undefined);
-  for (const field of fields) if (field.timeOffsets) lowest = Math.max(lowest, -field.timeOffsets[0]);
-  for (const field of saved) highest = Math.min(highest, field.save! - 1 - field.timeOffsets![1]);
-  for (const sparse of kernel.sparses) highest = Math.min(highest, sparse.nt - 1);
-  // NOTE: ring buffers wrap, so only saved buffers forbid reading before index 0 (as in apply).
-  const savedLowest = saved.reduce((low, f) => Math.max(low, -f.timeOffsets![0]), 0);
-  return {
-    direction: loop.direction,
-    lowest: savedLowest,
-    timeMinDefault: saved.length > 0 ? lowest : 0,
-    highest: Number.isFinite(highest) ? highest : null,
-  };
+  const { lowest, timeMinDefault, highest } = timeLimits(kernel);
+  return { direction: loop.direction, lowest, timeMinDefault, highest: Number.isFinite(highest) ? highest : null };
 }
 
 /**
- * Operator plus its compiled library and compiler settings → a plain description (JSON-ready)
- * of its C interface, buffers and the rules its arguments must obey.
+ * Operator plus its compiled library (which records the compiler it was built with) → a plain
+ * description (JSON-ready) of its C interface, buffers and the rules its arguments must obey.
  */
-export function describeOperator(
-  op: OperatorLike,
-  library: CompiledLibrary,
-  compiler: OperatorDescription['compiler'],
-): OperatorDescription {
+export function describeOperator(op: OperatorLike, library: CompiledLibrary): OperatorDescription {
   const { kernel } = op;
   const ctypes = signatureTypes(op.ccode, kernel);
-  const fields = kernel.fields.map((field) => describeField(kernel, field));
   return {
     name: op.name,
     dtype: kernel.dtype,
@@ -221,7 +186,7 @@ export function describeOperator(
       dimensions: kernel.grid.dimensions.map((d) => d.name),
     },
     parameters: kernel.parameters.map((param, i) => ({ name: param.name, kind: param.kind, ctype: ctypes[i]!, ...parameterValue(kernel, param) })),
-    fields,
+    fields: kernel.fields.map((field) => describeField(kernel, field)),
     sparses: kernel.sparses.map((s) => ({
       name: s.name,
       dtype: s.dtype,
@@ -231,8 +196,8 @@ export function describeOperator(
       coordinatesShape: [s.npoint, kernel.grid.ndim],
     })),
     sections: sectionsOf(op.ccode, kernel),
-    time: timeRules(kernel, fields),
-    compiler,
+    time: timeRules(kernel),
+    compiler: { command: library.compiler, flags: [...library.flags], version: library.compilerVersion },
     hash: library.hash,
     sourceSha256: createHash('sha256').update(op.ccode).digest('hex'),
   };

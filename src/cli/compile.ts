@@ -1,6 +1,5 @@
 import { copyFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { CompiledLibrary } from '../jit/compiler.ts';
 import { DEFAULT_PASSES, type PassOptions } from '../passes/pipeline.ts';
 import { generateBinding } from './binding.ts';
 import { describeOperator, type OperatorDescription, type OperatorLike } from './compile-describe.ts';
@@ -89,11 +88,6 @@ function selectByName(found: readonly FoundOperator[], name: string | undefined,
   return [chosen.operator];
 }
 
-/** The compiler an operator was built with: its own options, else the defaults (as `Operator` does). */
-function compilerOf(library: CompiledLibrary): OperatorDescription['compiler'] {
-  return { command: library.compiler, flags: [...library.flags], version: library.compilerVersion };
-}
-
 /** Compiles (or finds in the cache) one operator and writes its C, library and binding to `out`. */
 function emitOperator(op: OperatorLike, out: string, sourceLabel: string): { files: CompiledOperatorFiles; description: OperatorDescription } {
   let library;
@@ -104,7 +98,7 @@ function emitOperator(op: OperatorLike, out: string, sourceLabel: string): { fil
     if (isDevitoErrorLike(error)) throw new UserFileError(`${op.name}: ${error.message}`, error);
     throw error;
   }
-  const description = describeOperator(op, library, compilerOf(library));
+  const description = describeOperator(op, library);
   const files = { name: op.name, c: `${op.name}.c`, library: `${op.name}.so`, binding: `${op.name}.ts`, cacheHit: library.cacheHit };
   writeAtomic(join(out, files.c), (tmp) => writeFileSync(tmp, op.ccode));
   writeAtomic(join(out, files.library), (tmp) => copyFileSync(library.path, tmp));

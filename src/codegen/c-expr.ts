@@ -1,5 +1,5 @@
 import type { Dtype } from '../dsl/dtype.ts';
-import { NumberExpr, assertNever, mul, type AccessExpr, type Expr, type MulExpr } from '../dsl/expr.ts';
+import { NumberExpr, assertNever, mul, type AccessExpr, type Expr, type FieldRef, type MulExpr } from '../dsl/expr.ts';
 
 /** How the printer names things that depend on the loop structure. */
 export interface ExprContext {
@@ -10,8 +10,29 @@ export interface ExprContext {
   readonly indexShift?: (dim: string) => number;
   /** The C name of a compiler temporary (jammed copies rename their loop-body temporaries). */
   readonly tempName?: (name: string) => string;
-  /** Replaces the text of a field access (`scalar` is its ordinary C text): vector loads and windows. */
-  readonly accessText?: (access: AccessExpr, scalar: string) => string;
+  /** Replaces the text of a field access (`shifts` are its {@link indexShifts}): vector loads and windows. */
+  readonly accessText?: (access: AccessExpr, shifts: readonly number[]) => string;
+}
+
+/**
+ * The constant added to each space index of an access, per axis: its offset, plus the halo
+ * (indices count from the start of the allocation), plus the jammed copy's shift.
+ */
+export function indexShifts(access: AccessExpr, ctx: ExprContext): number[] {
+  return access.offsets.map((offset, axis) => offset + access.field.halo[axis]! + (ctx.indexShift?.(access.field.dimensions[axis]!.name) ?? 0));
+}
+
+/**
+ * `u[t0][x + 4][y - 1]`: the field indexed by `time` (TimeFunctions only) and by its first
+ * `shifts.length` space dimensions, each shifted by the given constant.
+ */
+export function printIndexed(field: FieldRef, time: string | undefined, shifts: readonly number[]): string {
+  const indices = time === undefined ? [] : [time];
+  shifts.forEach((shift, axis) => {
+    const dim = field.dimensions[axis]!.name;
+    indices.push(shift === 0 ? dim : `${dim} ${shift > 0 ? '+' : '-'} ${Math.abs(shift)}`);
+  });
+  return `${field.name}${indices.map((i) => `[${i}]`).join('')}`;
 }
 
 // Precedence levels: higher binds tighter.
@@ -58,14 +79,9 @@ function print(expr: Expr, ctx: ExprContext): [string, number] {
     case 'sparse':
       return [`${expr.sparse.name}[time][p_${expr.sparse.name}]`, ATOM];
     case 'access': {
-      const indices = expr.field.isTimeFunction ? [ctx.timeIndex(expr)] : [];
-      expr.offsets.forEach((offset, axis) => {
-        const dim = expr.field.dimensions[axis]!.name;
-        const shift = offset + expr.field.halo[axis]! + (ctx.indexShift?.(dim) ?? 0);
-        indices.push(shift === 0 ? dim : `${dim} ${shift > 0 ? '+' : '-'} ${Math.abs(shift)}`);
-      });
-      const text = `${expr.field.name}${indices.map((i) => `[${i}]`).join('')}`;
-      return [ctx.accessText ? ctx.accessText(expr, text) : text, ATOM];
+      const shifts = indexShifts(expr, ctx);
+      if (ctx.accessText) return [ctx.accessText(expr, shifts), ATOM];
+      return [printIndexed(expr.field, expr.field.isTimeFunction ? ctx.timeIndex(expr) : undefined, shifts), ATOM];
     }
     case 'add': {
       let text = '';

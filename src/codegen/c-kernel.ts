@@ -4,7 +4,8 @@ import { accessesOf, type AccessExpr } from '../dsl/expr.ts';
 import { ringModulus, timeSlotName } from '../ir/build.ts';
 import { NumberExpr, assertNever } from '../dsl/expr.ts';
 import { allocatedExtent, type Block, type Kernel, type Parameter, type SpaceNest, type SparseLoop, type Statement, type TimeLoop } from '../ir/types.ts';
-import { printExpr, type ExprContext } from './c-expr.ts';
+import { blocksOf, nestsOf } from '../ir/visit.ts';
+import { indexShifts, printExpr, printIndexed, type ExprContext } from './c-expr.ts';
 
 const template = Handlebars.compile(readFileSync(new URL('../../templates/kernel.c.hbs', import.meta.url), 'utf8'), {
   noEscape: true,
@@ -36,10 +37,6 @@ function sectionTitle(block: SpaceNest | SparseLoop): string {
   return `update ${targets.join(', ')}`;
 }
 
-function blocksOf(kernel: Kernel): (SpaceNest | SparseLoop)[] {
-  return kernel.body.flatMap((b): (SpaceNest | SparseLoop)[] => (b.kind === 'timeLoop' ? [...b.body] : [b]));
-}
-
 /** `float (*restrict u)[u_x_size][u_y_size] = (float (*)[u_x_size][u_y_size]) u_vec;` */
 function castOf(kernel: Kernel, field: Kernel['fields'][number]): string {
   const real = ctype(kernel);
@@ -61,54 +58,50 @@ function sparseCasts(kernel: Kernel): string[] {
 }
 
 /** Points per 64-byte vector. */
-export function vectorLanes(kernel: Kernel): number {
+function vectorLanes(kernel: Kernel): number {
   return kernel.dtype === 'float32' ? 16 : 8;
 }
 
 /** One row of a field along the innermost axis, as the loop body reads or writes it. */
 interface RowInfo {
   readonly field: Kernel['fields'][number];
-  /** C text of the access without its last index, e.g. `u[t0][x + 4][y + 4]`. */
+  /** The field at one time index, as C: `u[t0]`, or `m` for a Function. Rows of one slot share a base pointer. */
+  readonly slot: string;
+  /** Index shifts along the axes before the innermost (those of the jammed copy included). */
+  readonly outer: readonly number[];
+  /** C text of the access without its last index, e.g. `u[t0][x + 4][y + 4]`: for comments and addresses only. */
   readonly prefix: string;
-  /** Index shift of the row's interior start (its halo): where the middle vector of a window loads. */
-  readonly base: number;
-  readonly shifts: Set<number>;
-  /** Jammed copies that read the row, per shift. */
+  /** Every index shift along the innermost axis the body touches (stores too, with no reader) → the jammed copies that read it. */
   readonly readers: Map<number, Set<number>>;
-  /** Printed shifts of the two outer axes, for prefetching (3D nests). */
-  readonly outer: readonly string[];
   stored: boolean;
-  /** Name stem of the row's three vectors a, b, c, when it keeps them. */
-  window?: string;
-  /** Vectors loaded once at the top of each pass because several jammed copies read them: shift → name. */
-  readonly shared: Map<number, string>;
 }
 
-/** The constant in a printed index such as `x + 5` (0 for a bare `x`). */
-function shiftOf(index: string): number {
-  const match = /([+-]) (\d+)$/.exec(index);
-  return match ? (match[1] === '+' ? 1 : -1) * Number(match[2]) : 0;
+/** Where an access falls: its row's key and slot, its outer shifts and its shift along the innermost axis. */
+interface RowPlace {
+  readonly key: string;
+  readonly slot: string;
+  readonly outer: readonly number[];
+  readonly shift: number;
 }
 
-function rowPrefix(text: string): string {
-  return text.slice(0, text.lastIndexOf('['));
+/** The row of an access whose index shifts are `shifts`; `time` is the C time index of a TimeFunction access. */
+function placeOf(access: AccessExpr, time: string | undefined, shifts: readonly number[], lastAxis: number): RowPlace {
+  const slot = printIndexed(access.field, time, []);
+  const outer = shifts.slice(0, lastAxis);
+  return { key: `${slot}|${outer.join(',')}`, slot, outer, shift: shifts[lastAxis]! };
 }
 
-/** Every row the jammed copies of the body touch, keyed by its C text. */
+/** Every row the jammed copies of the body touch, in first-touch order, keyed by slot and outer shifts. */
 function collectRows(nest: SpaceNest, contexts: readonly ExprContext[], lastAxis: number): Map<string, RowInfo> {
   const rows = new Map<string, RowInfo>();
   const visit = (access: AccessExpr, ctx: ExprContext, copy: number, stored: boolean): void => {
-    const text = printExpr(access, ctx);
-    const prefix = rowPrefix(text);
-    let row = rows.get(prefix);
+    const time = access.field.isTimeFunction ? ctx.timeIndex(access) : undefined;
+    const { key, slot, outer, shift } = placeOf(access, time, indexShifts(access, ctx), lastAxis);
+    let row = rows.get(key);
     if (!row) {
-      const indices = prefix.slice(prefix.indexOf('[')).split('][').map((part) => part.replace(/[[\]]/g, ''));
-      const outer = indices.slice(access.field.isTimeFunction ? 1 : 0);
-      row = { field: access.field, prefix, base: access.field.halo[lastAxis]!, shifts: new Set(), readers: new Map(), outer, stored, shared: new Map() };
-      rows.set(prefix, row);
+      row = { field: access.field, slot, outer, prefix: printIndexed(access.field, time, outer), readers: new Map(), stored };
+      rows.set(key, row);
     }
-    const shift = access.offsets[lastAxis]! + access.field.halo[lastAxis]!;
-    row.shifts.add(shift);
     if (!row.readers.has(shift)) row.readers.set(shift, new Set());
     if (!stored) row.readers.get(shift)!.add(copy);
     row.stored ||= stored;
@@ -131,23 +124,20 @@ function collectRows(nest: SpaceNest, contexts: readonly ExprContext[], lastAxis
  */
 function prefetchedRows(rows: ReadonlyMap<string, RowInfo>): RowInfo[] {
   const groups = new Map<string, RowInfo[]>();
-  for (const row of rows.values()) {
-    const key = rowPrefix(rowPrefix(rowPrefix(row.prefix + '[]')));
-    groups.set(key, [...(groups.get(key) ?? []), row]);
-  }
+  for (const row of rows.values()) groups.set(row.slot, [...(groups.get(row.slot) ?? []), row]);
   const chosen: RowInfo[] = [];
   for (const group of groups.values()) {
-    const columns = new Map<string, RowInfo[]>();
+    const columns = new Map<number, RowInfo[]>();
     for (const row of group) columns.set(row.outer[0]!, [...(columns.get(row.outer[0]!) ?? []), row]);
-    const pointwise = [...columns.values()].every((column) => column.length === 1) && group.every((row) => row.shifts.size === 1);
+    const pointwise = [...columns.values()].every((column) => column.length === 1) && group.every((row) => row.readers.size === 1);
     if (pointwise || group.some((row) => row.stored)) {
       chosen.push(...group);
       continue;
     }
     for (const column of columns.values()) {
-      if (column.length > 1) chosen.push(column.reduce((a, b) => (shiftOf(b.outer[1]!) > shiftOf(a.outer[1]!) ? b : a)));
+      if (column.length > 1) chosen.push(column.reduce((a, b) => (b.outer[1]! > a.outer[1]! ? b : a)));
     }
-    const leading = group.reduce((a, b) => (shiftOf(b.outer[0]!) > shiftOf(a.outer[0]!) ? b : a));
+    const leading = group.reduce((a, b) => (b.outer[0]! > a.outer[0]! ? b : a));
     if (!chosen.includes(leading)) chosen.push(leading);
   }
   return chosen;
@@ -216,6 +206,7 @@ class Printer {
       this.emit(inner, `const ${this.real} frac_${d} = (${this.real}) (pos_${d} - idx_${d});`);
     }
     const value = printExpr(loop.expr, this.ctx);
+    const target = loop.mode === 'inject' ? printExpr(loop.field!, this.ctx) : undefined;
     if (loop.mode === 'interpolate') this.emit(inner, `${this.real} sum = 0;`);
     for (let corner = 0; corner < 1 << dims.length; corner++) {
       const bits = dims.map((_, axis) => (corner >> (dims.length - 1 - axis)) & 1);
@@ -223,7 +214,7 @@ class Printer {
       this.emit(inner, '{');
       dims.forEach((dim, axis) => this.emit(inner + 1, `const int ${dim.name} = idx_${dim.name}${bits[axis] ? ' + 1' : ''};`));
       this.emit(inner + 1, `const ${this.real} weight = ${weight};`);
-      if (loop.mode === 'inject') this.emit(inner + 1, `${printExpr(loop.field!, this.ctx)} += weight*(${value});`);
+      if (target !== undefined) this.emit(inner + 1, `${target} += weight*(${value});`);
       else this.emit(inner + 1, `sum += weight*(${value});`);
       this.emit(inner, '}');
     }
@@ -252,22 +243,29 @@ class Printer {
     const lanes = vectorLanes(this.kernel);
     const contexts = Array.from({ length: copies }, (_, copy) => this.jammedContext(nest, nest.dims[0]!.name, copy));
     const rows = collectRows(nest, contexts, lastDim.axis);
-    // A row read at several offsets keeps three vectors (a, b, c) and shifts them; rows the nest
-    // stores to are loaded where they are read, after the stores before them. A window reaches
-    // `base` points (the halo) either way, so the halo must fit in one vector.
-    let windowCount = 0;
+    /** Index shift of the row's interior start (its halo): where the middle vector of a window loads. */
+    const baseOf = (row: RowInfo): number => row.field.halo[lastDim.axis]!;
+    // A row read at several offsets keeps three vectors (a, b, c) and shifts them: row → name stem.
+    // Rows the nest stores to are loaded where they are read, after the stores before them. A
+    // window reaches `base` points (the halo) either way, so the halo must fit in one vector.
+    // Every shift already lies in [0, 2·base]: it is offset + halo, and lowering (checkHalo)
+    // rejects offsets beyond the halo.
+    const windowOf = new Map<RowInfo, string>();
     for (const row of rows.values()) {
-      const shifts = [...row.shifts];
-      const inWindow = row.base <= lanes && shifts.every((shift) => shift >= 0 && shift <= 2 * row.base);
-      if (!row.stored && shifts.length > 1 && inWindow) row.window = `w${windowCount++}`;
+      if (!row.stored && row.readers.size > 1 && baseOf(row) <= lanes) windowOf.set(row, `w${windowOf.size}`);
     }
-    const windows = [...rows.values()].filter((row) => row.window !== undefined);
     // Rows read by several jammed copies at the same offset: gcc does not share such loads across
-    // the stores between the copies, so they are loaded once, before them.
+    // the stores between the copies, so they are loaded once, at the top of each pass, before
+    // them: row → shift → vector name.
+    const sharedOf = new Map<RowInfo, Map<number, string>>();
     let sharedCount = 0;
     for (const row of rows.values()) {
-      if (row.stored || row.window) continue;
-      for (const [shift, readers] of row.readers) if (readers.size > 1) row.shared.set(shift, `v${sharedCount++}`);
+      if (row.stored || windowOf.has(row)) continue;
+      for (const [shift, readers] of row.readers) {
+        if (readers.size <= 1) continue;
+        if (!sharedOf.has(row)) sharedOf.set(row, new Map());
+        sharedOf.get(row)!.set(shift, `v${sharedCount++}`);
+      }
     }
 
     this.emit(depth, `/* ${d} in passes of ${lanes} points, then one point at a time */`);
@@ -288,17 +286,17 @@ class Printer {
     // base pointer with a constant offset: left to itself, gcc keeps a pointer per row (dozens
     // for a jammed stencil) and spills them.
     const fixed = this.kernel.fixedStrides && nest.dims.length === 3;
+    /** Slot → name of its base pointer. */
     const bases = new Map<string, string>();
     const address = (row: RowInfo, index: string): string => {
       if (!fixed) return `&${row.prefix}[${index}]`;
-      const key = rowPrefix(rowPrefix(row.prefix));
-      let base = bases.get(key);
+      let base = bases.get(row.slot);
       if (!base) {
         base = `base${bases.size}`;
-        bases.set(key, base);
+        bases.set(row.slot, base);
       }
       const timeAxes = row.field.isTimeFunction ? 1 : 0;
-      const [xShift, yShift] = row.outer.map(shiftOf) as [number, number];
+      const [xShift, yShift] = row.outer as [number, number];
       const yExtent = allocatedExtent(row.field, nest.dims[1]!.axis + timeAxes);
       const zExtent = allocatedExtent(row.field, lastDim.axis + timeAxes);
       return `&${base}[(${xShift}*${yExtent} + ${yShift})*${zExtent} + ${index}]`;
@@ -311,42 +309,48 @@ class Printer {
     // Window rows: a holds the points before the pass (its last `base` lanes are used), b the pass,
     // c the points after it (its first `base` lanes are used). Every load stays inside the row:
     // a starts as the row's first points moved up, c is cut from a load ending at the last point.
-    for (const row of windows) {
-      emitLater(inside, `vreal ${row.window}_a = ${at(row, `${d}_m`)}; /* ${row.prefix} */`);
-      emitLater(inside, `${row.window}_a = SHIFT(${row.window}_a, ${row.window}_a, ${row.base});`);
+    for (const [row, w] of windowOf) {
+      emitLater(inside, `vreal ${w}_a = ${at(row, `${d}_m`)}; /* ${row.prefix} */`);
+      emitLater(inside, `${w}_a = SHIFT(${w}_a, ${w}_a, ${baseOf(row)});`);
     }
     emitLater(inside, `for (int ${d} = ${d}_m; ${d} < ${d}_hi; ${d} += ${lanes})`);
     emitLater(inside, '{');
     const body = inside + 1;
-    for (const row of windows) {
-      emitLater(body, `const vreal ${row.window}_b = ${at(row, `${d}${plus(row.base)}`)};`);
-      emitLater(body, `const vreal ${row.window}_n = ${at(row, `${d}${plus(2 * row.base)}`)};`);
-      emitLater(body, `const vreal ${row.window}_c = SHIFT(${row.window}_n, ${row.window}_n, ${lanes - row.base});`);
+    for (const [row, w] of windowOf) {
+      const base = baseOf(row);
+      emitLater(body, `const vreal ${w}_b = ${at(row, `${d}${plus(base)}`)};`);
+      emitLater(body, `const vreal ${w}_n = ${at(row, `${d}${plus(2 * base)}`)};`);
+      emitLater(body, `const vreal ${w}_c = SHIFT(${w}_n, ${w}_n, ${lanes - base});`);
     }
-    for (const row of rows.values()) {
-      for (const [shift, name] of row.shared) emitLater(body, `const vreal ${name} = ${at(row, `${d}${plus(shift)}`)}; /* ${row.prefix}[${d}${plus(shift)}] */`);
+    for (const [row, shared] of sharedOf) {
+      for (const [shift, name] of shared) emitLater(body, `const vreal ${name} = ${at(row, `${d}${plus(shift)}`)}; /* ${row.prefix}[${d}${plus(shift)}] */`);
     }
 
     if (nest.dims.length === 3) {
       for (const row of prefetchedRows(rows)) {
-        emitLater(body, `__builtin_prefetch(${address(row, `${d}${plus(row.base + 4 * lanes)}`)}${row.stored ? ', 1' : ''});`);
+        emitLater(body, `__builtin_prefetch(${address(row, `${d}${plus(baseOf(row) + 4 * lanes)}`)}${row.stored ? ', 1' : ''});`);
       }
     }
+    /** The row of an access in a jammed copy (every one was collected), and its innermost shift. */
+    const rowOf = (access: AccessExpr, ctx: ExprContext, shifts: readonly number[]): [RowInfo, number] => {
+      const place = placeOf(access, access.field.isTimeFunction ? ctx.timeIndex(access) : undefined, shifts, lastDim.axis);
+      return [rows.get(place.key)!, place.shift];
+    };
     contexts.forEach((scalarCtx) => {
       const ctx: ExprContext = {
         ...scalarCtx,
-        accessText: (access, scalar) => {
-          const row = rows.get(rowPrefix(scalar))!;
-          const shift = access.offsets[lastDim.axis]! + access.field.halo[lastDim.axis]!;
-          const shared = row.shared.get(shift);
+        accessText: (access, shifts) => {
+          const [row, shift] = rowOf(access, scalarCtx, shifts);
+          const shared = sharedOf.get(row)?.get(shift);
           if (shared) return shared;
-          if (!row.window) return at(row, `${d}${plus(shift)}`);
-          const offset = shift - row.base;
-          if (offset === 0) return `${row.window}_b`;
+          const w = windowOf.get(row);
+          if (!w) return at(row, `${d}${plus(shift)}`);
+          const offset = shift - baseOf(row);
+          if (offset === 0) return `${w}_b`;
           // A whole vector away (halo = lanes): the neighbour vector itself (valign counts modulo lanes).
-          if (offset === -lanes) return `${row.window}_a`;
-          if (offset === lanes) return `${row.window}_c`;
-          return offset < 0 ? `SHIFT(${row.window}_a, ${row.window}_b, ${lanes + offset})` : `SHIFT(${row.window}_b, ${row.window}_c, ${offset})`;
+          if (offset === -lanes) return `${w}_a`;
+          if (offset === lanes) return `${w}_c`;
+          return offset < 0 ? `SHIFT(${w}_a, ${w}_b, ${lanes + offset})` : `SHIFT(${w}_b, ${w}_c, ${offset})`;
         },
       };
       for (const statement of nest.body) {
@@ -354,13 +358,12 @@ class Printer {
         if (statement.kind === 'define') {
           emitLater(body, `const vreal ${ctx.tempName?.(statement.name) ?? statement.name} = ${value};`);
         } else {
-          const target = rows.get(rowPrefix(printExpr(statement.target, scalarCtx)))!;
-          const shift = statement.target.offsets[lastDim.axis]! + statement.target.field.halo[lastDim.axis]!;
+          const [target, shift] = rowOf(statement.target, scalarCtx, indexShifts(statement.target, scalarCtx));
           emitLater(body, `VSTORE(${address(target, `${d}${plus(shift)}`)}, ${value});`);
         }
       }
     });
-    for (const row of windows) emitLater(body, `${row.window}_a = ${row.window}_b;`);
+    for (const w of windowOf.values()) emitLater(body, `${w}_a = ${w}_b;`);
     emitLater(inside, '}');
     const [x, y] = [nest.dims[0]!.name, nest.dims[1]!.name];
     for (const [key, base] of bases) {
@@ -483,8 +486,6 @@ export function printKernel(kernel: Kernel): string {
     casts: [...kernel.fields.map((field) => castOf(kernel, field)), ...sparseCasts(kernel)],
     preamble: kernel.preamble.map((d) => printer.statement(d)),
     body: printer.body(kernel.body),
-    vectors: kernel.body.some((b) => (b.kind === 'timeLoop' ? b.body : [b]).some((n) => n.kind === 'spaceNest' && n.vectorWindows))
-      ? vectorDefinitions(kernel)
-      : undefined,
+    vectors: nestsOf(kernel).some((n) => n.vectorWindows) ? vectorDefinitions(kernel) : undefined,
   });
 }

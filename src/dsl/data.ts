@@ -1,5 +1,5 @@
 import { ShapeError } from '../errors.ts';
-import { allocate, type Dtype, type FloatArray } from './dtype.ts';
+import { allocate, bytesPerElement, type Dtype, type FloatArray } from './dtype.ts';
 import { fieldAllocator } from './memory.ts';
 
 /**
@@ -65,7 +65,7 @@ export class DataView {
       this.raw = fieldAllocator().allocate(dtype, length, this.offsets[this.offsets.length - 1]!);
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
-      const gib = (length * (dtype === 'float32' ? 4 : 8)) / 2 ** 30;
+      const gib = (length * bytesPerElement(dtype)) / 2 ** 30;
       throw new ShapeError(
         `${owner}: shape [${this.allocatedShape.join(', ')}] needs ${length} elements (${gib.toFixed(1)} GiB), more than one typed array can hold; ` +
           'keep fewer time indices (a smaller save, or checkpointing: gradient(residual, { checkpointing: { memoryBudgetBytes } })) or use a smaller grid',

@@ -33,7 +33,8 @@ export interface TimeFunctionOptions extends FunctionOptions {
   save?: number;
 }
 
-function checkSpaceOrder(name: string, spaceOrder: number): number {
+/** The even accuracy order of space derivatives, checked (`name` prefixes the error). */
+export function checkSpaceOrder(name: string, spaceOrder: number): number {
   if (!Number.isInteger(spaceOrder) || spaceOrder < 2 || spaceOrder % 2 !== 0) {
     throw new InvalidArgumentError(`${name}: spaceOrder must be an even integer >= 2 (2, 4, …, 16), got ${spaceOrder}`);
   }

@@ -32,8 +32,8 @@ const plainAllocator: FieldAllocator = {
 
 let current: FieldAllocator = plainAllocator;
 
-export function setFieldAllocator(allocator: FieldAllocator | undefined): void {
-  current = allocator ?? plainAllocator;
+export function setFieldAllocator(allocator: FieldAllocator): void {
+  current = allocator;
 }
 
 export function fieldAllocator(): FieldAllocator {

@@ -1,4 +1,5 @@
-import { assertNever, children, type Expr } from '../dsl/expr.ts';
+import { accessesOf, assertNever, children, type Expr } from '../dsl/expr.ts';
+import { slotKey } from './lower.ts';
 import type { Kernel } from './types.ts';
 import { nestsOf } from './visit.ts';
 
@@ -32,14 +33,9 @@ export function flopsPerPoint(kernel: Kernel): number {
  */
 export function bytesPerPoint(kernel: Kernel): number {
   const slots = new Set<string>();
-  const visit = (expr: Expr): void => {
-    if (expr.kind === 'access') slots.add(`${expr.field.name}@${expr.timeOffset}`);
-    children(expr).forEach(visit);
-  };
   for (const nest of nestsOf(kernel)) {
     for (const statement of nest.body) {
-      visit(statement.value);
-      if (statement.kind === 'assign') visit(statement.target);
+      for (const access of accessesOf(statement.value, statement.kind === 'assign' ? [statement.target] : [])) slots.add(slotKey(access));
     }
   }
   return slots.size * (kernel.dtype === 'float32' ? 4 : 8);

@@ -26,22 +26,21 @@ export interface EquationSet {
 }
 
 /** A slot of a field: the field at one time offset. */
-const slotKey = (access: AccessExpr): string => `${access.field.name}@${access.timeOffset}`;
+export const slotKey = (access: AccessExpr): string => `${access.field.name}@${access.timeOffset}`;
 
 /** [Eq | inject | interpolate] → lowered: validates everything and expands derivatives. */
 export function lowerEquations(equations: readonly (Eq | SparseOperation)[]): EquationSet {
   if (!Array.isArray(equations) || equations.length === 0) {
     throw new InvalidArgumentError('Operator: give a non-empty array of Eq (and inject / interpolate operations)');
   }
-  const expand = (expr: Parameters<typeof expandDerivatives>[0]) => expandDerivatives(expr);
   const segments: (LoweredEq[] | LoweredSparse)[] = [];
   const eqs: LoweredEq[] = [];
   const sparseOps: LoweredSparse[] = [];
   equations.forEach((item, index) => {
     if (item instanceof Injection || item instanceof Interpolation) {
       const lowered: LoweredSparse = item instanceof Injection
-        ? { kind: 'sparse', mode: 'inject', sparse: item.sparse, field: item.field, expr: expand(item.expr) }
-        : { kind: 'sparse', mode: 'interpolate', sparse: item.sparse, field: undefined, expr: expand(item.expr) };
+        ? { kind: 'sparse', mode: 'inject', sparse: item.sparse, field: item.field, expr: expandDerivatives(item.expr) }
+        : { kind: 'sparse', mode: 'interpolate', sparse: item.sparse, field: undefined, expr: expandDerivatives(item.expr) };
       segments.push(lowered);
       sparseOps.push(lowered);
       return;
@@ -51,7 +50,7 @@ export function lowerEquations(equations: readonly (Eq | SparseOperation)[]): Eq
     if (target.offsets.some((o) => o !== 0)) {
       throw new LoweringError(`${item}: the left-hand side must be the field at the current point, not shifted in space`);
     }
-    const lowered = { target, value: expand(item.rhs) };
+    const lowered = { target, value: expandDerivatives(item.rhs) };
     eqs.push(lowered);
     const last = segments[segments.length - 1];
     if (Array.isArray(last)) last.push(lowered);

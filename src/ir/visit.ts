@@ -1,10 +1,13 @@
 import type { Block, Kernel, SpaceNest, SparseLoop, Statement } from './types.ts';
 
+/** Every space nest and sparse loop of the kernel in execution order (time loops opened). */
+export function blocksOf(kernel: Kernel): (SpaceNest | SparseLoop)[] {
+  return kernel.body.flatMap((block): (SpaceNest | SparseLoop)[] => (block.kind === 'timeLoop' ? [...block.body] : [block]));
+}
+
 /** Every space nest of the kernel in execution order. */
 export function nestsOf(kernel: Kernel): SpaceNest[] {
-  return kernel.body
-    .flatMap((block): (SpaceNest | SparseLoop)[] => (block.kind === 'timeLoop' ? [...block.body] : [block]))
-    .filter((block): block is SpaceNest => block.kind === 'spaceNest');
+  return blocksOf(kernel).filter((block): block is SpaceNest => block.kind === 'spaceNest');
 }
 
 /**

@@ -43,8 +43,3 @@ export interface TerminateAction {
 export type Action = AdvanceAction | SaveAction | RestoreAction | ReverseAction | TerminateAction;
 
 export type ActionKind = Action['kind'];
-
-/** Fails to compile when a `switch` over a union misses a member; throws if reached at run time. */
-export function assertNever(value: never): never {
-  throw new Error(`unexpected value ${JSON.stringify(value)}`);
-}

@@ -14,9 +14,8 @@ interface Part {
   readonly bytes: Uint8Array;
   /** Time levels of the state (timeOrder for a TimeFunction; 1 for a Function). */
   readonly levels: number;
-  /** Ring size, or undefined for a saved history / a Function. */
-  readonly modulus: number | undefined;
-  readonly isTime: boolean;
+  /** The field, when it has time slots (its own `slotOf` finds them). */
+  readonly timeFunction: TimeFunction | undefined;
 }
 
 /**
@@ -45,9 +44,9 @@ export class Checkpoint implements Checkpointable {
       const bytes = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
       if (field instanceof TimeFunction) {
         const slotBytes = raw.byteLength / field.timeSlots;
-        return { slotBytes, bytes, levels: field.timeOrder, modulus: field.save === undefined ? field.timeSlots : undefined, isTime: true };
+        return { slotBytes, bytes, levels: field.timeOrder, timeFunction: field };
       }
-      return { slotBytes: raw.byteLength, bytes, levels: 1, modulus: undefined, isTime: false };
+      return { slotBytes: raw.byteLength, bytes, levels: 1, timeFunction: undefined };
     });
     this.nbytes = this.parts.reduce((sum, part) => sum + part.levels * part.slotBytes, 0);
   }
@@ -58,13 +57,13 @@ export class Checkpoint implements Checkpointable {
   }
 
   private positionOf(part: Part, step: number, level: number): number {
-    if (!part.isTime) return 0;
+    const field = part.timeFunction;
+    if (!field) return 0;
     const time = step + this.timeOffset - level;
-    if (part.modulus === undefined) {
-      if (time < 0) throw new InvalidArgumentError(`Checkpoint: state ${step} needs time index ${time} of a saved buffer; raise timeOffset`);
-      return time;
+    if (field.save !== undefined && time < 0) {
+      throw new InvalidArgumentError(`Checkpoint: state ${step} needs time index ${time} of a saved buffer; raise timeOffset`);
     }
-    return ((time % part.modulus) + part.modulus) % part.modulus;
+    return field.slotOf(time);
   }
 
   /** Copies state `step` out of the fields into `slot`. */

@@ -1,10 +1,11 @@
 import { availableParallelism } from 'node:os';
 import type { FloatArray } from '../dsl/dtype.ts';
 import { assertNever, type FieldRef, type SparseRef } from '../dsl/expr.ts';
+import type { Grid } from '../dsl/grid.ts';
 import { firstOutside } from '../dsl/points.ts';
 import { domainOf } from '../dsl/sparse.ts';
 import { ApplyArgumentError } from '../errors.ts';
-import { allocatedExtent, type Kernel } from '../ir/types.ts';
+import { allocatedExtent, type Kernel, type Parameter } from '../ir/types.ts';
 
 /** Arguments of `Operator.apply`: the time range (inclusive), `dt`, thread count and constants. */
 export interface ApplyArgs {
@@ -24,17 +25,42 @@ export interface ApplyArgs {
 /** Block size used when neither the caller nor the autotuner chose one. */
 export const DEFAULT_BLOCK_SIZE = 32;
 
-/** Field with its data: the runtime's view of what dsl fields carry. */
+/** Field with its data: the runtime's view of what dsl fields carry (the DSL classes carry more than `FieldRef` promises). */
 export interface FieldWithData extends FieldRef {
-  readonly data: { readonly raw: FloatArray; readonly allocatedShape: readonly number[] };
+  readonly data: {
+    readonly raw: FloatArray;
+    /** Halo and padding included. */
+    readonly allocatedShape: readonly number[];
+    /** Visible: time slots then the grid's domain. */
+    readonly shape: readonly number[];
+  };
   readonly save?: number;
   readonly timeSlots?: number;
 }
 
 /** Sparse point set with its data and coordinates. */
-interface SparseWithData extends SparseRef {
+export interface SparseWithData extends SparseRef {
   readonly data: { readonly raw: FloatArray };
   readonly coordinates: Float64Array;
+}
+
+/** Parameters whose value the kernel alone decides: buffer extents, loop bounds, grid origins, point counts. */
+export type FixedParameter = Extract<Parameter, { readonly kind: 'size' | 'spaceBound' | 'origin' | 'npoint' }>;
+
+/** The value of a parameter the kernel alone decides (what `apply` passes, what `compile` records). */
+export function fixedValue(kernel: Kernel, param: FixedParameter): number {
+  switch (param.kind) {
+    case 'size': return (param.field as FieldWithData).data.allocatedShape[param.axis]!;
+    case 'spaceBound': return param.end === 'min' ? 0 : kernel.grid.shape[param.dim.axis]! - 1;
+    case 'origin': return kernel.grid.origin[param.dim.axis]!;
+    case 'npoint': return param.sparse.npoint;
+    default: return assertNever(param);
+  }
+}
+
+/** The grid spacing a spacing scalar (e.g. `h_x`) stands for. */
+export function spacingValue(grid: Grid, name: string): number {
+  return grid.spacing[grid.dimensions.findIndex((d) => d.spacingName === name)]!;
 }
 
 /** Re-checks coordinates (users may edit the array in place) so no point indexes outside the grid. */
@@ -76,21 +102,40 @@ export function defaultThreads(): number {
   return Number.isInteger(env) && env > 0 ? env : availableParallelism();
 }
 
-/** The time range to run: explicit, or the widest one the saved buffers allow. */
-function timeRange(kernel: Kernel, args: ApplyArgs): [number, number] {
+/** The time indices a kernel's buffers allow, as `apply` (and the generated bindings) enforce them. */
+export interface TimeLimits {
+  /** Least `timeMin`: only saved buffers forbid reading before index 0 (ring buffers wrap). */
+  readonly lowest: number;
+  /** `timeMin` when none is given: with saved buffers, the least index whose reads (ring buffers' too) stay >= 0; else 0. */
+  readonly timeMinDefault: number;
+  /** Greatest `timeMax` saved buffers and sparse samples allow; Infinity when unbounded. */
+  readonly highest: number;
+}
+
+/** The time limits of `kernel`'s buffers and sparse samples (see `TimeLimits`). */
+export function timeLimits(kernel: Kernel): TimeLimits {
   let lowest = 0;
+  let savedLowest = 0;
   let highest = Infinity;
+  let saved = false;
   for (const field of kernel.fields as readonly FieldWithData[]) {
+    if (field.save !== undefined) saved = true;
     const extent = kernel.timeExtents.get(field.name);
     if (!extent) continue;
     lowest = Math.max(lowest, -extent[0]);
     if (field.save !== undefined) {
+      savedLowest = Math.max(savedLowest, -extent[0]);
       highest = Math.min(highest, field.save - 1 - extent[1]);
     }
   }
   for (const sparse of kernel.sparses) highest = Math.min(highest, sparse.nt - 1);
-  const savedFields = (kernel.fields as readonly FieldWithData[]).filter((f) => f.save !== undefined);
-  const timeMin = integerArg(args, 'timeMin') ?? (savedFields.length > 0 ? lowest : 0);
+  return { lowest: savedLowest, timeMinDefault: saved ? lowest : 0, highest };
+}
+
+/** The time range to run: explicit, or the widest one the saved buffers allow. */
+function timeRange(kernel: Kernel, args: ApplyArgs): [number, number] {
+  const { timeMinDefault, highest } = timeLimits(kernel);
+  const timeMin = integerArg(args, 'timeMin') ?? timeMinDefault;
   const timeMax = integerArg(args, 'timeMax') ?? (Number.isFinite(highest) ? highest : undefined);
   if (timeMax === undefined) {
     throw new ApplyArgumentError(`apply: give timeMax (the last time index to update, inclusive); ${kernel.name} has no saved buffer to infer it from`);
@@ -156,20 +201,18 @@ export function prepareCall(kernel: Kernel, args: ApplyArgs, blockSizes: Readonl
     switch (param.kind) {
       case 'field': return (param.field as FieldWithData).data.raw;
       case 'size': {
-        const extent = (param.field as FieldWithData).data.allocatedShape[param.axis]!;
+        const extent = fixedValue(kernel, param);
         if (kernel.fixedStrides && extent !== allocatedExtent(param.field, param.axis)) {
           throw new ApplyArgumentError(`apply: ${param.field.name} has extent ${extent} on axis ${param.axis} but ${kernel.name} was compiled for ${allocatedExtent(param.field, param.axis)}`);
         }
         return extent;
       }
       case 'timeBound': return param.name === 'time_m' ? timeMin : timeMax;
-      case 'spaceBound': return param.end === 'min' ? 0 : kernel.grid.shape[param.dim.axis]! - 1;
+      case 'spaceBound': case 'origin': case 'npoint': return fixedValue(kernel, param);
       case 'nthreads': return nthreads;
       case 'timers': return timers;
       case 'sparseData': return (param.sparse as SparseWithData).data.raw;
       case 'coordinates': return (param.sparse as SparseWithData).coordinates;
-      case 'npoint': return param.sparse.npoint;
-      case 'origin': return kernel.grid.origin[param.dim.axis];
       case 'blockSize': {
         const size = integerArg(args, param.name) ?? blockSizes[param.name] ?? DEFAULT_BLOCK_SIZE;
         if (size < 1) throw new ApplyArgumentError(`apply: ${param.name} must be a positive integer, got ${size}`);
@@ -177,7 +220,7 @@ export function prepareCall(kernel: Kernel, args: ApplyArgs, blockSizes: Readonl
       }
       case 'scalar': {
         const { scalar } = param;
-        if (scalar.role === 'spacing') return kernel.grid.spacing[kernel.grid.dimensions.findIndex((d) => d.spacingName === scalar.name)];
+        if (scalar.role === 'spacing') return spacingValue(kernel.grid, scalar.name);
         if (scalar.role === 'dt') {
           const dt = args.dt;
           if (dt === undefined) throw new ApplyArgumentError(`apply: ${kernel.name} uses the time step; pass dt (e.g. { dt: 0.5 })`);

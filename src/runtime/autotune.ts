@@ -60,7 +60,12 @@ function readAll(cacheDir: string): Record<string, BlockSizes> {
   }
 }
 
-/** Block sizes tuned earlier for `key` (operator hash, grid shape, threads), if any. */
+/** Key of the tuning cache: tuned sizes hold for one library (`hash`), grid shape and thread count. */
+export function tuningKey(hash: string, shape: readonly number[], nthreads: number): string {
+  return `${hash}|${shape.join('x')}|${nthreads}`;
+}
+
+/** Block sizes tuned earlier for `key` (see `tuningKey`), if any. */
 export function loadTuned(cacheDir: string, key: string): BlockSizes | undefined {
   return readAll(cacheDir)[key];
 }

@@ -28,7 +28,7 @@
  * packages exactly this; the saved-history `gradient` runs the same equations over t = nt−1 … 2.
  */
 import type { FloatArray } from '../dsl/dtype.ts';
-import { Function, TimeFunction } from '../dsl/functions.ts';
+import { checkSpaceOrder, Function, TimeFunction } from '../dsl/functions.ts';
 import { SparseTimeFunction } from '../dsl/sparse.ts';
 import { GridMismatchError, InvalidArgumentError, ShapeError } from '../errors.ts';
 import { Operator, type PerformanceSummary } from '../operator.ts';
@@ -161,10 +161,7 @@ export class AcousticWaveSolver {
     if (!(model instanceof SeismicModel)) throw new InvalidArgumentError('AcousticWaveSolver: model must be a SeismicModel');
     if (!(geometry instanceof AcquisitionGeometry)) throw new InvalidArgumentError('AcousticWaveSolver: geometry must be an AcquisitionGeometry');
     if (geometry.model !== model) throw new GridMismatchError('AcousticWaveSolver: the geometry was built for another SeismicModel; build it with this model');
-    const spaceOrder = options.spaceOrder ?? model.spaceOrder;
-    if (!Number.isInteger(spaceOrder) || spaceOrder < 2 || spaceOrder % 2 !== 0) {
-      throw new InvalidArgumentError(`AcousticWaveSolver: spaceOrder must be an even integer >= 2, got ${spaceOrder}`);
-    }
+    const spaceOrder = checkSpaceOrder('AcousticWaveSolver', options.spaceOrder ?? model.spaceOrder);
     const critical = model.criticalDtFor(spaceOrder);
     if (geometry.dt > critical * (1 + 1e-12)) {
       throw new InvalidArgumentError(
@@ -295,7 +292,7 @@ export class AcousticWaveSolver {
     const key = JSON.stringify([checkpointing.nCheckpoints ?? null, checkpointing.memoryBudgetBytes ?? null, keep ? storage ?? null : 'object', options.nthreads ?? null]);
     if (keep && this.kept?.key === key) return { ...this.kept, keep };
     this.releaseCheckpoints();
-    const stepping = this.gradientStepping(options);
+    const stepping = this.steppers(options);
     const revolver = new Revolver({
       checkpoint: stepping.checkpoint,
       forward: stepping.forward,
@@ -337,8 +334,16 @@ export class AcousticWaveSolver {
 
   /** The forward and gradient operators as steppers for checkpointing (see `GradientStepping`). */
   gradientStepping(options: { nthreads?: number } = {}): GradientStepping {
-    const args = this.args(options);
     this.checkStable(this.model.vmax, 'gradientStepping');
+    return this.steppers(options);
+  }
+
+  /**
+   * `gradientStepping` without its stability check: `gradient({ checkpointing })` has checked the
+   * model it runs with (an override's velocity, not the stored model's) in `withModel`.
+   */
+  private steppers(options: { nthreads?: number }): GradientStepping {
+    const args = this.args(options);
     return {
       nSteps: this.nt - 2,
       u: this.u,

@@ -1,6 +1,6 @@
 import { firstOutside, flattenPoints, type PointsLike } from '../dsl/points.ts';
 import { allocate, checkDtype, type Dtype, type FloatArray } from '../dsl/dtype.ts';
-import { Function } from '../dsl/functions.ts';
+import { checkSpaceOrder, Function } from '../dsl/functions.ts';
 import { Grid } from '../dsl/grid.ts';
 import { GridMismatchError, InvalidArgumentError, ShapeError } from '../errors.ts';
 import { dampingRate } from './damping.ts';
@@ -74,10 +74,7 @@ export class SeismicModel {
     }
     const nbl = options.nbl ?? 40;
     if (!Number.isInteger(nbl) || nbl < 0) throw new InvalidArgumentError(`SeismicModel: nbl must be an integer >= 0 (points of absorbing layer), got ${nbl}`);
-    const spaceOrder = options.spaceOrder ?? 8;
-    if (!Number.isInteger(spaceOrder) || spaceOrder < 2 || spaceOrder % 2 !== 0) {
-      throw new InvalidArgumentError(`SeismicModel: spaceOrder must be an even integer >= 2, got ${spaceOrder}`);
-    }
+    const spaceOrder = checkSpaceOrder('SeismicModel', options.spaceOrder ?? 8);
     this.ndim = ndim;
     this.shape = Object.freeze([...shape]);
     this.spacing = Object.freeze([...spacing]);
@@ -96,7 +93,7 @@ export class SeismicModel {
     this.m = new Function({ name: 'm', grid: this.grid, spaceOrder, halo: 0 });
     this.damp = new Function({ name: 'damp', grid: this.grid, spaceOrder, halo: 0 });
     this.velocity = this.checkVelocity(options.vp, 'SeismicModel');
-    const padded = this.pad(this.velocity.map((v) => 1 / (v * v)));
+    const padded = this.paddedSlowness(this.velocity);
     this.m.data.assign(padded);
     const sigma = dampingRate({ shape, spacing, nbl, velocity: this.vmax });
     this.damp.data.assign(padded.map((m, k) => m * sigma[k]!));

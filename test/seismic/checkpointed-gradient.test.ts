@@ -83,6 +83,16 @@ describe('checkpointed FWI gradient (Revolve) against the full-history gradient'
     solver.releaseCheckpoints();
   });
 
+  it('a velocity override is checked for stability, not the stored model: checkpointed gradient under a stable override of an unstable model', () => {
+    const { solver, residual, reference } = setup(2);
+    const vp = solver.model.vp;
+    solver.model.update({ vp: vp.map((v) => 3 * v) }); // three times faster: unstable at this dt
+    expect(() => solver.gradient(residual, { ...THREADS, checkpointing: { nCheckpoints: 5 } })).toThrow(/unstable/);
+    const { grad } = solver.gradient(residual, { ...THREADS, vp, checkpointing: { nCheckpoints: 5 } });
+    expect(bytes(grad).equals(bytes(reference))).toBe(true);
+    solver.model.update({ vp });
+  });
+
   it('a memory budget: the Revolver picks c from it and peak checkpoint bytes stay within it', () => {
     const { solver, residual, reference } = setup(2);
     const state = solver.gradientStepping(THREADS).checkpoint.nbytes;
