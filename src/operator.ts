@@ -9,8 +9,8 @@ import { clusterize, lowerEquations, orderByDependence } from './ir/lower.ts';
 import type { Kernel, LoweredEq, LoweredSparse } from './ir/types.ts';
 import { compileShared, defaultCacheDir, type CompiledLibrary, type CompilerOptions } from './jit/compiler.ts';
 import { DEFAULT_PASSES, runPasses, type PassOptions } from './passes/pipeline.ts';
-import { checkTimeRange, defaultThreads, prepareCall, type ApplyArgs, type FieldWithData, type PreparedCall, type SparseWithData } from './runtime/arguments.ts';
-import { candidateBlockShapes, fastest, loadTuned, storeTuned, tuningKey, type BlockSizes } from './runtime/autotune.ts';
+import { checkTimeRange, defaultThreads, prepareCall, timeLimits, type ApplyArgs, type FieldWithData, type PreparedCall, type SparseWithData } from './runtime/arguments.ts';
+import { candidateBlockShapes, candidateTimeTiles, fastest, loadTuned, storeTuned, tuningKey, type BlockSizes } from './runtime/autotune.ts';
 import { loadKernel, type KernelFunction } from './runtime/library.ts';
 import { installFieldAllocator } from './runtime/memory.ts';
 
@@ -115,14 +115,17 @@ export class Operator {
   }
 
   /**
-   * Picks cache-block sizes: from this Operator's memory, the on-disk tuning cache, or by timing a
-   * few shapes over (at most) three time steps of the requested range. The fields the kernel
-   * writes are restored after every trial, so tuning never changes the results.
+   * Picks cache-block and time-tile sizes: from this Operator's memory, the on-disk tuning cache,
+   * or by timing candidates on the fields themselves. The fields the kernel writes are restored
+   * after every trial, so tuning never changes the results. Cache blocks are timed over (at most)
+   * three steps of the requested range; then, for time-tiled kernels, the best of them and the
+   * time tiles over twelve steps from the start of the range (as far as saved buffers allow),
+   * every candidate over the same steps.
    */
   private autotune(args: ApplyArgs, call: PreparedCall): BlockSizes {
     const { nthreads } = call;
-    const candidates = candidateBlockShapes(this.kernel);
-    if (candidates.length === 0) return {};
+    const blocks = candidateBlockShapes(this.kernel);
+    if (blocks.length === 0) return {};
     const cacheDir = this.compilerOptions.cacheDir ?? defaultCacheDir();
     const key = tuningKey(this.compiled!.library.hash, this.kernel.grid.shape, nthreads);
     let sizes = loadTuned(cacheDir, key);
@@ -134,17 +137,20 @@ export class Operator {
       const snapshot = written.map((f) => f.data.raw.slice());
       const restore = (): void => written.forEach((f, i) => f.data.raw.set(snapshot[i]!));
       const { timeMin, timeMax } = call;
-      const range = timeMin === undefined ? {} : { timeMin, timeMax: Math.min(timeMin + 2, timeMax!) };
+      const short: ApplyArgs = timeMin === undefined ? {} : { timeMin, timeMax: Math.min(timeMin + 2, timeMax!) };
+      const long: ApplyArgs = timeMin === undefined ? {} : { timeMin, timeMax: Math.min(timeMin + 11, timeLimits(this.kernel).highest) };
+      const trial = (range: ApplyArgs) => (candidate: BlockSizes): number => {
+        restore();
+        const prepared = prepareCall(this.kernel, { ...args, ...range }, candidate);
+        this.compiled!.fn(...prepared.values);
+        return prepared.timers.reduce((a, b) => a + b, 0);
+      };
       // One untimed warm-up call (page faults, thread start-up), then the best of five trials per
       // shape, the shapes taking turns.
-      const run = (candidate: BlockSizes): number => {
-        restore();
-        const trial = prepareCall(this.kernel, { ...args, ...range }, candidate);
-        this.compiled!.fn(...trial.values);
-        return trial.timers.reduce((a, b) => a + b, 0);
-      };
-      run(candidates[0]!);
-      sizes = fastest(candidates, run, 5);
+      trial(short)(blocks[0]!);
+      sizes = fastest(blocks, trial(short), 5);
+      const tiles = candidateTimeTiles(this.kernel);
+      if (tiles.length > 0) sizes = fastest([sizes, ...tiles], trial(long), 3);
       restore();
       storeTuned(cacheDir, key, sizes);
     }

@@ -88,7 +88,7 @@ function argumentProperties(desc: OperatorDescription): OptionalKind<PropertySig
         else prop(param.name, 'number', true, `Constant ${param.name} (C \`${param.name}\`); default ${num(param.value)}, its value when compiled.`);
         break;
       case 'blockSize':
-        prop(param.name, 'number', true, `Cache-block size along ${param.name[0]} (C \`${param.name}\`), a positive integer; default ${param.value}. Results do not depend on it.`);
+        prop(param.name, 'number', true, `${tileSizeText(param)} (C \`${param.name}\`), a positive integer; default ${param.value}. Results do not depend on it.`);
         break;
       case 'nthreads':
         prop('nthreads', 'number', true, 'OpenMP threads (C `nthreads`); default `OMP_NUM_THREADS`, else every core.');
@@ -98,6 +98,13 @@ function argumentProperties(desc: OperatorDescription): OptionalKind<PropertySig
     }
   }
   return props;
+}
+
+/** What a runtime tile size sets, for the binding's docs. */
+function tileSizeText(param: ParameterDescription): string {
+  if (param.role === 'timeTile') return 'Time steps per time tile (1: no time tiling)';
+  if (param.role === 'wave') return `Planes along ${param.name[0]} per wave of a time tile`;
+  return `Cache-block size along ${param.name[0]}`;
 }
 
 /** The value expression `apply` passes to C for each parameter, after its checks. */

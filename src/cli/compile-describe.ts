@@ -3,7 +3,7 @@ import type { Dtype } from '../dsl/dtype.ts';
 import { assertNever } from '../dsl/expr.ts';
 import type { Kernel, Parameter } from '../ir/types.ts';
 import type { CompiledLibrary } from '../jit/compiler.ts';
-import { DEFAULT_BLOCK_SIZE, fixedValue, spacingValue, timeLimits, type FieldWithData } from '../runtime/arguments.ts';
+import { fixedValue, spacingValue, timeLimits, type FieldWithData } from '../runtime/arguments.ts';
 
 /** What `compile` needs of an Operator; duck-typed because the user's file loads its own copy of the classes. */
 export interface OperatorLike {
@@ -56,8 +56,8 @@ export interface ParameterDescription {
   readonly ctype: string;
   /** Field or sparse set it belongs to. */
   readonly of?: string;
-  /** For `scalar`: spacing, dt or constant. */
-  readonly role?: 'spacing' | 'dt' | 'constant';
+  /** For `scalar`: spacing, dt or constant; for `blockSize`: a cache block, the steps of a time tile or the planes of its waves. */
+  readonly role?: 'spacing' | 'dt' | 'constant' | 'block' | 'timeTile' | 'wave';
   /** For `size`: the axis of the field's allocation it measures. */
   readonly axis?: number;
   /** Value fixed at compile time (sizes, bounds, origins, npoint) or the default (spacings, constants, block sizes). */
@@ -133,7 +133,7 @@ function parameterValue(kernel: Kernel, param: Parameter): Pick<ParameterDescrip
       const value = scalar.constant?.value;
       return value === undefined ? { role: 'constant' } : { role: 'constant', value };
     }
-    case 'blockSize': return { value: DEFAULT_BLOCK_SIZE };
+    case 'blockSize': return { role: param.role, value: param.defaultSize };
     case 'timeBound': case 'nthreads': case 'timers': return {};
     default: return assertNever(param);
   }

@@ -5,6 +5,7 @@ import { ringModulus, timeSlotName } from '../ir/build.ts';
 import { NumberExpr, assertNever } from '../dsl/expr.ts';
 import { allocatedExtent, type Block, type Kernel, type Parameter, type SpaceNest, type SparseLoop, type Statement, type TimeLoop } from '../ir/types.ts';
 import { blocksOf, nestsOf } from '../ir/visit.ts';
+import { TIME_TILE_SIZE, waveSizeName } from '../passes/time-tiling.ts';
 import { indexShifts, printExpr, printIndexed, type ExprContext } from './c-expr.ts';
 
 const template = Handlebars.compile(readFileSync(new URL('../../templates/kernel.c.hbs', import.meta.url), 'utf8'), {
@@ -147,6 +148,8 @@ class Printer {
   private readonly lines: string[] = [];
   private readonly ctx: ExprContext;
   private readonly real: string;
+  /** Inside a time-tiled loop: the dimension whose bounds are the wave's, and whether the threads are already running. */
+  private tile: { readonly dim: string; readonly region: boolean } | undefined;
 
   constructor(private readonly kernel: Kernel) {
     this.real = ctype(kernel);
@@ -381,6 +384,11 @@ class Printer {
   private nest(nest: SpaceNest, depth: number): void {
     this.emit(depth, `/* ${this.kernel.sections[nest.section]}: ${sectionTitle(nest)} */`);
     this.emit(depth, `double start${nest.section} = omp_get_wtime();`);
+    // In a time tile the outer dimension runs over the wave's planes, and the threads already
+    // run (one parallel region per call): the loops are only shared out among them.
+    const lower = (d: string): string => (this.tile?.dim === d ? `${d}_wave_m` : `${d}_m`);
+    const upper = (d: string): string => (this.tile?.dim === d ? `${d}_wave_M` : `${d}_M`);
+    const region = this.tile?.region ?? false;
     const last = nest.dims.length - 1;
     const blocked = nest.blocked;
     let level = 0;
@@ -390,12 +398,13 @@ class Printer {
       this.emit(depth + level, '{');
       level++;
     };
-    const parallel = (collapse: number): string => `parallel for${collapse > 1 ? ` collapse(${collapse})` : ''} schedule(static) num_threads(nthreads)`;
+    const parallel = (collapse: number): string =>
+      `${region ? 'for' : 'parallel for'}${collapse > 1 ? ` collapse(${collapse})` : ''} schedule(static)${region ? '' : ' num_threads(nthreads)'}`;
     // Block loops (tiled nests): the parallel loops, collapsed so every thread gets many blocks.
     blocked.forEach((dim, i) => {
       const block = `${dim.name}0_blk0`;
       const pragma = i === 0 && nest.parallel ? parallel(blocked.length) : undefined;
-      open(pragma, `for (int ${block} = ${dim.name}_m; ${block} <= ${dim.name}_M; ${block} += ${block}_size)`);
+      open(pragma, `for (int ${block} = ${lower(dim.name)}; ${block} <= ${upper(dim.name)}; ${block} += ${block}_size)`);
     });
     // The space loops from `from` inwards, around `copies` jammed copies of the body.
     const inner = (from: number, copies: number): void => {
@@ -405,10 +414,10 @@ class Printer {
         const i = from + j;
         const d = dim.name;
         const header = blocked.includes(dim)
-          ? `for (int ${d} = ${d}0_blk0; ${d} <= MIN(${d}_M, ${d}0_blk0 + ${d}0_blk0_size - 1); ${d} += 1)`
-          : `for (int ${d} = ${d}_m; ${d} <= ${d}_M; ${d} += 1)`;
+          ? `for (int ${d} = ${d}0_blk0; ${d} <= MIN(${upper(d)}, ${d}0_blk0 + ${d}0_blk0_size - 1); ${d} += 1)`
+          : `for (int ${d} = ${lower(d)}; ${d} <= ${upper(d)}; ${d} += 1)`;
         let pragma: string | undefined;
-        if (i === 0 && nest.parallel && blocked.length === 0) pragma = last === 0 && nest.simd ? `${parallel(1).replace('parallel for', 'parallel for simd')}` : parallel(1);
+        if (i === 0 && nest.parallel && blocked.length === 0) pragma = last === 0 && nest.simd ? `${parallel(1).replace(/^(parallel )?for/, '$& simd')}` : parallel(1);
         else if (i === last && nest.simd) pragma = 'simd';
         open(pragma, header);
       });
@@ -422,7 +431,7 @@ class Printer {
     if (nest.jam > 1 && blocked.includes(nest.dims[0]!)) {
       // Jammed outer loop inside the block, then a remainder loop for the last few points.
       const d = nest.dims[0]!.name;
-      this.emit(depth + level, `const int ${d}_end = MIN(${d}_M, ${d}0_blk0 + ${d}0_blk0_size - 1);`);
+      this.emit(depth + level, `const int ${d}_end = MIN(${upper(d)}, ${d}0_blk0 + ${d}0_blk0_size - 1);`);
       this.emit(depth + level, `int ${d} = ${d}0_blk0;`);
       open(undefined, `for (; ${d} <= ${d}_end - ${nest.jam - 1}; ${d} += ${nest.jam})`);
       inner(1, nest.jam);
@@ -439,24 +448,73 @@ class Printer {
       level--;
       this.emit(depth + level, '}');
     }
+    // In a parallel region every thread reaches this after the loop's closing barrier; one adds.
+    if (region) this.emit(depth, '#pragma omp master');
     this.emit(depth, `timers[${nest.section}] += omp_get_wtime() - start${nest.section};`);
   }
 
+  /** One time step: the ring-buffer slots of `time`, then the loop body in order. */
+  private timeStep(loop: TimeLoop, depth: number): void {
+    for (const slot of loop.slots) {
+      const shift = ((slot.offset % slot.modulus) + slot.modulus) % slot.modulus;
+      this.emit(depth, `const int ${slot.name} = ${shift === 0 ? 'time' : `(time + ${shift})`} % ${slot.modulus};`);
+    }
+    loop.body.forEach((block) => {
+      this.lines.push('');
+      if (block.kind === 'sparseLoop') this.sparseLoop(block, depth);
+      else this.nest(block, depth);
+    });
+  }
+
   private timeLoop(loop: TimeLoop, depth: number): void {
+    if (loop.tiling) {
+      this.tiledTimeLoop(loop, depth);
+      return;
+    }
     const header = loop.direction === 1
       ? 'for (int time = time_m; time <= time_M; time += 1)'
       : 'for (int time = time_M; time >= time_m; time -= 1)';
     this.emit(depth, header);
     this.emit(depth, '{');
-    for (const slot of loop.slots) {
-      const shift = ((slot.offset % slot.modulus) + slot.modulus) % slot.modulus;
-      this.emit(depth + 1, `const int ${slot.name} = ${shift === 0 ? 'time' : `(time + ${shift})`} % ${slot.modulus};`);
-    }
-    loop.body.forEach((block) => {
-      this.lines.push('');
-      if (block.kind === 'sparseLoop') this.sparseLoop(block, depth + 1);
-      else this.nest(block, depth + 1);
-    });
+    this.timeStep(loop, depth + 1);
+    this.emit(depth, '}');
+  }
+
+  /**
+   * A time-tiled loop (passes/time-tiling.ts): tiles of `time_tile_size` steps; in each, a wave
+   * of `x_wave_size` planes moves along x and every step of the tile computes its part of the
+   * wave, `skew` planes behind the step before. One parallel region holds the whole loop.
+   */
+  private tiledTimeLoop(loop: TimeLoop, depth: number): void {
+    const { skew } = loop.tiling!;
+    const d = loop.tiling!.dim.name;
+    const region = loop.body.some((block) => block.kind === 'spaceNest' && block.parallel);
+    const times = (count: string): string => (skew === 0 ? '' : ` - ${skew}*${count}`);
+    this.emit(depth, `/* Time tiles of ${TIME_TILE_SIZE} steps. A wave of ${waveSizeName(d)} planes moves along ${d}; each step of a tile`);
+    this.emit(depth, `   computes the wave's planes ${skew} behind the step before (the farthest it reads along ${d}), so the`);
+    this.emit(depth, '   planes it reads were just computed and are still in cache. */');
+    if (region) this.emit(depth, '#pragma omp parallel num_threads(nthreads)');
+    const [first, last, next, remaining, timeOf] = loop.direction === 1
+      ? ['time_m', 'time <= time_M', '+=', 'time_M - time_tile + 1', 'time_tile + tile_step']
+      : ['time_M', 'time >= time_m', '-=', 'time_tile - time_m + 1', 'time_tile - tile_step'];
+    this.emit(depth, `for (int time_tile = ${first}; ${last.replace('time', 'time_tile')}; time_tile ${next} ${TIME_TILE_SIZE})`);
+    this.emit(depth, '{');
+    this.emit(depth + 1, `const int tile_steps = MIN(${TIME_TILE_SIZE}, ${remaining});`);
+    const end = skew === 0 ? `${d}_M` : `${d}_M + ${skew}*(tile_steps - 1)`;
+    this.emit(depth + 1, `for (int ${d}_wave = ${d}_m; ${d}_wave <= ${end}; ${d}_wave += ${waveSizeName(d)})`);
+    this.emit(depth + 1, '{');
+    this.emit(depth + 2, 'for (int tile_step = 0; tile_step < tile_steps; tile_step += 1)');
+    this.emit(depth + 2, '{');
+    const inner = depth + 3;
+    this.emit(inner, `const int time = ${timeOf};`);
+    this.emit(inner, `const int ${d}_wave_m = MAX(${d}_m, ${d}_wave${times('tile_step')});`);
+    this.emit(inner, `const int ${d}_wave_M = MIN(${d}_M, ${d}_wave + ${waveSizeName(d)} - 1${times('tile_step')});`);
+    this.emit(inner, `if (${d}_wave_m > ${d}_wave_M) continue;`);
+    this.tile = { dim: d, region };
+    this.timeStep(loop, inner);
+    this.tile = undefined;
+    this.emit(depth + 2, '}');
+    this.emit(depth + 1, '}');
     this.emit(depth, '}');
   }
 
@@ -487,5 +545,6 @@ export function printKernel(kernel: Kernel): string {
     preamble: kernel.preamble.map((d) => printer.statement(d)),
     body: printer.body(kernel.body),
     vectors: nestsOf(kernel).some((n) => n.vectorWindows) ? vectorDefinitions(kernel) : undefined,
+    timeTiled: kernel.body.some((block) => block.kind === 'timeLoop' && block.tiling !== undefined),
   });
 }

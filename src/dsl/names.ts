@@ -23,11 +23,11 @@ const MATH_MACROS = [
   'isnan', 'isinf', 'isfinite', 'signbit', 'fpclassify', 'isnormal',
 ];
 const GENERATED_NAMES = new Set([
-  'time', 'x', 'y', 'z', 'dt', 'nthreads', 'timers', 'main', 'errno', 'MIN', 'VLOAD', 'VSTORE', 'SHIFT', 'vreal', 'vreal_u',
+  'time', 'x', 'y', 'z', 'dt', 'nthreads', 'timers', 'main', 'errno', 'MIN', 'MAX', 'time_tile', 'tile_steps', 'tile_step', 'VLOAD', 'VSTORE', 'SHIFT', 'vreal', 'vreal_u',
   ...MATH_FUNCTIONS.flatMap((fn) => [fn, `${fn}f`, `${fn}l`]),
   ...MATH_MACROS,
 ]);
-const GENERATED_PATTERNS = [/^tm?\d+(_\d+)?$/, /^r\d+(_\d+)?$/, /^h_[xyz]$/, /^[xyz]_[mM]$/, /^time_[mM]$/, /_vec$/, /_size\d*$/, /^__/, /^o_[xyz]$/, /_coords$/, /_npoint$/, /^(pos|idx|frac)_[xyz]$/, /^(weight|sum)$/, /^start\d+$/, /^[xyz]0_blk0$/, /^[xyz]_end$/, /^[xyz]_hi$/, /^w\d+_[abcn]$/, /^v\d+$/, /^base\d+$/, /^omp_/];
+const GENERATED_PATTERNS = [/^tm?\d+(_\d+)?$/, /^r\d+(_\d+)?$/, /^h_[xyz]$/, /^[xyz]_[mM]$/, /^time_[mM]$/, /_vec$/, /_size\d*$/, /^__/, /^o_[xyz]$/, /_coords$/, /_npoint$/, /^(pos|idx|frac)_[xyz]$/, /^(weight|sum)$/, /^start\d+$/, /^[xyz]0_blk0$/, /^[xyz]_end$/, /^[xyz]_hi$/, /^[xyz]_wave(_[mM])?$/, /^w\d+_[abcn]$/, /^v\d+$/, /^base\d+$/, /^omp_/];
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

@@ -78,12 +78,26 @@ export interface TimeSlot {
   readonly offset: number;
 }
 
+/**
+ * Time tiling of a time loop (src/passes/time-tiling.ts): `time_tile_size` steps at a time sweep
+ * the outer space dimension together in waves of `x_wave_size` planes, each step `skew` planes
+ * behind the one before, so a wave's planes stay in cache across the steps of a tile.
+ */
+export interface TimeTiling {
+  /** The space dimension the waves advance along (the outermost). */
+  readonly dim: Dimension;
+  /** Planes each step lags the one before: the farthest any step reads along `dim` from data of an earlier step. */
+  readonly skew: number;
+}
+
 export interface TimeLoop {
   readonly kind: 'timeLoop';
   /** +1 runs time_m → time_M; −1 runs time_M → time_m (adjoint sweeps). */
   readonly direction: 1 | -1;
   readonly slots: readonly TimeSlot[];
   readonly body: readonly (SpaceNest | SparseLoop)[];
+  /** Present when the loop is time-tiled. */
+  readonly tiling?: TimeTiling;
 }
 
 export type Block = SpaceNest | TimeLoop;
@@ -99,7 +113,12 @@ export type Parameter =
   | { readonly kind: 'coordinates'; readonly name: string; readonly sparse: SparseRef }
   | { readonly kind: 'npoint'; readonly name: string; readonly sparse: SparseRef }
   | { readonly kind: 'origin'; readonly name: string; readonly dim: Dimension }
-  | { readonly kind: 'blockSize'; readonly name: string; readonly dim: Dimension }
+  /**
+   * A runtime tile size: a cache block along a space dimension (`block`), the steps of a time
+   * tile (`timeTile`, dim = time) or the planes of a wave of a time tile (`wave`); `defaultSize`
+   * is used unless the caller or the autotuner chose one.
+   */
+  | { readonly kind: 'blockSize'; readonly name: string; readonly dim: Dimension; readonly role: 'block' | 'timeTile' | 'wave'; readonly defaultSize: number }
   | { readonly kind: 'nthreads'; readonly name: 'nthreads' }
   | { readonly kind: 'timers'; readonly name: 'timers' };
 

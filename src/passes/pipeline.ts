@@ -5,6 +5,7 @@ import { factorize } from './factorize.ts';
 import { fixStrides } from './fixed-strides.ts';
 import { hoistInvariants } from './hoist-invariants.ts';
 import { parallelize } from './parallelize.ts';
+import { timeTiling } from './time-tiling.ts';
 import { unrollAndJam } from './unroll-and-jam.ts';
 import { vectorWindows } from './vector-windows.ts';
 
@@ -22,13 +23,15 @@ export interface PassOptions {
   readonly jam: boolean;
   /** Compile-time field extents in 3D kernels (constant row strides). */
   readonly fixedStrides: boolean;
+  /** Time tiling of 3D time loops: several steps sweep the grid together (tile sizes are runtime arguments). */
+  readonly timeTiling: boolean;
   /** OpenMP `parallel for` on the outer and `simd` on the inner space loop. */
   readonly openmp: boolean;
   /** Explicit 512-bit vectors for the inner loop, stencil rows shifted in registers (needs openmp). */
   readonly vectorWindows: boolean;
 }
 
-export const DEFAULT_PASSES: PassOptions = Object.freeze({ factorize: true, hoist: true, cse: true, blocking: true, jam: true, fixedStrides: true, openmp: true, vectorWindows: true });
+export const DEFAULT_PASSES: PassOptions = Object.freeze({ factorize: true, hoist: true, cse: true, blocking: true, jam: true, fixedStrides: true, timeTiling: true, openmp: true, vectorWindows: true });
 
 interface Pass {
   readonly option: keyof PassOptions;
@@ -45,6 +48,8 @@ export const PIPELINE: readonly Pass[] = [
   { option: 'cse', run: eliminateCommonSubexpressions },
   // Tiling of the loop structure, once the bodies are final.
   { option: 'blocking', run: blocking },
+  // Several time steps per sweep of the grid, so each tile streams the fields through memory once.
+  { option: 'timeTiling', run: timeTiling },
   // Inside blocks, neighbouring outer points share a pass over the inner loops and their loads.
   { option: 'jam', run: unrollAndJam },
   // Constant strides, so the many rows of a jammed 3D stencil need no registers of their own.

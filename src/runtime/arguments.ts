@@ -22,9 +22,6 @@ export interface ApplyArgs {
   readonly [constant: string]: number | boolean | undefined;
 }
 
-/** Block size used when neither the caller nor the autotuner chose one. */
-export const DEFAULT_BLOCK_SIZE = 32;
-
 /** Field with its data: the runtime's view of what dsl fields carry (the DSL classes carry more than `FieldRef` promises). */
 export interface FieldWithData extends FieldRef {
   readonly data: {
@@ -214,7 +211,7 @@ export function prepareCall(kernel: Kernel, args: ApplyArgs, blockSizes: Readonl
       case 'sparseData': return (param.sparse as SparseWithData).data.raw;
       case 'coordinates': return (param.sparse as SparseWithData).coordinates;
       case 'blockSize': {
-        const size = integerArg(args, param.name) ?? blockSizes[param.name] ?? DEFAULT_BLOCK_SIZE;
+        const size = integerArg(args, param.name) ?? blockSizes[param.name] ?? param.defaultSize;
         if (size < 1) throw new ApplyArgumentError(`apply: ${param.name} must be a positive integer, got ${size}`);
         return size;
       }

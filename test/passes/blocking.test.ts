@@ -28,13 +28,17 @@ const bytes = (a: ArrayBufferView): Buffer => Buffer.from(a.buffer, a.byteOffset
 
 describe('cache blocking', () => {
   it('tiles the two outer loops of 3D nests with runtime block sizes, collapsed under one parallel for', () => {
-    const { op } = acoustic3d({});
+    const { op } = acoustic3d({ passes: { timeTiling: false } });
     expect(op.ccode).toContain('#pragma omp parallel for collapse(2) schedule(static) num_threads(nthreads)');
     expect(op.ccode).toContain('for (int x0_blk0 = x_m; x0_blk0 <= x_M; x0_blk0 += x0_blk0_size)');
     expect(op.ccode).toContain('for (int y = y0_blk0; y <= MIN(y_M, y0_blk0 + y0_blk0_size - 1); y += 1)');
     expect(op.kernel.parameters.filter((p) => p.kind === 'blockSize').map((p) => p.name)).toEqual(['x0_blk0_size', 'y0_blk0_size']);
     const { op: plain } = acoustic3d({ passes: { blocking: false } });
     expect(plain.ccode).not.toContain('blk0');
+    // In a time tile the threads already run: the block loops are shared out over the wave's planes.
+    const { op: tiled } = acoustic3d({});
+    expect(tiled.ccode).toContain('#pragma omp for collapse(2) schedule(static)\n');
+    expect(tiled.ccode).toContain('for (int x0_blk0 = x_wave_m; x0_blk0 <= x_wave_M; x0_blk0 += x0_blk0_size)');
   });
 
   it('blocked and unblocked kernels give bitwise identical fields, for block sizes that do not divide the grid', () => {

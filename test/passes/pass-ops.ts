@@ -1,7 +1,7 @@
 /** The operator whose C is pinned with each optimisation pass switched off in turn. */
 import { Eq, Function, Grid, Operator, TimeFunction, solve, type PassOptions } from '../../src/index.ts';
 
-export const PASS_NAMES = ['factorize', 'hoist', 'cse', 'blocking', 'jam', 'fixedStrides', 'openmp', 'vectorWindows'] as const;
+export const PASS_NAMES = ['factorize', 'hoist', 'cse', 'blocking', 'timeTiling', 'jam', 'fixedStrides', 'openmp', 'vectorWindows'] as const;
 export type PassName = (typeof PASS_NAMES)[number];
 
 /**

@@ -12,12 +12,12 @@ interface Case {
   readonly windows: boolean;
 }
 
-function acoustic(shape: number[], spaceOrder: number, dtype: Dtype, name: string, jam = true, flags?: readonly string[]) {
+function acoustic(shape: number[], spaceOrder: number, dtype: Dtype, name: string, jam = true, flags?: readonly string[], timeTiling = true) {
   return (vectorWindows: boolean) => {
     const grid = new Grid({ shape, extent: shape.map((n) => 10 * (n - 1)), dtype });
     const u = new TimeFunction({ name: 'u', grid, timeOrder: 2, spaceOrder });
     const m = new Function({ name: 'm', grid, spaceOrder, halo: 0 });
-    const op = new Operator([new Eq(u.forward, solve(m.mul(u.dt2).sub(u.laplace), u.forward))], { name: `${name}_${vectorWindows}`, passes: { vectorWindows, jam }, compiler: flags ? { flags } : {} });
+    const op = new Operator([new Eq(u.forward, solve(m.mul(u.dt2).sub(u.laplace), u.forward))], { name: `${name}_${vectorWindows}`, passes: { vectorWindows, jam, timeTiling }, compiler: flags ? { flags } : {} });
     return { op, fields: [u], coefficients: [m] };
   };
 }
@@ -52,8 +52,10 @@ const CASES: Case[] = [
     build: acoustic([10, 9, 45], 8, 'float32', 'ac8avx2', false, DEFAULT_FLAGS.map((f) => (f === '-march=native' ? '-march=x86-64-v3' : f))),
     windows: true,
   },
-  // Jammed 4 times (reach 4 along x): the simd loop is kept.
-  { label: '3D acoustic spaceOrder 8, float32, jammed 4 times', build: acoustic([10, 9, 45], 8, 'float32', 'ac8j'), windows: false },
+  // Jammed 4 times (reach 4 along x, untiled): the simd loop is kept.
+  { label: '3D acoustic spaceOrder 8, float32, jammed 4 times', build: acoustic([10, 9, 45], 8, 'float32', 'ac8j', true, undefined, false), windows: false },
+  // Time-tiled, the same nest is jammed twice and gets the vector loop.
+  { label: '3D acoustic spaceOrder 8, float32, time-tiled, jammed twice', build: acoustic([10, 9, 45], 8, 'float32', 'ac8t'), windows: true },
   { label: '3D acoustic spaceOrder 4, float64, 29-point rows', build: acoustic([8, 7, 29], 4, 'float64', 'ac4'), windows: true },
   { label: '2D acoustic spaceOrder 12, float32, 53-point rows', build: acoustic([20, 53], 12, 'float32', 'ac12'), windows: true },
   // Halo 8 = one float64 vector: the outermost neighbours are the a and c vectors themselves.

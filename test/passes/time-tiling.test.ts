@@ -1,0 +1,205 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ApplyArgumentError, Eq, Function, Grid, Operator, SparseTimeFunction, TimeFunction, solve, type ApplyArgs, type Expr, type PassOptions } from '../../src/index.ts';
+import type { TimeLoop } from '../../src/ir/types.ts';
+import { timeTilingSkew } from '../../src/passes/time-tiling.ts';
+import { candidateBlockShapes, candidateTimeTiles } from '../../src/runtime/autotune.ts';
+
+const cacheDir = mkdtempSync(join(tmpdir(), 'devito-ts-time-tiling-'));
+afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
+
+type Dtype = 'float32' | 'float64';
+
+/** The time loop of an operator's kernel. */
+function timeLoopOf(op: Operator): TimeLoop {
+  const loop = op.kernel.body.find((block) => block.kind === 'timeLoop');
+  if (!loop || loop.kind !== 'timeLoop') throw new Error('no time loop');
+  return loop;
+}
+
+/** Deterministic values in every point of `raw` (halo and padding included). */
+function fill(raw: Float32Array | Float64Array, seed: number, offset = -0.5): void {
+  let state = seed;
+  for (let i = 0; i < raw.length; i++) {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    raw[i] = state / 2 ** 31 + offset;
+  }
+}
+
+const bytes = (a: ArrayBufferView): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+interface Problem {
+  readonly op: Operator;
+  /** Fields the kernel writes, compared bitwise. */
+  readonly written: readonly (TimeFunction | Function)[];
+  /** Fields it only reads. */
+  readonly coefficients: readonly (Function | TimeFunction)[];
+  readonly timeMin: number;
+}
+
+/** m·u.dt2 − Δu = 0, forward (u.forward) or adjoint-style backward (u.backward). */
+function acoustic(shape: number[], spaceOrder: number, dtype: Dtype, direction: 'forward' | 'backward', passes: Partial<PassOptions>, name: string): Problem {
+  const grid = new Grid({ shape, extent: shape.map((n) => 10 * (n - 1)), dtype });
+  const u = new TimeFunction({ name: 'u', grid, timeOrder: 2, spaceOrder });
+  const m = new Function({ name: 'm', grid, spaceOrder });
+  const target = direction === 'forward' ? u.forward : u.backward;
+  const op = new Operator([new Eq(target, solve(m.mul(u.dt2).sub(u.laplace), target))], { name, passes, compiler: { cacheDir } });
+  return { op, written: [u], coefficients: [m], timeMin: 1 };
+}
+
+/**
+ * Two fields in one nest, each reading the other's previous step across x (reach 3 and 1), and a
+ * gradient-like Function accumulated every step: skew 3, the accumulation in time order per point.
+ */
+function coupled(passes: Partial<PassOptions>, name: string): Problem {
+  const grid = new Grid({ shape: [19, 14, 37], extent: [180, 130, 360], dtype: 'float64' });
+  const [x] = grid.dimensions;
+  const u = new TimeFunction({ name: 'u', grid, timeOrder: 1, spaceOrder: 6 });
+  const v = new TimeFunction({ name: 'v', grid, timeOrder: 1, spaceOrder: 2 });
+  const g = new Function({ name: 'g', grid, spaceOrder: 2 });
+  const c = new Function({ name: 'c', grid, spaceOrder: 2 });
+  const eqs = [
+    new Eq(u.forward, u.add(v.laplace.mul(0.01)).add((u.diff(x!, 1) as Expr).mul(0.001))),
+    new Eq(v.forward, v.add(u.laplace.mul(c).mul(0.01))),
+    new Eq(g, g.add(u.forward.mul(v.forward))),
+  ];
+  const op = new Operator(eqs, { name, passes, compiler: { cacheDir } });
+  return { op, written: [u, v, g], coefficients: [c], timeMin: 0 };
+}
+
+/** Velocity, then pressure reading the velocity just stored along z only: tiled with skew 0. */
+function staggeredAlongZ(passes: Partial<PassOptions>, name: string): Problem {
+  const grid = new Grid({ shape: [13, 8, 41], extent: [120, 70, 400], dtype: 'float32' });
+  const [, , z] = grid.dimensions;
+  const p = new TimeFunction({ name: 'p', grid, timeOrder: 1, spaceOrder: 4 });
+  const vz = new TimeFunction({ name: 'vz', grid, timeOrder: 1, spaceOrder: 4 });
+  const velocity = new Eq(vz.forward, solve(vz.dt.add(p.diff(z!, 1, { shift: 0.5 })), vz.forward));
+  const pressure = new Eq(p.forward, solve(p.dt.add((vz.forward.diff(z!, 1, { shift: -0.5 }) as Expr).mul(2.25)), p.forward));
+  const op = new Operator([velocity, pressure], { name, passes, compiler: { cacheDir } });
+  return { op, written: [p, vz], coefficients: [], timeMin: 0 };
+}
+
+/** A forward run that saves every step (save: 16): no ring buffer, the full history is written. */
+function saved(passes: Partial<PassOptions>, name: string): Problem {
+  const grid = new Grid({ shape: [17, 11, 23], extent: [160, 100, 220], dtype: 'float32' });
+  const u = new TimeFunction({ name: 'u', grid, timeOrder: 2, spaceOrder: 4, save: 16 });
+  const m = new Function({ name: 'm', grid, spaceOrder: 4 });
+  const op = new Operator([new Eq(u.forward, solve(m.mul(u.dt2).sub(u.laplace), u.forward))], { name, passes, compiler: { cacheDir } });
+  return { op, written: [u], coefficients: [m], timeMin: 1 };
+}
+
+/** Same start in every field, `steps` steps (clamped by saved buffers), the written fields' bytes. */
+function run(problem: Problem, steps: number, args: ApplyArgs = {}): Buffer[] {
+  problem.written.forEach((field, i) => fill(field.data.raw, 1000 + i));
+  problem.coefficients.forEach((field, i) => fill(field.data.raw, 77 + i, 1));
+  problem.op.apply({ timeMin: problem.timeMin, timeMax: problem.timeMin + steps - 1, dt: 0.5, ...args });
+  return problem.written.map((field) => bytes(field.data.raw.slice()));
+}
+
+describe('time tiling: several steps per sweep of the grid, results bitwise those of the untiled loop', () => {
+  it('tiles 3D loops with the skew of their reach along x, and leaves ineligible loops untiled', () => {
+    for (const [so, skew] of [[4, 2], [8, 4], [12, 6]] as const) {
+      const { op } = acoustic([20, 9, 33], so, 'float32', 'forward', {}, `tt_skew${so}`);
+      expect(timeLoopOf(op).tiling?.skew).toBe(skew);
+      expect(timeTilingSkew(timeLoopOf(op))).toBe(skew);
+      expect(op.ccode).toContain(`const int x_wave_M = MIN(x_M, x_wave + x_wave_size - 1 - ${skew}*tile_step);`);
+      expect(op.kernel.parameters.filter((p) => p.kind === 'blockSize').map((p) => p.name)).toEqual(['x0_blk0_size', 'y0_blk0_size', 'time_tile_size', 'x_wave_size']);
+    }
+    expect(timeLoopOf(coupled({}, 'tt_coupled_skew').op).tiling?.skew).toBe(3);
+    expect(timeLoopOf(staggeredAlongZ({}, 'tt_stag_skew').op).tiling?.skew).toBe(0);
+    expect(timeLoopOf(acoustic([20, 9, 33], 8, 'float32', 'forward', { timeTiling: false }, 'tt_off').op).tiling).toBeUndefined();
+
+    // 2D: untiled.
+    const grid2 = new Grid({ shape: [30, 40], extent: [290, 390] });
+    const u2 = new TimeFunction({ name: 'u', grid: grid2, timeOrder: 2, spaceOrder: 4 });
+    const op2 = new Operator([new Eq(u2.forward, solve(u2.dt2.sub(u2.laplace), u2.forward))], { name: 'tt_2d', compiler: { cacheDir } });
+    expect(timeLoopOf(op2).tiling).toBeUndefined();
+    expect(op2.ccode).not.toContain('time_tile');
+
+    // A source injected every step: untiled (its points' waves are not known when the C is written).
+    const grid = new Grid({ shape: [12, 10, 9], extent: [110, 90, 80] });
+    const u = new TimeFunction({ name: 'u', grid, timeOrder: 2, spaceOrder: 4 });
+    const src = new SparseTimeFunction({ name: 'src', grid, npoint: 1, nt: 10, coordinates: Float64Array.of(50, 40, 40) });
+    const withSource = new Operator([new Eq(u.forward, solve(u.dt2.sub(u.laplace), u.forward)), src.inject({ field: u.forward, expr: src })], { name: 'tt_src', compiler: { cacheDir } });
+    expect(timeLoopOf(withSource).tiling).toBeUndefined();
+    expect(withSource.kernel.parameters.some((p) => p.name === 'time_tile_size')).toBe(false);
+
+    // Pressure reading the velocity of the same step across x: untiled (the wave has not computed it yet).
+    const [x] = grid.dimensions;
+    const p = new TimeFunction({ name: 'p', grid, timeOrder: 1, spaceOrder: 4 });
+    const vx = new TimeFunction({ name: 'vx', grid, timeOrder: 1, spaceOrder: 4 });
+    const velocity = new Eq(vx.forward, solve(vx.dt.add(p.diff(x!, 1, { shift: 0.5 })), vx.forward));
+    const pressure = new Eq(p.forward, solve(p.dt.add(vx.forward.diff(x!, 1, { shift: -0.5 })), p.forward));
+    expect(timeLoopOf(new Operator([velocity, pressure], { name: 'tt_stag_x', compiler: { cacheDir } })).tiling).toBeUndefined();
+  });
+
+  // Tile sizes that do not divide the range or the grid, a tile longer than the range, waves of
+  // one plane and of more than the grid, and both thread counts.
+  const TILES = [
+    { time_tile_size: 1, x_wave_size: 4, x0_blk0_size: 8, y0_blk0_size: 8, nthreads: 2 },
+    { time_tile_size: 4, x_wave_size: 4, x0_blk0_size: 32, y0_blk0_size: 32, nthreads: 2 },
+    { time_tile_size: 3, x_wave_size: 5, x0_blk0_size: 2, y0_blk0_size: 7, nthreads: 2 },
+    { time_tile_size: 6, x_wave_size: 2, x0_blk0_size: 2, y0_blk0_size: 8, nthreads: 1 },
+    { time_tile_size: 13, x_wave_size: 1, x0_blk0_size: 1, y0_blk0_size: 3, nthreads: 2 },
+    { time_tile_size: 40, x_wave_size: 64, x0_blk0_size: 64, y0_blk0_size: 64, nthreads: 2 },
+  ];
+  const CASES = [
+    { label: 'acoustic spaceOrder 8, float32, forward', build: (passes: Partial<PassOptions>, name: string) => acoustic([23, 13, 45], 8, 'float32', 'forward', passes, name) },
+    { label: 'acoustic spaceOrder 4, float64, backward (adjoint sweep)', build: (passes: Partial<PassOptions>, name: string) => acoustic([21, 10, 29], 4, 'float64', 'backward', passes, name) },
+    { label: 'two coupled fields and an accumulated Function, float64', build: coupled },
+    { label: 'staggered velocity/pressure along z (skew 0), float32', build: staggeredAlongZ },
+    { label: 'full history (save), float32', build: saved },
+  ];
+
+  it.each(CASES)('$label: bitwise equal to the untiled loop for any tile sizes', ({ build, label }) => {
+    const name = label.replace(/[^a-z0-9]+/gi, '_').slice(0, 30);
+    const reference = build({ timeTiling: false }, `${name}_off`);
+    const want = run(reference, 13);
+    // The fields moved: the comparison is not between untouched arrays.
+    const start = run(reference, 1);
+    expect(start[0]!.equals(want[0]!)).toBe(false);
+    const tiled = build({}, `${name}_on`);
+    expect(timeLoopOf(tiled.op).tiling).toBeDefined();
+    for (const tiles of TILES) {
+      const got = run(tiled, 13, tiles);
+      got.forEach((buffer, i) => expect(buffer.equals(want[i]!), `${JSON.stringify(tiles)} field ${i}`).toBe(true));
+    }
+  });
+
+  it('the vector loop and the simd loop agree bitwise inside time tiles too', () => {
+    const withVectors = acoustic([23, 13, 45], 8, 'float32', 'forward', {}, 'tt_vec_on');
+    const withoutVectors = acoustic([23, 13, 45], 8, 'float32', 'forward', { vectorWindows: false }, 'tt_vec_off');
+    expect(withVectors.op.ccode).toContain('SHIFT(');
+    const tiles = { time_tile_size: 5, x_wave_size: 3, x0_blk0_size: 3, y0_blk0_size: 4, nthreads: 2 };
+    const a = run(withVectors, 11, tiles);
+    const b = run(withoutVectors, 11, tiles);
+    expect(a[0]!.equals(b[0]!)).toBe(true);
+  });
+
+  it('autotune tries untiled blocks, then time tiles over the same steps, and keeps results unchanged', () => {
+    const reference = acoustic([23, 13, 45], 8, 'float32', 'forward', { timeTiling: false }, 'tt_tune_off');
+    const want = run(reference, 9);
+    const tiled = acoustic([23, 13, 45], 8, 'float32', 'forward', {}, 'tt_tune_on');
+    const blocks = candidateBlockShapes(tiled.op.kernel);
+    expect(blocks.every((shape) => shape.time_tile_size === 1 && shape.x_wave_size === 4)).toBe(true);
+    const tiles = candidateTimeTiles(tiled.op.kernel);
+    expect(tiles).toHaveLength(12); // 2, 4, 6 steps × waves of 2, 4 planes × y-blocks of 8, 16 rows
+    expect(tiles.every((shape) => shape.x0_blk0_size === shape.x_wave_size && [8, 13].includes(shape.y0_blk0_size!))).toBe(true);
+    expect(candidateTimeTiles(reference.op.kernel)).toEqual([]);
+    const got = run(tiled, 9, { nthreads: 2, autotune: true });
+    expect(got[0]!.equals(want[0]!)).toBe(true);
+    const chosen = tiled.op.tunedBlockSizes(2)!;
+    expect([...blocks, ...tiles].some((shape) => JSON.stringify(shape) === JSON.stringify(chosen))).toBe(true);
+  });
+
+  it('rejects a non-positive tile size before C runs', () => {
+    const problem = acoustic([12, 10, 17], 4, 'float32', 'forward', {}, 'tt_bad');
+    const before = bytes(problem.written[0]!.data.raw.slice());
+    for (const bad of [{ time_tile_size: 0 }, { x_wave_size: -2 }]) {
+      expect(() => problem.op.apply({ timeMin: 1, timeMax: 4, dt: 0.5, ...bad })).toThrow(ApplyArgumentError);
+    }
+    expect(bytes(problem.written[0]!.data.raw).equals(before)).toBe(true);
+  });
+});
