@@ -197,7 +197,10 @@ class Printer {
     const one = printExpr(new NumberExpr(1), this.ctx);
     this.emit(depth, `/* ${this.kernel.sections[loop.section]}: ${sectionTitle(loop)} */`);
     this.emit(depth, `double start${loop.section} = omp_get_wtime();`);
-    if (loop.mode === 'interpolate') this.emit(depth, '#pragma omp parallel for schedule(static) num_threads(nthreads)');
+    // In a time tile (threads already running) injection is done by one thread, interpolation shared out.
+    const region = this.tile?.region ?? false;
+    if (loop.mode === 'interpolate') this.emit(depth, region ? '#pragma omp for schedule(static)' : '#pragma omp parallel for schedule(static) num_threads(nthreads)');
+    else if (region) this.emit(depth, '#pragma omp single');
     this.emit(depth, `for (int ${point} = 0; ${point} < ${sparse.name}_npoint; ${point} += 1)`);
     this.emit(depth, '{');
     const inner = depth + 1;
@@ -208,6 +211,13 @@ class Printer {
       this.emit(inner, `const int idx_${d} = pos_${d} >= ${d}_M ? ${d}_M - 1 : (int) floor(pos_${d});`);
       this.emit(inner, `const ${this.real} frac_${d} = (${this.real}) (pos_${d} - idx_${d});`);
     }
+    // In a time tile a point is sampled in the wave holding its plane idx + waveShift, and each
+    // injected corner is added in the wave holding its own plane (see passes/time-tiling.ts).
+    const tile = this.tile;
+    if (tile && loop.mode === 'interpolate') {
+      const plane = `idx_${tile.dim}${loop.waveShift ? ` + ${loop.waveShift}` : ''}`;
+      this.emit(inner, `if (${plane} < ${tile.dim}_wave_m || ${plane} > ${tile.dim}_wave_M) continue;`);
+    }
     const value = printExpr(loop.expr, this.ctx);
     const target = loop.mode === 'inject' ? printExpr(loop.field!, this.ctx) : undefined;
     if (loop.mode === 'interpolate') this.emit(inner, `${this.real} sum = 0;`);
@@ -217,12 +227,14 @@ class Printer {
       this.emit(inner, '{');
       dims.forEach((dim, axis) => this.emit(inner + 1, `const int ${dim.name} = idx_${dim.name}${bits[axis] ? ' + 1' : ''};`));
       this.emit(inner + 1, `const ${this.real} weight = ${weight};`);
-      if (target !== undefined) this.emit(inner + 1, `${target} += weight*(${value});`);
+      if (target !== undefined && tile) this.emit(inner + 1, `if (${tile.dim} >= ${tile.dim}_wave_m && ${tile.dim} <= ${tile.dim}_wave_M) ${target} += weight*(${value});`);
+      else if (target !== undefined) this.emit(inner + 1, `${target} += weight*(${value});`);
       else this.emit(inner + 1, `sum += weight*(${value});`);
       this.emit(inner, '}');
     }
     if (loop.mode === 'interpolate') this.emit(inner, `${sparse.name}[time][${point}] = sum;`);
     this.emit(depth, '}');
+    if (region) this.emit(depth, '#pragma omp master');
     this.emit(depth, `timers[${loop.section}] += omp_get_wtime() - start${loop.section};`);
   }
 

@@ -69,6 +69,13 @@ export interface LoweredSparse {
 export interface SparseLoop extends Omit<LoweredSparse, 'kind'> {
   readonly kind: 'sparseLoop';
   readonly section: number;
+  /**
+   * In a time-tiled loop, an interpolation samples a point in the wave that holds its plane
+   * `idx + waveShift` along the tiled dimension: 1 when it reads data its own step writes (both
+   * corner planes must be computed), 0 when it reads an earlier step's. Injections need none:
+   * each corner is added in the wave that holds its own plane.
+   */
+  readonly waveShift?: 0 | 1;
 }
 
 /** A ring-buffer slot index: `(time + offset) mod modulus`, named once per time step. */

@@ -1,5 +1,5 @@
 import { accessesOf, type AccessExpr, type FieldRef } from '../dsl/expr.ts';
-import type { Block, Kernel, Parameter, SpaceNest, TimeLoop } from '../ir/types.ts';
+import type { Block, Kernel, Parameter, TimeLoop } from '../ir/types.ts';
 
 /** Runtime argument names of the tile: steps per tile, and planes per wave. */
 export const TIME_TILE_SIZE = 'time_tile_size';
@@ -12,11 +12,12 @@ export const waveSizeName = (dim: string): string => `${dim}_wave_size`;
 export const DEFAULT_TIME_TILE = 4;
 export const DEFAULT_WAVE = 4;
 
-/** Where a field is written in the loop: its time offsets (0 for a Function). */
+/** Where a field is written by the loop's nests: its time offsets (0 for a Function). */
 function writesOf(loop: TimeLoop): Map<FieldRef, Set<number>> {
   const writes = new Map<FieldRef, Set<number>>();
-  for (const nest of loop.body as readonly SpaceNest[]) {
-    for (const statement of nest.body) {
+  for (const block of loop.body) {
+    if (block.kind !== 'spaceNest') continue;
+    for (const statement of block.body) {
       if (statement.kind !== 'assign') continue;
       const { field, timeOffset } = statement.target;
       if (!writes.has(field)) writes.set(field, new Set());
@@ -26,40 +27,77 @@ function writesOf(loop: TimeLoop): Map<FieldRef, Set<number>> {
   return writes;
 }
 
+/** The plan of a tiled loop: its skew, and for each interpolation the plane that places a point in a wave. */
+export interface TilingPlan {
+  readonly skew: number;
+  /** Section of each interpolation → its wave shift (see `SparseLoop.waveShift`). */
+  readonly waveShifts: ReadonlyMap<number, 0 | 1>;
+}
+
 /**
- * The skew a tiled loop needs, or undefined when tiling it would change its results. A step of
- * the tile may read along x only as far as the step before has already computed, and data of
- * its own step only at its own plane:
- * - every statement of the loop is in a space nest (sparse loops read and write single points
- *   whose wave is not known when the C is written);
- * - every store is at the point itself (offset 0 on every axis);
+ * How to tile a loop, or undefined when tiling it would change its results. A step of the tile
+ * may read along x only as far as the step before has already computed, and data of its own
+ * step only at its own plane:
+ * - every store of a nest is at the point itself (offset 0 on every axis);
  * - reads of a field the loop writes, at a time it writes in this step, are at offset 0 along x
  *   (a nest reading another's output of the same step further along x would find it not yet
  *   computed in the wave);
- * - reads of a field the loop writes, at earlier times, reach at most `skew` planes along x.
+ * - reads of a field the loop writes, at earlier times, reach at most `skew` planes along x;
+ * - an injection adds into data a nest before it wrote in this step (each corner is added in
+ *   the wave of its plane, after the nest computed it and before the next step reads it; the
+ *   corners of one grid point are added in the untiled order), and its value reads no field
+ *   the loop writes;
+ * - an interpolation reads fields the loop writes at offset 0 only: a point is sampled in the
+ *   wave of its upper corner plane if it reads data of this step (written by nests before it),
+ *   else in the wave of its lower one, when the step before has computed both (skew ≥ 1); no
+ *   injection after it adds to the data of this step it reads (its lower plane, in the wave
+ *   before, would already hold the addition).
  * Ring buffers stay safe: the slot a step overwrites was last read by earlier steps of the
  * tile, which lead by at least one skew and have passed the plane (an untiled loop relies on
  * the same slot count).
  */
-export function timeTilingSkew(loop: TimeLoop): number | undefined {
-  if (!loop.body.every((block) => block.kind === 'spaceNest')) return undefined;
+export function timeTilingPlan(loop: TimeLoop): TilingPlan | undefined {
   const writes = writesOf(loop);
+  const sameStep = (access: AccessExpr): boolean => writes.get(access.field)?.has(access.timeOffset) ?? false;
   let skew = 0;
-  const fits = (access: AccessExpr): boolean => {
-    const times = writes.get(access.field);
-    if (!times) return true;
-    const reach = Math.abs(access.offsets[0] ?? 0);
-    if (times.has(access.timeOffset)) return reach === 0;
-    skew = Math.max(skew, reach);
-    return true;
-  };
-  for (const nest of loop.body as readonly SpaceNest[]) {
-    for (const statement of nest.body) {
-      if (statement.kind === 'assign' && statement.target.offsets.some((offset) => offset !== 0)) return undefined;
-      if (!accessesOf(statement.value).every(fits)) return undefined;
+  const waveShifts = new Map<number, 0 | 1>();
+  /** Fields and times the nests so far have written in this step. */
+  const written = new Set<string>();
+  /** Fields and times interpolations so far have read in this step's data. */
+  const sampled = new Set<string>();
+  const key = (access: AccessExpr): string => `${access.field.name}@${access.timeOffset}`;
+  for (const block of loop.body) {
+    if (block.kind === 'spaceNest') {
+      for (const statement of block.body) {
+        if (statement.kind === 'assign') {
+          if (statement.target.offsets.some((offset) => offset !== 0)) return undefined;
+          written.add(key(statement.target));
+        }
+        for (const access of accessesOf(statement.value)) {
+          if (!writes.has(access.field)) continue;
+          const reach = Math.abs(access.offsets[0] ?? 0);
+          if (sameStep(access)) {
+            if (reach !== 0) return undefined;
+          } else {
+            skew = Math.max(skew, reach);
+          }
+        }
+      }
+      continue;
     }
+    const reads = accessesOf(block.expr).filter((access) => writes.has(access.field));
+    if (block.mode === 'inject') {
+      if (!block.field || !written.has(key(block.field)) || sampled.has(key(block.field)) || reads.length > 0) return undefined;
+      continue;
+    }
+    if (reads.some((access) => access.offsets.some((offset) => offset !== 0))) return undefined;
+    const current = reads.filter(sameStep);
+    if (current.some((access) => !written.has(key(access)))) return undefined;
+    for (const access of current) sampled.add(key(access));
+    waveShifts.set(block.section, current.length > 0 ? 1 : 0);
+    skew = Math.max(skew, 1);
   }
-  return skew;
+  return { skew, waveShifts };
 }
 
 /**
@@ -72,18 +110,20 @@ export function timeTilingSkew(loop: TimeLoop): number | undefined {
  * blocks, jam and vector loops, and every point is computed from the same values with the same
  * operations in the same order: results are bitwise those of the untiled loop, for any tile
  * sizes and thread counts. Both sizes are runtime arguments (`time_tile_size` 1 is the untiled
- * order); `apply({ autotune: true })` picks them with the block sizes. Loops that do not qualify
- * (see `timeTilingSkew`), 1D and 2D kernels, and loops with sparse operations stay untiled.
+ * order); `apply({ autotune: true })` picks them with the block sizes. Sources and receivers
+ * (injections after the update they add to, interpolations) are handled in the wave of their
+ * planes. Loops that do not qualify (see `timeTilingPlan`) and 1D and 2D kernels stay untiled.
  */
 export function timeTiling(kernel: Kernel): Kernel {
   if (kernel.grid.ndim !== 3) return kernel;
   let tiled = false;
   const body = kernel.body.map((block): Block => {
     if (block.kind !== 'timeLoop' || block.tiling) return block;
-    const skew = timeTilingSkew(block);
-    if (skew === undefined) return block;
+    const plan = timeTilingPlan(block);
+    if (plan === undefined) return block;
     tiled = true;
-    return { ...block, tiling: { dim: kernel.grid.dimensions[0]!, skew } };
+    const body = block.body.map((inner) => (inner.kind === 'sparseLoop' && plan.waveShifts.has(inner.section) ? { ...inner, waveShift: plan.waveShifts.get(inner.section)! } : inner));
+    return { ...block, body, tiling: { dim: kernel.grid.dimensions[0]!, skew: plan.skew } };
   });
   if (!tiled) return kernel;
   const x = kernel.grid.dimensions[0]!;

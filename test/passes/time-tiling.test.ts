@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ApplyArgumentError, Eq, Function, Grid, Operator, SparseTimeFunction, TimeFunction, solve, type ApplyArgs, type Expr, type PassOptions } from '../../src/index.ts';
 import type { TimeLoop } from '../../src/ir/types.ts';
-import { timeTilingSkew } from '../../src/passes/time-tiling.ts';
+import { timeTilingPlan } from '../../src/passes/time-tiling.ts';
 import { candidateBlockShapes, candidateTimeTiles } from '../../src/runtime/autotune.ts';
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'devito-ts-time-tiling-'));
@@ -32,10 +32,10 @@ const bytes = (a: ArrayBufferView): Buffer => Buffer.from(a.buffer, a.byteOffset
 
 interface Problem {
   readonly op: Operator;
-  /** Fields the kernel writes, compared bitwise. */
-  readonly written: readonly (TimeFunction | Function)[];
-  /** Fields it only reads. */
-  readonly coefficients: readonly (Function | TimeFunction)[];
+  /** Fields and receivers the kernel writes, compared bitwise. */
+  readonly written: readonly (TimeFunction | Function | SparseTimeFunction)[];
+  /** Fields and sources it only reads. */
+  readonly coefficients: readonly (Function | TimeFunction | SparseTimeFunction)[];
   readonly timeMin: number;
 }
 
@@ -81,6 +81,38 @@ function staggeredAlongZ(passes: Partial<PassOptions>, name: string): Problem {
   return { op, written: [p, vz], coefficients: [], timeMin: 0 };
 }
 
+/**
+ * Forward modelling with sources and receivers: seven sources (three on one grid point, so the
+ * order of their additions shows), 60 receivers on every plane along x including both ends.
+ * `sampleNext` makes the receivers sample u[t+1] after the injection (a point's upper plane
+ * then decides its wave).
+ */
+function seismic(passes: Partial<PassOptions>, name: string, sampleNext = false): Problem {
+  const shape = [29, 17, 33];
+  const grid = new Grid({ shape, extent: shape.map((n) => 10 * (n - 1)), dtype: 'float32' });
+  const u = new TimeFunction({ name: 'u', grid, timeOrder: 2, spaceOrder: 8 });
+  const m = new Function({ name: 'm', grid, spaceOrder: 8 });
+  const sources = Float64Array.from({ length: 21 }, (_, i) => {
+    const [p, axis] = [Math.floor(i / 3), i % 3];
+    if (axis === 0) return p % 3 === 0 ? 100.3 : (13 + 37.1 * p) % 280;
+    return axis === 1 ? 40.7 + (p % 2) * 0.5 : 150.2 + (p % 2) * 3;
+  });
+  const receivers = Float64Array.from({ length: 180 }, (_, i) => {
+    const [p, axis] = [Math.floor(i / 3), i % 3];
+    if (axis === 0) return p === 0 ? 280 : p === 1 ? 0 : (4.83 * p) % 280;
+    return axis === 1 ? 80.5 : (17.3 * p) % 320;
+  });
+  const src = new SparseTimeFunction({ name: 'src', grid, npoint: 7, nt: 16, coordinates: sources });
+  const rec = new SparseTimeFunction({ name: 'rec', grid, npoint: 60, nt: 16, coordinates: receivers });
+  const eqs = [
+    new Eq(u.forward, solve(m.mul(u.dt2).sub(u.laplace), u.forward)),
+    src.inject({ field: u.forward, expr: src.mul(0.3).div(m) }),
+    rec.interpolate({ expr: sampleNext ? u.forward : u }),
+  ];
+  const op = new Operator(eqs, { name, passes, compiler: { cacheDir } });
+  return { op, written: [u, rec], coefficients: [m, src], timeMin: 1 };
+}
+
 /** A forward run that saves every step (save: 16): no ring buffer, the full history is written. */
 function saved(passes: Partial<PassOptions>, name: string): Problem {
   const grid = new Grid({ shape: [17, 11, 23], extent: [160, 100, 220], dtype: 'float32' });
@@ -103,7 +135,7 @@ describe('time tiling: several steps per sweep of the grid, results bitwise thos
     for (const [so, skew] of [[4, 2], [8, 4], [12, 6]] as const) {
       const { op } = acoustic([20, 9, 33], so, 'float32', 'forward', {}, `tt_skew${so}`);
       expect(timeLoopOf(op).tiling?.skew).toBe(skew);
-      expect(timeTilingSkew(timeLoopOf(op))).toBe(skew);
+      expect(timeTilingPlan(timeLoopOf(op))?.skew).toBe(skew);
       expect(op.ccode).toContain(`const int x_wave_M = MIN(x_M, x_wave + x_wave_size - 1 - ${skew}*tile_step);`);
       expect(op.kernel.parameters.filter((p) => p.kind === 'blockSize').map((p) => p.name)).toEqual(['x0_blk0_size', 'y0_blk0_size', 'time_tile_size', 'x_wave_size']);
     }
@@ -118,13 +150,25 @@ describe('time tiling: several steps per sweep of the grid, results bitwise thos
     expect(timeLoopOf(op2).tiling).toBeUndefined();
     expect(op2.ccode).not.toContain('time_tile');
 
-    // A source injected every step: untiled (its points' waves are not known when the C is written).
+    // Sources and receivers: tiled; the receivers' wave shift says which plane places a point.
+    const sampling = (next: boolean): (number | undefined)[] =>
+      timeLoopOf(seismic({}, `tt_rec_${next}`, next).op).body.map((block) => (block.kind === 'sparseLoop' ? block.waveShift : undefined));
+    expect(sampling(false)).toEqual([undefined, undefined, 0]);
+    expect(sampling(true)).toEqual([undefined, undefined, 1]);
+    expect(seismic({}, 'tt_rec_code').op.ccode).toContain('if (x >= x_wave_m && x <= x_wave_M) u[t1][x + 4][y + 4][z + 4] += weight*(');
+
+    // A source injected into the current step's data before the update (the adjoint's pattern),
+    // and a receiver sampling u[t+1] before a source adds to it: untiled.
     const grid = new Grid({ shape: [12, 10, 9], extent: [110, 90, 80] });
     const u = new TimeFunction({ name: 'u', grid, timeOrder: 2, spaceOrder: 4 });
     const src = new SparseTimeFunction({ name: 'src', grid, npoint: 1, nt: 10, coordinates: Float64Array.of(50, 40, 40) });
-    const withSource = new Operator([new Eq(u.forward, solve(u.dt2.sub(u.laplace), u.forward)), src.inject({ field: u.forward, expr: src })], { name: 'tt_src', compiler: { cacheDir } });
-    expect(timeLoopOf(withSource).tiling).toBeUndefined();
-    expect(withSource.kernel.parameters.some((p) => p.name === 'time_tile_size')).toBe(false);
+    const rec = new SparseTimeFunction({ name: 'rec', grid, npoint: 1, nt: 10, coordinates: Float64Array.of(50, 40, 40) });
+    const update = new Eq(u.forward, solve(u.dt2.sub(u.laplace), u.forward));
+    const before = new Operator([src.inject({ field: u, expr: src }), update], { name: 'tt_src_first', compiler: { cacheDir } });
+    expect(timeLoopOf(before).tiling).toBeUndefined();
+    expect(before.kernel.parameters.some((p) => p.name === 'time_tile_size')).toBe(false);
+    const late = new Operator([update, rec.interpolate({ expr: u.forward }), src.inject({ field: u.forward, expr: src })], { name: 'tt_src_late', compiler: { cacheDir } });
+    expect(timeLoopOf(late).tiling).toBeUndefined();
 
     // Pressure reading the velocity of the same step across x: untiled (the wave has not computed it yet).
     const [x] = grid.dimensions;
@@ -151,6 +195,8 @@ describe('time tiling: several steps per sweep of the grid, results bitwise thos
     { label: 'two coupled fields and an accumulated Function, float64', build: coupled },
     { label: 'staggered velocity/pressure along z (skew 0), float32', build: staggeredAlongZ },
     { label: 'full history (save), float32', build: saved },
+    { label: 'sources and receivers sampling u[t]', build: (passes: Partial<PassOptions>, name: string) => seismic(passes, name) },
+    { label: 'sources and receivers sampling u[t+1]', build: (passes: Partial<PassOptions>, name: string) => seismic(passes, name, true) },
   ];
 
   it.each(CASES)('$label: bitwise equal to the untiled loop for any tile sizes', ({ build, label }) => {
