@@ -54,6 +54,12 @@ export interface BoundOperator {
  * Equations → a compiled stencil kernel. Construction lowers and prints C (no gcc); the first
  * `apply` (or `compile`) builds the shared library, reusing the content-addressed cache.
  */
+/** The error for a kernel's non-zero status: 1 is the only one it returns (see codegen). */
+function kernelFailure(name: string, status: number): Error {
+  if (status === 1) return new Error(`${name}: out of memory ordering the receivers of a time-tiled loop (a few bytes per receiver and grid plane)`);
+  return new Error(`internal: kernel ${name} returned ${status}`);
+}
+
 export class Operator {
   readonly name: string;
   readonly kernel: Kernel;
@@ -180,7 +186,7 @@ export class Operator {
         values[minIndex] = timeMin;
         values[maxIndex] = timeMax;
         const status = fn(...values);
-        if (status !== 0) throw new Error(`internal: kernel ${kernel.name} returned ${status}`);
+        if (status !== 0) throw kernelFailure(kernel.name, status);
       },
       timers: call.timers,
     };
@@ -190,7 +196,7 @@ export class Operator {
   apply(args: ApplyArgs = {}): PerformanceSummary {
     const call = this.prepare(args);
     const status = this.compiled!.fn(...call.values);
-    if (status !== 0) throw new Error(`internal: kernel ${this.name} returned ${status}`);
+    if (status !== 0) throw kernelFailure(this.name, status);
     const elapsedSeconds = call.timers.reduce((a, b) => a + b, 0);
     const points = this.kernel.grid.size;
     const updates = points * call.timesteps;

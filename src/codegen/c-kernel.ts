@@ -201,23 +201,25 @@ class Printer {
     const region = this.tile?.region ?? false;
     if (loop.mode === 'interpolate') this.emit(depth, region ? '#pragma omp for schedule(static)' : '#pragma omp parallel for schedule(static) num_threads(nthreads)');
     else if (region) this.emit(depth, '#pragma omp single');
-    this.emit(depth, `for (int ${point} = 0; ${point} < ${sparse.name}_npoint; ${point} += 1)`);
-    this.emit(depth, '{');
-    const inner = depth + 1;
-    for (const dim of dims) {
-      const d = dim.name;
-      this.emit(inner, `const double pos_${d} = (${sparse.name}_xyz[${point}][${dim.axis}] - o_${d})/h_${d};`);
-      // A point on the last grid line uses the last cell, so its corners stay inside the domain.
-      this.emit(inner, `const int idx_${d} = pos_${d} >= ${d}_M ? ${d}_M - 1 : (int) floor(pos_${d});`);
-      this.emit(inner, `const ${this.real} frac_${d} = (${this.real}) (pos_${d} - idx_${d});`);
-    }
-    // In a time tile a point is sampled in the wave holding its plane idx + waveShift, and each
-    // injected corner is added in the wave holding its own plane (see passes/time-tiling.ts).
     const tile = this.tile;
+    const inner = depth + 1;
     if (tile && loop.mode === 'interpolate') {
-      const plane = `idx_${tile.dim}${loop.waveShift ? ` + ${loop.waveShift}` : ''}`;
-      this.emit(inner, `if (${plane} < ${tile.dim}_wave_m || ${plane} > ${tile.dim}_wave_M) continue;`);
+      // The points whose plane lies in the wave, from the order made before the time loop.
+      const d = tile.dim;
+      const at = `${sparse.name}_wave_first`;
+      this.emit(depth, `for (int k_${sparse.name} = ${at}[${d}_wave_m - ${d}_m]; k_${sparse.name} < ${at}[${d}_wave_M - ${d}_m + 1]; k_${sparse.name} += 1)`);
+      this.emit(depth, '{');
+      this.emit(inner, `const int ${point} = ${sparse.name}_wave_order[k_${sparse.name}];`);
+    } else {
+      this.emit(depth, `for (int ${point} = 0; ${point} < ${sparse.name}_npoint; ${point} += 1)`);
+      this.emit(depth, '{');
     }
+    for (const dim of dims) {
+      this.locate(sparse.name, dim.name, dim.axis, inner);
+      this.emit(inner, `const ${this.real} frac_${dim.name} = (${this.real}) (pos_${dim.name} - idx_${dim.name});`);
+    }
+    // In a time tile each injected corner is added in the wave holding its own plane (see
+    // passes/time-tiling.ts).
     const value = printExpr(loop.expr, this.ctx);
     const target = loop.mode === 'inject' ? printExpr(loop.field!, this.ctx) : undefined;
     if (loop.mode === 'interpolate') this.emit(inner, `${this.real} sum = 0;`);
@@ -236,6 +238,49 @@ class Printer {
     this.emit(depth, '}');
     if (region) this.emit(depth, '#pragma omp master');
     this.emit(depth, `timers[${loop.section}] += omp_get_wtime() - start${loop.section};`);
+  }
+
+  /** `pos_x` and `idx_x` of the point `p_<sparse>` along one axis: its grid coordinate and lower corner. */
+  private locate(sparse: string, d: string, axis: number, depth: number): void {
+    this.emit(depth, `const double pos_${d} = (${sparse}_xyz[p_${sparse}][${axis}] - o_${d})/h_${d};`);
+    // A point on the last grid line uses the last cell, so its corners stay inside the domain.
+    this.emit(depth, `const int idx_${d} = pos_${d} >= ${d}_M ? ${d}_M - 1 : (int) floor(pos_${d});`);
+  }
+
+  /**
+   * Before a time-tiled loop: the points of each interpolation ordered by the plane that places
+   * them in a wave (idx + waveShift; a counting sort, so each plane keeps the points' order), so
+   * a wave visits its own points only. `<sparse>_wave_first[i − x_m]` is where plane i starts.
+   */
+  private waveOrders(loop: TimeLoop, depth: number): string[] {
+    const d = loop.tiling!.dim.name;
+    const axis = loop.tiling!.dim.axis;
+    const names: string[] = [];
+    for (const block of loop.body) {
+      if (block.kind !== 'sparseLoop' || block.mode !== 'interpolate') continue;
+      const s = block.sparse.name;
+      const [first, order, point] = [`${s}_wave_first`, `${s}_wave_order`, `p_${s}`];
+      names.push(first, order);
+      this.emit(depth, `/* The points of ${s} by the plane along ${d} that places them in a wave: plane i holds ${order}[${first}[i - ${d}_m] … ${first}[i - ${d}_m + 1] - 1]. */`);
+      this.emit(depth, `int *${first} = (int *) calloc(${d}_M - ${d}_m + 3, sizeof(int));`);
+      this.emit(depth, `int *${order} = (int *) malloc(sizeof(int)*(${s}_npoint > 0 ? ${s}_npoint : 1));`);
+      this.emit(depth, `if (${first} == NULL || ${order} == NULL)`);
+      this.emit(depth, '{');
+      this.emit(depth + 1, `free(${first});`);
+      this.emit(depth + 1, `free(${order});`);
+      this.emit(depth + 1, 'return 1;');
+      this.emit(depth, '}');
+      for (const pass of ['count', 'place'] as const) {
+        this.emit(depth, `for (int ${point} = 0; ${point} < ${s}_npoint; ${point} += 1)`);
+        this.emit(depth, '{');
+        this.locate(s, d, axis, depth + 1);
+        this.emit(depth + 1, `const int plane = MIN(MAX(idx_${d}${block.waveShift ? ` + ${block.waveShift}` : ''}, ${d}_m), ${d}_M) - ${d}_m;`);
+        this.emit(depth + 1, pass === 'count' ? `${first}[plane + 2] += 1;` : `${order}[${first}[plane + 1]++] = ${point};`);
+        this.emit(depth, '}');
+        if (pass === 'count') this.emit(depth, `for (int plane = 0; plane <= ${d}_M - ${d}_m; plane += 1) ${first}[plane + 2] += ${first}[plane + 1];`);
+      }
+    }
+    return names;
   }
 
   /** The loop body: every statement for each of the `copies` jammed points. */
@@ -502,6 +547,7 @@ class Printer {
     const d = loop.tiling!.dim.name;
     const region = loop.body.some((block) => block.kind === 'spaceNest' && block.parallel);
     const times = (count: string): string => (skew === 0 ? '' : ` - ${skew}*${count}`);
+    const orders = this.waveOrders(loop, depth);
     this.emit(depth, `/* Time tiles of ${TIME_TILE_SIZE} steps. A wave of ${waveSizeName(d)} planes moves along ${d}; each step of a tile`);
     this.emit(depth, `   computes the wave's planes ${skew} behind the step before (the farthest it reads along ${d}), so the`);
     this.emit(depth, '   planes it reads were just computed and are still in cache. */');
@@ -528,6 +574,7 @@ class Printer {
     this.emit(depth + 2, '}');
     this.emit(depth + 1, '}');
     this.emit(depth, '}');
+    for (const name of orders) this.emit(depth, `free(${name});`);
   }
 
   body(blocks: readonly Block[]): string {
@@ -558,5 +605,6 @@ export function printKernel(kernel: Kernel): string {
     body: printer.body(kernel.body),
     vectors: nestsOf(kernel).some((n) => n.vectorWindows) ? vectorDefinitions(kernel) : undefined,
     timeTiled: kernel.body.some((block) => block.kind === 'timeLoop' && block.tiling !== undefined),
+    allocates: kernel.body.some((block) => block.kind === 'timeLoop' && block.tiling !== undefined && block.body.some((b) => b.kind === 'sparseLoop' && b.mode === 'interpolate')),
   });
 }

@@ -23,7 +23,7 @@ const MATH_MACROS = [
   'isnan', 'isinf', 'isfinite', 'signbit', 'fpclassify', 'isnormal',
 ];
 const GENERATED_NAMES = new Set([
-  'time', 'x', 'y', 'z', 'dt', 'nthreads', 'timers', 'main', 'errno', 'MIN', 'MAX', 'time_tile', 'tile_steps', 'tile_step', 'VLOAD', 'VSTORE', 'SHIFT', 'vreal', 'vreal_u',
+  'time', 'x', 'y', 'z', 'dt', 'nthreads', 'timers', 'main', 'errno', 'MIN', 'MAX', 'time_tile', 'tile_steps', 'tile_step', 'plane', 'free', 'calloc', 'malloc', 'NULL', 'size_t', 'ptrdiff_t', 'wchar_t', 'max_align_t', 'offsetof', 'VLOAD', 'VSTORE', 'SHIFT', 'vreal', 'vreal_u',
   ...MATH_FUNCTIONS.flatMap((fn) => [fn, `${fn}f`, `${fn}l`]),
   ...MATH_MACROS,
 ]);

@@ -93,7 +93,9 @@ export function lowerEquations(equations: readonly (Eq | SparseOperation)[]): Eq
     if (names.has(name)) throw new InvalidNameError(`a Constant and a field are both named "${name}"`);
   }
   for (const sparse of sparses) {
-    if (names.has(`p_${sparse.name}`)) throw new InvalidNameError(`p_${sparse.name} is the point index of ${sparse.name}; rename that field`);
+    for (const generated of [`p_${sparse.name}`, `k_${sparse.name}`, `${sparse.name}_wave_first`, `${sparse.name}_wave_order`]) {
+      if (names.has(generated)) throw new InvalidNameError(`${generated} names a loop index or array of ${sparse.name} in the generated C; rename that field`);
+    }
     const sameName = [...fields, ...sparses].filter((f) => f.name === sparse.name);
     if (sameName.length > 1) throw new InvalidNameError(`two different objects are named "${sparse.name}"`);
   }

@@ -6,11 +6,12 @@ export const TIME_TILE_SIZE = 'time_tile_size';
 export const waveSizeName = (dim: string): string => `${dim}_wave_size`;
 
 /**
- * Defaults when neither the caller nor the autotuner chose: tiles of 4 steps in waves of 4
- * planes (256³ spaceOrder 8 on two cores: 3.0–3.5 GPts/s against 2.2 untiled).
+ * Defaults when neither the caller nor the autotuner chose: tiles of 4 steps in waves of 2
+ * planes. 256³ on two cores, default 32×32 blocks: spaceOrder 8 3.08 GPts/s (2.3 untiled; the
+ * tuned 6 steps in waves of 2 with 2×8 blocks 3.24), spaceOrder 4 5.26 (tuned 5.79).
  */
 export const DEFAULT_TIME_TILE = 4;
-export const DEFAULT_WAVE = 4;
+export const DEFAULT_WAVE = 2;
 
 /** Where a field is written by the loop's nests: its time offsets (0 for a Function). */
 function writesOf(loop: TimeLoop): Map<FieldRef, Set<number>> {

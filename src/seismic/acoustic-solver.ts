@@ -59,6 +59,11 @@ export interface RunOptions {
   /** Squared slowness (physical shape) to model with instead of the model's. */
   readonly m?: ArrayLike<number>;
   readonly nthreads?: number;
+  /**
+   * Tune cache blocks and time tiles on the first call of each operator at this thread count
+   * (timed on the call's own fields, restored after each trial; the choice is cached on disk).
+   */
+  readonly autotune?: boolean;
 }
 
 /** Options of `forward` (and, without `save`, of `born`). */
@@ -289,7 +294,7 @@ export class AcousticWaveSolver {
     const checkpointing = options.checkpointing!;
     const storage = checkpointing.storage;
     const keep = storage === undefined || !('open' in storage);
-    const key = JSON.stringify([checkpointing.nCheckpoints ?? null, checkpointing.memoryBudgetBytes ?? null, keep ? storage ?? null : 'object', options.nthreads ?? null]);
+    const key = JSON.stringify([checkpointing.nCheckpoints ?? null, checkpointing.memoryBudgetBytes ?? null, keep ? storage ?? null : 'object', options.nthreads ?? null, options.autotune ?? false]);
     if (keep && this.kept?.key === key) return { ...this.kept, keep };
     this.releaseCheckpoints();
     const stepping = this.steppers(options);
@@ -333,7 +338,7 @@ export class AcousticWaveSolver {
   }
 
   /** The forward and gradient operators as steppers for checkpointing (see `GradientStepping`). */
-  gradientStepping(options: { nthreads?: number } = {}): GradientStepping {
+  gradientStepping(options: { nthreads?: number; autotune?: boolean } = {}): GradientStepping {
     this.checkStable(this.model.vmax, 'gradientStepping');
     return this.steppers(options);
   }
@@ -342,7 +347,7 @@ export class AcousticWaveSolver {
    * `gradientStepping` without its stability check: `gradient({ checkpointing })` has checked the
    * model it runs with (an override's velocity, not the stored model's) in `withModel`.
    */
-  private steppers(options: { nthreads?: number }): GradientStepping {
+  private steppers(options: { nthreads?: number; autotune?: boolean }): GradientStepping {
     const args = this.args(options);
     return {
       nSteps: this.nt - 2,
@@ -431,8 +436,12 @@ export class AcousticWaveSolver {
     return this.gradientField;
   }
 
-  private args(options: { nthreads?: number }): { dt: number; nthreads?: number } {
-    return options.nthreads === undefined ? { dt: this.dt } : { dt: this.dt, nthreads: options.nthreads };
+  private args(options: { nthreads?: number; autotune?: boolean }): { dt: number; nthreads?: number; autotune?: boolean } {
+    return {
+      dt: this.dt,
+      ...(options.nthreads === undefined ? {} : { nthreads: options.nthreads }),
+      ...(options.autotune === undefined ? {} : { autotune: options.autotune }),
+    };
   }
 
   /** Runs `body` with the model's m replaced by the override (restored afterwards), after a stability check. */

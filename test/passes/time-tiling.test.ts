@@ -229,7 +229,7 @@ describe('time tiling: several steps per sweep of the grid, results bitwise thos
     const want = run(reference, 9);
     const tiled = acoustic([23, 13, 45], 8, 'float32', 'forward', {}, 'tt_tune_on');
     const blocks = candidateBlockShapes(tiled.op.kernel);
-    expect(blocks.every((shape) => shape.time_tile_size === 1 && shape.x_wave_size === 4)).toBe(true);
+    expect(blocks.every((shape) => shape.time_tile_size === 1 && shape.x_wave_size === 2)).toBe(true);
     const tiles = candidateTimeTiles(tiled.op.kernel);
     expect(tiles).toHaveLength(12); // 2, 4, 6 steps × waves of 2, 4 planes × y-blocks of 8, 16 rows
     expect(tiles.every((shape) => shape.x0_blk0_size === shape.x_wave_size && [8, 13].includes(shape.y0_blk0_size!))).toBe(true);
