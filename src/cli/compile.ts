@@ -37,7 +37,7 @@ const LEVELS: readonly (readonly string[])[] = [[], ['factorize', 'hoist', 'cse'
 
 /**
  * Optimisation level → passes: 0 none; 1 flop reductions (factorisation, hoisting, CSE); 2 adds
- * OpenMP; 3 (the default) everything, cache blocking included.
+ * OpenMP; 3 (the default) everything, cache blocking and time tiling included.
  */
 export function passesForLevel(level: number): PassOptions {
   const enabled = LEVELS[level];

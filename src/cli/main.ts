@@ -66,7 +66,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .argument('<file>', 'a .ts file exporting Operators (or an array, an object or a function returning them)')
     .option('--out <dir>', 'output directory', 'kernels')
     .option('--name <op>', 'compile only the operator with this name')
-    .addOption(new Option('--opt <level>', 'optimisation level: 0 no passes, 1 factorisation + hoisting + CSE, 2 adds OpenMP, 3 adds cache blocking (default); applies to exported functions, which are called with { passes }').choices(['0', '1', '2', '3']))
+    .addOption(new Option('--opt <level>', 'optimisation level: 0 no passes, 1 factorisation + hoisting + CSE, 2 adds OpenMP, 3 adds cache blocking, time tiling and the vector loops (default); applies to exported functions, which are called with { passes }').choices(['0', '1', '2', '3']))
     .option('--print', 'print the generated C to stdout and write nothing')
     .option('--no-typecheck', 'skip the type check of the file')
     .addHelpText('after', [

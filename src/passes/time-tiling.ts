@@ -52,7 +52,7 @@ export interface TilingPlan {
  *   wave of its upper corner plane if it reads data of this step (written by nests before it),
  *   else in the wave of its lower one, when the step before has computed both (skew ≥ 1); no
  *   injection after it adds to the data of this step it reads (its lower plane, in the wave
- *   before, would already hold the addition).
+ *   before, would already hold the addition), and it is the only interpolation into its set.
  * Ring buffers stay safe: the slot a step overwrites was last read by earlier steps of the
  * tile, which lead by at least one skew and have passed the plane (an untiled loop relies on
  * the same slot count).
@@ -92,6 +92,8 @@ export function timeTilingPlan(loop: TimeLoop): TilingPlan | undefined {
       continue;
     }
     if (reads.some((access) => access.offsets.some((offset) => offset !== 0))) return undefined;
+    // One order of points per sparse set (the printer names it after the set).
+    if (loop.body.some((other) => other !== block && other.kind === 'sparseLoop' && other.mode === 'interpolate' && other.sparse === block.sparse)) return undefined;
     const current = reads.filter(sameStep);
     if (current.some((access) => !written.has(key(access)))) return undefined;
     for (const access of current) sampled.add(key(access));
