@@ -149,7 +149,7 @@ class Printer {
   private readonly ctx: ExprContext;
   private readonly real: string;
   /** Inside a time-tiled loop: the dimension whose bounds are the wave's, and whether the threads are already running. */
-  private tile: { readonly dim: string; readonly region: boolean } | undefined;
+  private tile: { readonly dim: string; readonly skew: number; readonly region: boolean } | undefined;
 
   constructor(private readonly kernel: Kernel) {
     this.real = ctype(kernel);
@@ -218,8 +218,15 @@ class Printer {
       this.locate(sparse.name, dim.name, dim.axis, inner);
       this.emit(inner, `const ${this.real} frac_${dim.name} = (${this.real}) (pos_${dim.name} - idx_${dim.name});`);
     }
-    // In a time tile each injected corner is added in the wave holding its own plane (see
-    // passes/time-tiling.ts).
+    // In a time tile each injected corner is added in the wave holding its own plane, or one
+    // skew ahead of it (see passes/time-tiling.ts).
+    let inWave = '';
+    if (tile) {
+      const d = tile.dim;
+      inWave = loop.waveLead
+        ? `${d} >= (${d}_wave_m == ${d}_m ? ${d}_m : ${d}_wave_m + ${tile.skew}) && ${d} <= ${d}_wave_M + ${tile.skew}`
+        : `${d} >= ${d}_wave_m && ${d} <= ${d}_wave_M`;
+    }
     const value = printExpr(loop.expr, this.ctx);
     const target = loop.mode === 'inject' ? printExpr(loop.field!, this.ctx) : undefined;
     if (loop.mode === 'interpolate') this.emit(inner, `${this.real} sum = 0;`);
@@ -229,7 +236,7 @@ class Printer {
       this.emit(inner, '{');
       dims.forEach((dim, axis) => this.emit(inner + 1, `const int ${dim.name} = idx_${dim.name}${bits[axis] ? ' + 1' : ''};`));
       this.emit(inner + 1, `const ${this.real} weight = ${weight};`);
-      if (target !== undefined && tile) this.emit(inner + 1, `if (${tile.dim} >= ${tile.dim}_wave_m && ${tile.dim} <= ${tile.dim}_wave_M) ${target} += weight*(${value});`);
+      if (target !== undefined && tile) this.emit(inner + 1, `if (${inWave}) ${target} += weight*(${value});`);
       else if (target !== undefined) this.emit(inner + 1, `${target} += weight*(${value});`);
       else this.emit(inner + 1, `sum += weight*(${value});`);
       this.emit(inner, '}');
@@ -568,7 +575,7 @@ class Printer {
     this.emit(inner, `const int ${d}_wave_m = MAX(${d}_m, ${d}_wave${times('tile_step')});`);
     this.emit(inner, `const int ${d}_wave_M = MIN(${d}_M, ${d}_wave + ${waveSizeName(d)} - 1${times('tile_step')});`);
     this.emit(inner, `if (${d}_wave_m > ${d}_wave_M) continue;`);
-    this.tile = { dim: d, region };
+    this.tile = { dim: d, skew, region };
     this.timeStep(loop, inner);
     this.tile = undefined;
     this.emit(depth + 2, '}');

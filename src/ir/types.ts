@@ -72,10 +72,16 @@ export interface SparseLoop extends Omit<LoweredSparse, 'kind'> {
   /**
    * In a time-tiled loop, an interpolation samples a point in the wave that holds its plane
    * `idx + waveShift` along the tiled dimension: 1 when it reads data its own step writes (both
-   * corner planes must be computed), 0 when it reads an earlier step's. Injections need none:
-   * each corner is added in the wave that holds its own plane.
+   * corner planes must be computed), 0 when it reads an earlier step's. An injection adds each
+   * corner in the wave that holds its plane.
    */
   readonly waveShift?: 0 | 1;
+  /**
+   * An injection into the data the step before wrote (the adjoint's pattern) adds each corner one
+   * skew ahead of the wave instead, where that step has finished and this one has not read yet
+   * (and, in the first wave of a step, every plane before that).
+   */
+  readonly waveLead?: boolean;
 }
 
 /** A ring-buffer slot index: `(time + offset) mod modulus`, named once per time step. */

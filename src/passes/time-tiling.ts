@@ -28,11 +28,13 @@ function writesOf(loop: TimeLoop): Map<FieldRef, Set<number>> {
   return writes;
 }
 
-/** The plan of a tiled loop: its skew, and for each interpolation the plane that places a point in a wave. */
+/** The plan of a tiled loop: its skew, and where each sparse loop works in a wave. */
 export interface TilingPlan {
   readonly skew: number;
   /** Section of each interpolation → its wave shift (see `SparseLoop.waveShift`). */
   readonly waveShifts: ReadonlyMap<number, 0 | 1>;
+  /** Sections of the injections that lead the wave (see `SparseLoop.waveLead`). */
+  readonly leads: ReadonlySet<number>;
 }
 
 /**
@@ -46,8 +48,11 @@ export interface TilingPlan {
  * - reads of a field the loop writes, at earlier times, reach at most `skew` planes along x;
  * - an injection adds into data a nest before it wrote in this step (each corner is added in
  *   the wave of its plane, after the nest computed it and before the next step reads it; the
- *   corners of one grid point are added in the untiled order), and its value reads no field
- *   the loop writes;
+ *   corners of one grid point are added in the untiled order), or into the data the step
+ *   before wrote, before anything in this step reads it (the adjoint's pattern: each corner is
+ *   added one skew ahead of the wave, where the step before has finished and this step has not
+ *   read yet, and no interpolation samples that data in the step that writes it); its value
+ *   reads no field the loop writes;
  * - an interpolation reads fields the loop writes at offset 0 only: a point is sampled in the
  *   wave of its upper corner plane if it reads data of this step (written by nests before it),
  *   else in the wave of its lower one, when the step before has computed both (skew ≥ 1); no
@@ -58,23 +63,27 @@ export interface TilingPlan {
  * the same slot count).
  */
 export function timeTilingPlan(loop: TimeLoop): TilingPlan | undefined {
+  // Without a stencil there is nothing to keep in cache between steps.
+  if (!loop.body.some((block) => block.kind === 'spaceNest')) return undefined;
   const writes = writesOf(loop);
   const sameStep = (access: AccessExpr): boolean => writes.get(access.field)?.has(access.timeOffset) ?? false;
+  /** Data the step before wrote: a written field one step back against the loop's direction. */
+  const previousStep = (access: AccessExpr): boolean => writes.get(access.field)?.has(access.timeOffset + loop.direction) ?? false;
   let skew = 0;
   const waveShifts = new Map<number, 0 | 1>();
+  const leads = new Set<number>();
+  const key = (field: FieldRef, timeOffset: number): string => `${field.name}@${timeOffset}`;
+  const keyOf = (access: AccessExpr): string => key(access.field, access.timeOffset);
   /** Fields and times the nests so far have written in this step. */
   const written = new Set<string>();
-  /** Fields and times interpolations so far have read in this step's data. */
+  /** Fields and times read so far in this step, and those interpolations read of this step's data. */
+  const read = new Set<string>();
   const sampled = new Set<string>();
-  const key = (access: AccessExpr): string => `${access.field.name}@${access.timeOffset}`;
   for (const block of loop.body) {
     if (block.kind === 'spaceNest') {
       for (const statement of block.body) {
-        if (statement.kind === 'assign') {
-          if (statement.target.offsets.some((offset) => offset !== 0)) return undefined;
-          written.add(key(statement.target));
-        }
         for (const access of accessesOf(statement.value)) {
+          read.add(keyOf(access));
           if (!writes.has(access.field)) continue;
           const reach = Math.abs(access.offsets[0] ?? 0);
           if (sameStep(access)) {
@@ -83,24 +92,40 @@ export function timeTilingPlan(loop: TimeLoop): TilingPlan | undefined {
             skew = Math.max(skew, reach);
           }
         }
+        if (statement.kind === 'assign') {
+          if (statement.target.offsets.some((offset) => offset !== 0)) return undefined;
+          written.add(keyOf(statement.target));
+        }
       }
       continue;
     }
     const reads = accessesOf(block.expr).filter((access) => writes.has(access.field));
     if (block.mode === 'inject') {
-      if (!block.field || !written.has(key(block.field)) || sampled.has(key(block.field)) || reads.length > 0) return undefined;
+      if (!block.field || reads.length > 0) return undefined;
+      const target = keyOf(block.field);
+      if (written.has(target) && !sampled.has(target)) continue;
+      if (!previousStep(block.field) || read.has(target) || written.has(target)) return undefined;
+      leads.add(block.section);
+      skew = Math.max(skew, 1);
       continue;
     }
     if (reads.some((access) => access.offsets.some((offset) => offset !== 0))) return undefined;
     // One order of points per sparse set (the printer names it after the set).
     if (loop.body.some((other) => other !== block && other.kind === 'sparseLoop' && other.mode === 'interpolate' && other.sparse === block.sparse)) return undefined;
     const current = reads.filter(sameStep);
-    if (current.some((access) => !written.has(key(access)))) return undefined;
-    for (const access of current) sampled.add(key(access));
+    if (current.some((access) => !written.has(keyOf(access)))) return undefined;
+    for (const access of reads) read.add(keyOf(access));
+    for (const access of current) sampled.add(keyOf(access));
     waveShifts.set(block.section, current.length > 0 ? 1 : 0);
     skew = Math.max(skew, 1);
   }
-  return { skew, waveShifts };
+  // A leading injection adds to the data the step before wrote, ahead of the wave: no
+  // interpolation may sample that data in the step that writes it.
+  for (const block of loop.body) {
+    if (block.kind !== 'sparseLoop' || !leads.has(block.section)) continue;
+    if (sampled.has(key(block.field!.field, block.field!.timeOffset + loop.direction))) return undefined;
+  }
+  return { skew, waveShifts, leads };
 }
 
 /**
@@ -125,7 +150,11 @@ export function timeTiling(kernel: Kernel): Kernel {
     const plan = timeTilingPlan(block);
     if (plan === undefined) return block;
     tiled = true;
-    const body = block.body.map((inner) => (inner.kind === 'sparseLoop' && plan.waveShifts.has(inner.section) ? { ...inner, waveShift: plan.waveShifts.get(inner.section)! } : inner));
+    const body = block.body.map((inner) => {
+      if (inner.kind !== 'sparseLoop') return inner;
+      if (plan.waveShifts.has(inner.section)) return { ...inner, waveShift: plan.waveShifts.get(inner.section)! };
+      return plan.leads.has(inner.section) ? { ...inner, waveLead: true } : inner;
+    });
     return { ...block, body, tiling: { dim: kernel.grid.dimensions[0]!, skew: plan.skew } };
   });
   if (!tiled) return kernel;

@@ -113,6 +113,31 @@ function seismic(passes: Partial<PassOptions>, name: string, sampleNext = false)
   return { op, written: [u, rec], coefficients: [m, src], timeMin: 1 };
 }
 
+/**
+ * The adjoint's pattern, backwards in time: receivers' data added to v[t] (which the step before
+ * wrote) before the update that reads it across x, then v[t+1] sampled at the sources.
+ */
+function adjointLike(passes: Partial<PassOptions>, name: string): Problem {
+  const shape = [27, 15, 31];
+  const grid = new Grid({ shape, extent: shape.map((n) => 10 * (n - 1)), dtype: 'float64' });
+  const v = new TimeFunction({ name: 'v', grid, timeOrder: 2, spaceOrder: 6 });
+  const m = new Function({ name: 'm', grid, spaceOrder: 6 });
+  const receivers = Float64Array.from({ length: 120 }, (_, i) => {
+    const [p, axis] = [Math.floor(i / 3), i % 3];
+    if (axis === 0) return p === 0 ? 260 : p === 1 ? 0 : p % 5 === 0 ? 100.3 : (6.71 * p) % 260;
+    return axis === 1 ? 70.5 : (23.3 * p) % 300;
+  });
+  const rec = new SparseTimeFunction({ name: 'rec', grid, npoint: 40, nt: 16, coordinates: receivers });
+  const srca = new SparseTimeFunction({ name: 'srca', grid, npoint: 40, nt: 16, coordinates: receivers });
+  const eqs = [
+    rec.inject({ field: v, expr: rec.mul(0.3).div(m) }),
+    new Eq(v.backward, solve(m.mul(v.dt2).sub(v.laplace), v.backward)),
+    srca.interpolate({ expr: v.forward }),
+  ];
+  const op = new Operator(eqs, { name, passes, compiler: { cacheDir } });
+  return { op, written: [v, srca], coefficients: [m, rec], timeMin: 1 };
+}
+
 /** A forward run that saves every step (save: 16): no ring buffer, the full history is written. */
 function saved(passes: Partial<PassOptions>, name: string): Problem {
   const grid = new Grid({ shape: [17, 11, 23], extent: [160, 100, 220], dtype: 'float32' });
@@ -157,18 +182,28 @@ describe('time tiling: several steps per sweep of the grid, results bitwise thos
     expect(sampling(true)).toEqual([undefined, undefined, 1]);
     expect(seismic({}, 'tt_rec_code').op.ccode).toContain('if (x >= x_wave_m && x <= x_wave_M) u[t1][x + 4][y + 4][z + 4] += weight*(');
 
-    // A source injected into the current step's data before the update (the adjoint's pattern),
-    // and a receiver sampling u[t+1] before a source adds to it: untiled.
+    // The adjoint's pattern, a source added to the data the step before wrote, ahead of the update
+    // that reads it: tiled, the injection leading the wave.
+    expect(timeLoopOf(adjointLike({}, 'tt_adj_plan').op).body.map((block) => (block.kind === 'sparseLoop' ? [block.waveLead, block.waveShift] : 'nest')))
+      .toEqual([[true, undefined], 'nest', [undefined, 0]]);
+
+    // Untiled: a source added to the step before's data after this step read it; a receiver
+    // sampling u[t+1] before a source adds to it; a receiver sampling the data a leading source
+    // adds to in the next step.
     const grid = new Grid({ shape: [12, 10, 9], extent: [110, 90, 80] });
     const u = new TimeFunction({ name: 'u', grid, timeOrder: 2, spaceOrder: 4 });
     const src = new SparseTimeFunction({ name: 'src', grid, npoint: 1, nt: 10, coordinates: Float64Array.of(50, 40, 40) });
     const rec = new SparseTimeFunction({ name: 'rec', grid, npoint: 1, nt: 10, coordinates: Float64Array.of(50, 40, 40) });
     const update = new Eq(u.forward, solve(u.dt2.sub(u.laplace), u.forward));
-    const before = new Operator([src.inject({ field: u, expr: src }), update], { name: 'tt_src_first', compiler: { cacheDir } });
-    expect(timeLoopOf(before).tiling).toBeUndefined();
-    expect(before.kernel.parameters.some((p) => p.name === 'time_tile_size')).toBe(false);
+    const after = new Operator([update, src.inject({ field: u, expr: src })], { name: 'tt_src_after', compiler: { cacheDir } });
+    expect(timeLoopOf(after).tiling).toBeUndefined();
+    expect(after.kernel.parameters.some((p) => p.name === 'time_tile_size')).toBe(false);
     const late = new Operator([update, rec.interpolate({ expr: u.forward }), src.inject({ field: u.forward, expr: src })], { name: 'tt_src_late', compiler: { cacheDir } });
     expect(timeLoopOf(late).tiling).toBeUndefined();
+    const sampleOnly = new Operator([rec.interpolate({ expr: u })], { name: 'tt_sample_only', compiler: { cacheDir } });
+    expect(timeLoopOf(sampleOnly).tiling).toBeUndefined();
+    const sampledNext = new Operator([src.inject({ field: u, expr: src }), update, rec.interpolate({ expr: u.forward })], { name: 'tt_src_next', compiler: { cacheDir } });
+    expect(timeLoopOf(sampledNext).tiling).toBeUndefined();
 
     // Pressure reading the velocity of the same step across x: untiled (the wave has not computed it yet).
     const [x] = grid.dimensions;
@@ -197,6 +232,7 @@ describe('time tiling: several steps per sweep of the grid, results bitwise thos
     { label: 'full history (save), float32', build: saved },
     { label: 'sources and receivers sampling u[t]', build: (passes: Partial<PassOptions>, name: string) => seismic(passes, name) },
     { label: 'sources and receivers sampling u[t+1]', build: (passes: Partial<PassOptions>, name: string) => seismic(passes, name, true) },
+    { label: 'adjoint pattern: data added ahead of the wave, backwards', build: adjointLike },
   ];
 
   it.each(CASES)('$label: bitwise equal to the untiled loop for any tile sizes', ({ build, label }) => {
