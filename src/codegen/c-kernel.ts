@@ -552,17 +552,18 @@ class Printer {
   private tiledTimeLoop(loop: TimeLoop, depth: number): void {
     const { skew } = loop.tiling!;
     const d = loop.tiling!.dim.name;
-    const region = loop.body.some((block) => block.kind === 'spaceNest' && block.parallel);
+    // One parallel region when every nest is parallel (a serial nest inside one would run on every thread).
+    const region = loop.body.every((block) => block.kind !== 'spaceNest' || block.parallel);
     const times = (count: string): string => (skew === 0 ? '' : ` - ${skew}*${count}`);
     const orders = this.waveOrders(loop, depth);
     this.emit(depth, `/* Time tiles of ${TIME_TILE_SIZE} steps. A wave of ${waveSizeName(d)} planes moves along ${d}; each step of a tile`);
     this.emit(depth, `   computes the wave's planes ${skew} behind the step before (the farthest it reads along ${d}), so the`);
     this.emit(depth, '   planes it reads were just computed and are still in cache. */');
     if (region) this.emit(depth, '#pragma omp parallel num_threads(nthreads)');
-    const [first, last, next, remaining, timeOf] = loop.direction === 1
-      ? ['time_m', 'time <= time_M', '+=', 'time_M - time_tile + 1', 'time_tile + tile_step']
-      : ['time_M', 'time >= time_m', '-=', 'time_tile - time_m + 1', 'time_tile - tile_step'];
-    this.emit(depth, `for (int time_tile = ${first}; ${last.replace('time', 'time_tile')}; time_tile ${next} ${TIME_TILE_SIZE})`);
+    const [first, condition, next, remaining, timeOf] = loop.direction === 1
+      ? ['time_m', 'time_tile <= time_M', '+=', 'time_M - time_tile + 1', 'time_tile + tile_step']
+      : ['time_M', 'time_tile >= time_m', '-=', 'time_tile - time_m + 1', 'time_tile - tile_step'];
+    this.emit(depth, `for (int time_tile = ${first}; ${condition}; time_tile ${next} ${TIME_TILE_SIZE})`);
     this.emit(depth, '{');
     this.emit(depth + 1, `const int tile_steps = MIN(${TIME_TILE_SIZE}, ${remaining});`);
     const end = skew === 0 ? `${d}_M` : `${d}_M + ${skew}*(tile_steps - 1)`;
