@@ -4,6 +4,7 @@ import { Grid } from '../dsl/grid.ts';
 import { solve } from '../dsl/solve.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { Operator, type PerformanceSummary } from '../operator.ts';
+import { CFL_SAFETY, stabilityLimit } from '../seismic/stability.ts';
 
 export interface DemoOptions {
   readonly size: number;
@@ -29,8 +30,8 @@ export function runWaveDemo(options: DemoOptions): { summary: PerformanceSummary
   for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) vp[i * size + j] = j < size / 2 ? 1.5 : 2.5;
   m.data.assign(vp.map((v) => 1 / (v * v)));
 
-  // CFL: c·dt/h ≤ 1/√(Σ|w|) for the leapfrog Laplacian; take 80% of it for the fastest layer.
-  const dt = (0.8 * spacing) / (2.5 * Math.sqrt(2 * 2 * (spaceOrder >= 8 ? 1.5 : 1.35)));
+  // The seismic layer's critical step for the fastest layer: CFL_SAFETY of the leapfrog limit.
+  const dt = CFL_SAFETY * stabilityLimit([spacing, spacing], spaceOrder, 2.5);
   const pulse = new Float32Array(size * size);
   const centre = size / 4;
   for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) {
