@@ -86,8 +86,18 @@ describe('DiskStorage', () => {
     expect(readdirSync(storage.directory).sort()).toEqual(['slot-0.ckpt', 'slot-1.ckpt', 'slot-2.ckpt']);
     storage.release(0);
     expect(existsSync(storage.pathOf(0))).toBe(false);
+    const first = storage.directory;
     storage.close();
-    expect(existsSync(storage.directory)).toBe(false);
+    expect(existsSync(first)).toBe(false);
+    // Closed storage opens again, in a new directory, as memory storage does.
+    storage.open(layout(2, 500));
+    expect(storage.directory).not.toBe(first);
+    expect(roundTrip(storage, 1, bytes(500, 4))).toEqual(bytes(500, 4));
+    expect(() => storage.open(layout(2, 500))).toThrow(/twice/);
+    const second = storage.directory;
+    expect(existsSync(second)).toBe(true);
+    storage.close();
+    expect(existsSync(second)).toBe(false);
   });
 
   const damages: [string, (path: string) => void, RegExp][] = [

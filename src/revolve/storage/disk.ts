@@ -159,10 +159,13 @@ export class DiskStorage implements CheckpointStorage {
     rmSync(this.paths[slot], { force: true });
   }
 
+  /** Removes this storage's directory; `open` may then start afresh (a new directory), as memory storage can. */
   close(): void {
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    this.dir = '';
     this.staging = new Uint8Array(0);
     this.fullView = this.staging;
+    this.opened = false;
   }
 
   counters(): StorageCounters {
