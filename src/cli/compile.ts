@@ -1,8 +1,9 @@
-import { copyFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_PASSES, type PassOptions } from '../passes/pipeline.ts';
 import { generateBinding } from './binding.ts';
 import { describeOperator, type OperatorDescription, type OperatorLike } from './compile-describe.ts';
+import { writeFileAtomic } from '../jit/atomic-write.ts';
 import {
   collectOperators, displayPath, importUserFile, isDevitoErrorLike, resolveUserFile, typeCheckUserFile, UserFileError, type FoundOperator,
 } from './compile-load.ts';
@@ -53,13 +54,6 @@ export function formatJson(value: unknown): string {
   return JSON.stringify(value, null, 2).replace(/\[\n\s*([^[\]{}]*?)\n\s*\]/g, (_, inner: string) => `[${inner.split(/,\n\s*/).join(', ')}]`);
 }
 
-/** Writes through a temporary name, so a reader never sees half a file. */
-function writeAtomic(path: string, write: (tmp: string) => void): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  write(tmp);
-  renameSync(tmp, path);
-}
-
 /** Operators built at import cannot take another optimisation level; say how to make them able to. */
 function checkOptApplies(found: readonly FoundOperator[], opt: number | undefined, file: string): void {
   if (opt === undefined || opt === 3) return;
@@ -100,9 +94,9 @@ function emitOperator(op: OperatorLike, out: string, sourceLabel: string): { fil
   }
   const description = describeOperator(op, library);
   const files = { name: op.name, c: `${op.name}.c`, library: `${op.name}.so`, binding: `${op.name}.ts`, cacheHit: library.cacheHit };
-  writeAtomic(join(out, files.c), (tmp) => writeFileSync(tmp, op.ccode));
-  writeAtomic(join(out, files.library), (tmp) => copyFileSync(library.path, tmp));
-  writeAtomic(join(out, files.binding), (tmp) => writeFileSync(tmp, generateBinding(description, files.library, sourceLabel)));
+  writeFileAtomic(join(out, files.c), op.ccode);
+  writeFileAtomic(join(out, files.library), (tmp) => copyFileSync(library.path, tmp));
+  writeFileAtomic(join(out, files.binding), generateBinding(description, files.library, sourceLabel));
   return { files, description };
 }
 
@@ -140,7 +134,7 @@ export async function runCompile(options: CompileCommandOptions): Promise<Compil
     source: sourceLabel,
     operators: emitted.map(({ files, description }) => ({ files: { c: files.c, library: files.library, binding: files.binding }, ...description })),
   };
-  writeAtomic(join(out, 'manifest.json'), (tmp) => writeFileSync(tmp, `${formatJson(manifest)}\n`));
+  writeFileAtomic(join(out, 'manifest.json'), `${formatJson(manifest)}\n`);
   for (const { files } of emitted) {
     options.log(`${files.name}: ${join(options.out, files.c)}, ${files.library}, ${files.binding}${files.cacheHit ? ' (library from the cache)' : ''}`);
   }

@@ -1,7 +1,8 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { endianness } from 'node:os';
 import type { Dtype, FloatArray } from '../dsl/dtype.ts';
 import { DevitoError, ShapeError } from '../errors.ts';
+import { writeFileAtomic } from '../jit/atomic-write.ts';
 
 /** A file that is not a NumPy .npy array devito-ts can read. */
 export class NpyFormatError extends DevitoError {}
@@ -123,9 +124,7 @@ export function decodeNpy(bytes: Uint8Array, what = 'npy data'): NpyArray {
 /** Writes `data` with `shape` to `path` as a .npy file (temporary file + rename, so readers never see half of it). */
 export function writeNpy(path: string, data: FloatArray, shape: readonly number[]): void {
   const bytes = encodeNpy(data, shape);
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, bytes);
-  renameSync(tmp, path);
+  writeFileAtomic(path, bytes);
 }
 
 /** Reads a float32 or float64 .npy file → its data (dense, row-major) and shape. */

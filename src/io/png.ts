@@ -1,7 +1,7 @@
-import { renameSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import { InvalidArgumentError, ShapeError } from '../errors.ts';
 import { colormap, percentile, type ColormapName } from './colormap.ts';
+import { writeFileAtomic } from '../jit/atomic-write.ts';
 
 export interface ImageOptions {
   /** `seismic` (default; blue–white–red, symmetric about 0) for wavefields, data and gradients; `gray` or `viridis` for models. */
@@ -109,7 +109,5 @@ export function writePng(path: string, values: ArrayLike<number>, shape: readonl
 
 /** Writes a rendered image as a PNG file at `path`, atomically (a reader never sees half a file). */
 export function writeImageFile(path: string, image: RenderedImage): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, encodePng(image));
-  renameSync(tmp, path);
+  writeFileAtomic(path, encodePng(image));
 }

@@ -1,9 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CompilationError, CompilerNotFoundError } from '../errors.ts';
+import { writeFileAtomic } from './atomic-write.ts';
 
 export interface CompilerOptions {
   /** C compiler command (default: `DEVITO_TS_CC` or `gcc`). */
@@ -81,20 +82,14 @@ export function compileShared(source: string, name: string, options: CompilerOpt
   if (existsSync(path)) return { path, sourcePath, hash, cacheHit: true, compileSeconds: 0, ...identity };
 
   mkdirSync(cacheDir, { recursive: true });
-  const unique = `${process.pid}-${randomBytes(4).toString('hex')}`;
-  const tmpSource = `${sourcePath}.${unique}.tmp`;
-  writeFileSync(tmpSource, source);
-  renameSync(tmpSource, sourcePath);
-  const tmpLibrary = `${base}.${unique}.tmp.so`;
+  writeFileAtomic(sourcePath, source);
   const start = performance.now();
   try {
-    execFileSync(compiler, [...flags, '-o', tmpLibrary, sourcePath], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    writeFileAtomic(path, (tmp) => execFileSync(compiler, [...flags, '-o', tmp, sourcePath], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
   } catch (error) {
-    rmSync(tmpLibrary, { force: true });
     const stderr = (error as { stderr?: string }).stderr ?? String(error);
     throw new CompilationError(`${compiler} failed to compile ${name}; the C file is kept at ${sourcePath}\n${stderr}`);
   }
   const compileSeconds = (performance.now() - start) / 1000;
-  renameSync(tmpLibrary, path);
   return { path, sourcePath, hash, cacheHit: false, compileSeconds, ...identity };
 }

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kernel } from '../ir/types.ts';
+import { writeFileAtomic } from '../jit/atomic-write.ts';
 
 export type BlockSizes = Readonly<Record<string, number>>;
 
@@ -116,7 +117,5 @@ export function loadTuned(cacheDir: string, key: string): BlockSizes | undefined
 export function storeTuned(cacheDir: string, key: string, sizes: BlockSizes): void {
   mkdirSync(cacheDir, { recursive: true });
   const all = { ...readAll(cacheDir), [key]: sizes };
-  const tmp = join(cacheDir, `${FILE}.${process.pid}.tmp`);
-  writeFileSync(tmp, JSON.stringify(all, null, 1));
-  renameSync(tmp, join(cacheDir, FILE));
+  writeFileAtomic(join(cacheDir, FILE), JSON.stringify(all, null, 1));
 }
