@@ -1,4 +1,4 @@
-import { printKernel } from './codegen/c-kernel.ts';
+import { OUT_OF_MEMORY_MESSAGE, OUT_OF_MEMORY_STATUS, printKernel } from './codegen/c-kernel.ts';
 import type { FloatArray } from './dsl/dtype.ts';
 import type { Eq } from './dsl/eq.ts';
 import type { SparseOperation } from './dsl/sparse.ts';
@@ -54,9 +54,9 @@ export interface BoundOperator {
  * Equations → a compiled stencil kernel. Construction lowers and prints C (no gcc); the first
  * `apply` (or `compile`) builds the shared library, reusing the content-addressed cache.
  */
-/** The error for a kernel's non-zero status: 1 is the only one it returns (see codegen). */
+/** The error for a kernel's non-zero status (see codegen: only running out of memory returns one). */
 function kernelFailure(name: string, status: number): Error {
-  if (status === 1) return new Error(`${name}: out of memory ordering the receivers of a time-tiled loop (a few bytes per receiver and grid plane)`);
+  if (status === OUT_OF_MEMORY_STATUS) return new Error(`${name}: ${OUT_OF_MEMORY_MESSAGE}`);
   return new Error(`internal: kernel ${name} returned ${status}`);
 }
 

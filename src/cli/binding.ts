@@ -2,6 +2,7 @@ import { Project, QuoteKind, VariableDeclarationKind, type OptionalKind, type Pr
 import type { FieldDescription, OperatorDescription, ParameterDescription, SparseDescription } from './compile-describe.ts';
 import { DevitoError } from '../errors.ts';
 import { bindingHelpers } from './binding-helpers.ts';
+import { OUT_OF_MEMORY_MESSAGE, OUT_OF_MEMORY_STATUS } from '../codegen/c-kernel.ts';
 
 /** `acoustic_fwd` → `AcousticFwd`: the prefix of the binding's type names. */
 export function pascalCase(name: string): string {
@@ -172,6 +173,7 @@ function applyBody(desc: OperatorDescription, known: readonly string[]): string 
   lines.push("const nthreads = integer('nthreads', args.nthreads ?? defaultThreads(), 1, Infinity);");
   lines.push(`const timers = new Float64Array(${Math.max(desc.sections.length, 1)});`);
   lines.push(`const status = kernel(${desc.parameters.map((p) => callValue(p, desc)).join(', ')}) as number;`);
+  lines.push(`if (status === ${OUT_OF_MEMORY_STATUS}) throw new Error('${desc.name}: ${OUT_OF_MEMORY_MESSAGE}');`);
   lines.push(`if (status !== 0) throw new Error(\`${desc.name}: the kernel returned status \${status}\`);`);
   const sections = desc.sections.map((s, i) => `${s.name}: timers[${i}]!`).join(', ');
   lines.push(`return { elapsedSeconds: timers.reduce((a, b) => a + b, 0), sections: { ${sections} } };`);

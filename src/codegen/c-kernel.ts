@@ -13,6 +13,10 @@ const template = Handlebars.compile(readFileSync(new URL('../../templates/kernel
   strict: true,
 });
 
+/** The one non-zero status a kernel returns: a time-tiled loop could not allocate its receiver order. */
+export const OUT_OF_MEMORY_STATUS = 1;
+export const OUT_OF_MEMORY_MESSAGE = 'out of memory ordering the receivers of a time-tiled loop (a few bytes per receiver and grid plane)';
+
 const ctype = (kernel: Kernel): string => (kernel.dtype === 'float32' ? 'float' : 'double');
 
 function parameterDeclaration(param: Parameter, real: string): string {
@@ -275,7 +279,7 @@ class Printer {
       this.emit(depth, '{');
       this.emit(depth + 1, `free(${first});`);
       this.emit(depth + 1, `free(${order});`);
-      this.emit(depth + 1, 'return 1;');
+      this.emit(depth + 1, `return ${OUT_OF_MEMORY_STATUS};`);
       this.emit(depth, '}');
       for (const pass of ['count', 'place'] as const) {
         this.emit(depth, `for (int ${point} = 0; ${point} < ${s}_npoint; ${point} += 1)`);
