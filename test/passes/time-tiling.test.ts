@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ApplyArgumentError, Eq, Function, Grid, Operator, SparseTimeFunction, TimeFunction, solve, type ApplyArgs, type Expr, type PassOptions } from '../../src/index.ts';
+import type { AccessExpr } from '../../src/dsl/expr.ts';
 import type { TimeLoop } from '../../src/ir/types.ts';
 import { timeTilingPlan } from '../../src/passes/time-tiling.ts';
 import { candidateBlockShapes, candidateTimeTiles } from '../../src/runtime/autotune.ts';
@@ -247,6 +248,42 @@ describe('time tiling: several steps per sweep of the grid, results bitwise thos
     for (const tiles of TILES) {
       const got = run(tiled, 13, tiles);
       got.forEach((buffer, i) => expect(buffer.equals(want[i]!), `${JSON.stringify(tiles)} field ${i}`).toBe(true));
+    }
+  });
+
+  it('random grids (x down to 2 planes), orders, sources, receivers, patterns and tile sizes: bitwise equal', () => {
+    let state = 20261125;
+    const rand = (): number => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const pick = <T,>(options: readonly T[]): T => options[Math.floor(rand() * options.length)]!;
+    const patterns = ['forward', 'adjoint', 'born'] as const;
+    for (let trial = 0; trial < 9; trial++) {
+      const pattern = patterns[trial % 3]!;
+      const spaceOrder = pick([2, 4, 8]);
+      const shape = [2 + Math.floor(rand() * 13), 2 + Math.floor(rand() * 9), 3 + Math.floor(rand() * 30)];
+      const grid = new Grid({ shape, extent: shape.map((n) => 10 * (n - 1)), dtype: pick(['float32', 'float64'] as const) });
+      const u = new TimeFunction({ name: 'u', grid, timeOrder: 2, spaceOrder });
+      const du = new TimeFunction({ name: 'du', grid, timeOrder: 2, spaceOrder });
+      const m = new Function({ name: 'm', grid, spaceOrder });
+      const points = 1 + Math.floor(rand() * 6);
+      const place = (): Float64Array => Float64Array.from({ length: 3 * points }, (_, i) => rand() * 10 * (shape[i % 3]! - 1));
+      const src = new SparseTimeFunction({ name: 'src', grid, npoint: points, nt: 20, coordinates: place() });
+      const rec = new SparseTimeFunction({ name: 'rec', grid, npoint: points, nt: 20, coordinates: place() });
+      const update = (field: TimeFunction, target: AccessExpr) => new Eq(target, solve(m.mul(field.dt2).sub(field.laplace), target));
+      const equations = pattern === 'forward'
+        ? [update(u, u.forward), src.inject({ field: u.forward, expr: src.div(m) }), rec.interpolate({ expr: pick([u, u.forward]) })]
+        : pattern === 'adjoint'
+          ? [src.inject({ field: u, expr: src.div(m) }), update(u, u.backward), rec.interpolate({ expr: u.forward })]
+          : [update(u, u.forward), src.inject({ field: u.forward, expr: src.div(m) }),
+            new Eq(du.forward, solve(m.mul(du.dt2).sub(du.laplace).add(m.mul(u.dt2).mul(0.1)), du.forward)), rec.interpolate({ expr: du })];
+      const tiles = { time_tile_size: 1 + Math.floor(rand() * 7), x_wave_size: 1 + Math.floor(rand() * 6), x0_blk0_size: 1 + Math.floor(rand() * 5), y0_blk0_size: 1 + Math.floor(rand() * 9), nthreads: pick([1, 2]) };
+      const steps = 1 + Math.floor(rand() * 15);
+      const problem = (passes: Partial<PassOptions>, name: string): Problem =>
+        ({ op: new Operator(equations, { name, passes, compiler: { cacheDir } }), written: [u, du, rec], coefficients: [m, src], timeMin: 1 });
+      const want = run(problem({ timeTiling: false }, `tt_random${trial}_off`), steps);
+      const tiled = problem({}, `tt_random${trial}_on`);
+      expect(timeLoopOf(tiled.op).tiling, `${pattern} ${shape.join('×')}`).toBeDefined();
+      const got = run(tiled, steps, tiles);
+      got.forEach((buffer, i) => expect(buffer.equals(want[i]!), `${pattern} so${spaceOrder} ${shape.join('×')} ${JSON.stringify(tiles)} ${steps} steps, field ${i}`).toBe(true));
     }
   });
 
