@@ -201,6 +201,8 @@ describe('time tiling: several steps per sweep of the grid, results bitwise thos
     expect(after.kernel.parameters.some((p) => p.name === 'time_tile_size')).toBe(false);
     const late = new Operator([update, rec.interpolate({ expr: u.forward }), src.inject({ field: u.forward, expr: src })], { name: 'tt_src_late', compiler: { cacheDir } });
     expect(timeLoopOf(late).tiling).toBeUndefined();
+    const twice = new Operator([update, rec.interpolate({ expr: u }), rec.interpolate({ expr: u.forward })], { name: 'tt_rec_twice', compiler: { cacheDir } });
+    expect(timeLoopOf(twice).tiling).toBeUndefined();
     const sampleOnly = new Operator([rec.interpolate({ expr: u })], { name: 'tt_sample_only', compiler: { cacheDir } });
     expect(timeLoopOf(sampleOnly).tiling).toBeUndefined();
     const sampledNext = new Operator([src.inject({ field: u, expr: src }), update, rec.interpolate({ expr: u.forward })], { name: 'tt_src_next', compiler: { cacheDir } });
