@@ -1,5 +1,5 @@
 import type { Dtype } from '../dsl/dtype.ts';
-import { NumberExpr, assertNever, mul, type AccessExpr, type Expr, type FieldRef, type MulExpr } from '../dsl/expr.ts';
+import { NumberExpr, assertNever, isProductPower, mul, type AccessExpr, type Expr, type FieldRef, type MulExpr } from '../dsl/expr.ts';
 
 /** How the printer names things that depend on the loop structure. */
 export interface ExprContext {
@@ -116,7 +116,7 @@ function print(expr: Expr, ctx: ExprContext): [string, number] {
 function printPower(base: Expr, exponent: number, ctx: ExprContext): [string, number] {
   const [text, precedence] = print(base, ctx);
   if (exponent === 1) return [text, precedence];
-  if (Number.isInteger(exponent) && exponent <= 4) {
+  if (isProductPower(exponent)) {
     return [new Array<string>(exponent).fill(wrap(text, precedence, ATOM)).join('*'), MUL];
   }
   if (exponent === 0.5) return [`${mathName('sqrt', ctx.dtype)}(${text})`, ATOM];

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
-import { accessesOf, type AccessExpr } from '../dsl/expr.ts';
+import { NumberExpr, accessesOf, assertNever, type AccessExpr } from '../dsl/expr.ts';
+import { sparseLoopNames } from '../dsl/names.ts';
 import { ringModulus, timeSlotName } from '../ir/build.ts';
-import { NumberExpr, assertNever } from '../dsl/expr.ts';
 import { allocatedExtent, type Block, type Kernel, type Parameter, type SpaceNest, type SparseLoop, type Statement, type TimeLoop } from '../ir/types.ts';
-import { blocksOf, nestsOf } from '../ir/visit.ts';
+import { blocksOf } from '../ir/visit.ts';
 import { TIME_TILE_SIZE, waveSizeName } from '../passes/time-tiling.ts';
 import { indexShifts, printExpr, printIndexed, type ExprContext } from './c-expr.ts';
 
@@ -154,6 +154,8 @@ class Printer {
   private readonly real: string;
   /** Inside a time-tiled loop: the dimension whose bounds are the wave's, and whether the threads are already running. */
   private tile: { readonly dim: string; readonly skew: number; readonly region: boolean } | undefined;
+  /** What the printed body needs from the file's head: vector types, MAX, calloc/malloc/free. */
+  readonly uses = { vectors: false, max: false, allocation: false };
 
   constructor(private readonly kernel: Kernel) {
     this.real = ctype(kernel);
@@ -196,7 +198,8 @@ class Printer {
    */
   private sparseLoop(loop: SparseLoop, depth: number): void {
     const { sparse } = loop;
-    const point = `p_${sparse.name}`;
+    const names = sparseLoopNames(sparse.name);
+    const point = names.point;
     const dims = this.kernel.grid.dimensions;
     const one = printExpr(new NumberExpr(1), this.ctx);
     this.emit(depth, `/* ${this.kernel.sections[loop.section]}: ${sectionTitle(loop)} */`);
@@ -210,27 +213,31 @@ class Printer {
     if (tile && loop.mode === 'interpolate') {
       // The points whose plane lies in the wave, from the order made before the time loop.
       const d = tile.dim;
-      const at = `${sparse.name}_wave_first`;
-      this.emit(depth, `for (int k_${sparse.name} = ${at}[${d}_wave_m - ${d}_m]; k_${sparse.name} < ${at}[${d}_wave_M - ${d}_m + 1]; k_${sparse.name} += 1)`);
+      const { index, first, order } = names;
+      this.emit(depth, `for (int ${index} = ${first}[${d}_wave_m - ${d}_m]; ${index} < ${first}[${d}_wave_M - ${d}_m + 1]; ${index} += 1)`);
       this.emit(depth, '{');
-      this.emit(inner, `const int ${point} = ${sparse.name}_wave_order[k_${sparse.name}];`);
+      this.emit(inner, `const int ${point} = ${order}[${index}];`);
     } else {
       this.emit(depth, `for (int ${point} = 0; ${point} < ${sparse.name}_npoint; ${point} += 1)`);
       this.emit(depth, '{');
     }
+    // In a time tile each injected corner is added in the wave holding its own plane, or one
+    // skew ahead of it (see passes/time-tiling.ts): planes lo … hi; points whose two corner
+    // planes both miss them are skipped before any more work (the points keep their order, so
+    // additions into one grid point keep the untiled order).
+    const injectPlanes = tile && loop.mode === 'inject'
+      ? (loop.waveLead
+        ? [`(${tile.dim}_wave_m == ${tile.dim}_m ? ${tile.dim}_m : ${tile.dim}_wave_m + ${tile.skew})`, `${tile.dim}_wave_M + ${tile.skew}`]
+        : [`${tile.dim}_wave_m`, `${tile.dim}_wave_M`])
+      : undefined;
     for (const dim of dims) {
       this.locate(sparse.name, dim.name, dim.axis, inner);
+      if (injectPlanes && dim.name === tile!.dim) {
+        this.emit(inner, `if (idx_${dim.name} + 1 < ${injectPlanes[0]} || idx_${dim.name} > ${injectPlanes[1]}) continue;`);
+      }
       this.emit(inner, `const ${this.real} frac_${dim.name} = (${this.real}) (pos_${dim.name} - idx_${dim.name});`);
     }
-    // In a time tile each injected corner is added in the wave holding its own plane, or one
-    // skew ahead of it (see passes/time-tiling.ts).
-    let inWave = '';
-    if (tile) {
-      const d = tile.dim;
-      inWave = loop.waveLead
-        ? `${d} >= (${d}_wave_m == ${d}_m ? ${d}_m : ${d}_wave_m + ${tile.skew}) && ${d} <= ${d}_wave_M + ${tile.skew}`
-        : `${d} >= ${d}_wave_m && ${d} <= ${d}_wave_M`;
-    }
+    const inWave = injectPlanes ? `${tile!.dim} >= ${injectPlanes[0]} && ${tile!.dim} <= ${injectPlanes[1]}` : '';
     const value = printExpr(loop.expr, this.ctx);
     const target = loop.mode === 'inject' ? printExpr(loop.field!, this.ctx) : undefined;
     if (loop.mode === 'interpolate') this.emit(inner, `${this.real} sum = 0;`);
@@ -240,7 +247,7 @@ class Printer {
       this.emit(inner, '{');
       dims.forEach((dim, axis) => this.emit(inner + 1, `const int ${dim.name} = idx_${dim.name}${bits[axis] ? ' + 1' : ''};`));
       this.emit(inner + 1, `const ${this.real} weight = ${weight};`);
-      if (target !== undefined && tile) this.emit(inner + 1, `if (${inWave}) ${target} += weight*(${value});`);
+      if (target !== undefined && injectPlanes) this.emit(inner + 1, `if (${inWave}) ${target} += weight*(${value});`);
       else if (target !== undefined) this.emit(inner + 1, `${target} += weight*(${value});`);
       else this.emit(inner + 1, `sum += weight*(${value});`);
       this.emit(inner, '}');
@@ -253,7 +260,7 @@ class Printer {
 
   /** `pos_x` and `idx_x` of the point `p_<sparse>` along one axis: its grid coordinate and lower corner. */
   private locate(sparse: string, d: string, axis: number, depth: number): void {
-    this.emit(depth, `const double pos_${d} = (${sparse}_xyz[p_${sparse}][${axis}] - o_${d})/h_${d};`);
+    this.emit(depth, `const double pos_${d} = (${sparse}_xyz[${sparseLoopNames(sparse).point}][${axis}] - o_${d})/h_${d};`);
     // A point on the last grid line uses the last cell, so its corners stay inside the domain.
     this.emit(depth, `const int idx_${d} = pos_${d} >= ${d}_M ? ${d}_M - 1 : (int) floor(pos_${d});`);
   }
@@ -270,8 +277,9 @@ class Printer {
     for (const block of loop.body) {
       if (block.kind !== 'sparseLoop' || block.mode !== 'interpolate') continue;
       const s = block.sparse.name;
-      const [first, order, point] = [`${s}_wave_first`, `${s}_wave_order`, `p_${s}`];
+      const { first, order, point } = sparseLoopNames(s);
       names.push(first, order);
+      this.uses.allocation = true;
       this.emit(depth, `/* The points of ${s} by the plane along ${d} that places them in a wave: plane i holds ${order}[${first}[i - ${d}_m] … ${first}[i - ${d}_m + 1] - 1]. */`);
       this.emit(depth, `int *${first} = (int *) calloc(${d}_M - ${d}_m + 3, sizeof(int));`);
       this.emit(depth, `int *${order} = (int *) malloc(sizeof(int)*(${s}_npoint > 0 ? ${s}_npoint : 1));`);
@@ -312,6 +320,7 @@ class Printer {
     const lastDim = nest.dims[nest.dims.length - 1]!;
     const d = lastDim.name;
     const lanes = vectorLanes(this.kernel);
+    this.uses.vectors = true;
     const contexts = Array.from({ length: copies }, (_, copy) => this.jammedContext(nest, nest.dims[0]!.name, copy));
     const rows = collectRows(nest, contexts, lastDim.axis);
     /** Index shift of the row's interior start (its halo): where the middle vector of a window loads. */
@@ -466,8 +475,8 @@ class Printer {
       this.emit(depth + level, '{');
       level++;
     };
-    const parallel = (collapse: number): string =>
-      `${region ? 'for' : 'parallel for'}${collapse > 1 ? ` collapse(${collapse})` : ''} schedule(static)${region ? '' : ' num_threads(nthreads)'}`;
+    const parallel = (collapse: number, simd = false): string =>
+      `${region ? 'for' : 'parallel for'}${simd ? ' simd' : ''}${collapse > 1 ? ` collapse(${collapse})` : ''} schedule(static)${region ? '' : ' num_threads(nthreads)'}`;
     // Block loops (tiled nests): the parallel loops, collapsed so every thread gets many blocks.
     blocked.forEach((dim, i) => {
       const block = `${dim.name}0_blk0`;
@@ -485,7 +494,7 @@ class Printer {
           ? `for (int ${d} = ${d}0_blk0; ${d} <= MIN(${upper(d)}, ${d}0_blk0 + ${d}0_blk0_size - 1); ${d} += 1)`
           : `for (int ${d} = ${lower(d)}; ${d} <= ${upper(d)}; ${d} += 1)`;
         let pragma: string | undefined;
-        if (i === 0 && nest.parallel && blocked.length === 0) pragma = last === 0 && nest.simd ? `${parallel(1).replace(/^(parallel )?for/, '$& simd')}` : parallel(1);
+        if (i === 0 && nest.parallel && blocked.length === 0) pragma = parallel(1, last === 0 && nest.simd);
         else if (i === last && nest.simd) pragma = 'simd';
         open(pragma, header);
       });
@@ -560,6 +569,7 @@ class Printer {
     const region = loop.body.every((block) => block.kind !== 'spaceNest' || block.parallel);
     const times = (count: string): string => (skew === 0 ? '' : ` - ${skew}*${count}`);
     const orders = this.waveOrders(loop, depth);
+    this.uses.max = true;
     this.emit(depth, `/* Time tiles of ${TIME_TILE_SIZE} steps. A wave of ${waveSizeName(d)} planes moves along ${d}; each step of a tile`);
     this.emit(depth, `   computes the wave's planes ${skew} behind the step before (the farthest it reads along ${d}), so the`);
     this.emit(depth, '   planes it reads were just computed and are still in cache. */');
@@ -608,15 +618,17 @@ function vectorDefinitions(kernel: Kernel): { real: string; lanes: number; align
 export function printKernel(kernel: Kernel): string {
   const printer = new Printer(kernel);
   const real = ctype(kernel);
+  // The body first: what it used decides the file's head.
+  const body = printer.body(kernel.body);
   return template({
     name: kernel.name,
     sections: blocksOf(kernel).map((block) => `${kernel.sections[block.section]}: ${sectionTitle(block)}`),
     parameters: kernel.parameters.map((p) => parameterDeclaration(p, real)),
     casts: [...kernel.fields.map((field) => castOf(kernel, field)), ...sparseCasts(kernel)],
     preamble: kernel.preamble.map((d) => printer.statement(d)),
-    body: printer.body(kernel.body),
-    vectors: nestsOf(kernel).some((n) => n.vectorWindows) ? vectorDefinitions(kernel) : undefined,
-    timeTiled: kernel.body.some((block) => block.kind === 'timeLoop' && block.tiling !== undefined),
-    allocates: kernel.body.some((block) => block.kind === 'timeLoop' && block.tiling !== undefined && block.body.some((b) => b.kind === 'sparseLoop' && b.mode === 'interpolate')),
+    body,
+    vectors: printer.uses.vectors ? vectorDefinitions(kernel) : undefined,
+    max: printer.uses.max,
+    allocates: printer.uses.allocation,
   });
 }

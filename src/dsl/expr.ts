@@ -125,6 +125,14 @@ export class MulExpr extends ExprNode {
   constructor(readonly args: readonly Expr[]) { super(); this.key = `(* ${args.map((a) => a.key).join(' ')})`; Object.freeze(this); }
 }
 
+/** Integer powers up to this are printed (and counted) as repeated products, not `pow` calls. */
+export const MAX_PRODUCT_POWER = 4;
+
+/** Whether `|exponent|` prints as a product of the base (a negative one then as a division). */
+export function isProductPower(exponent: number): boolean {
+  return Number.isInteger(exponent) && Math.abs(exponent) <= MAX_PRODUCT_POWER;
+}
+
 export class PowExpr extends ExprNode {
   readonly kind = 'pow';
   readonly key: string;

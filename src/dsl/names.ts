@@ -31,6 +31,11 @@ const GENERATED_PATTERNS = [/^tm?\d+(_\d+)?$/, /^r\d+(_\d+)?$/, /^h_[xyz]$/, /^[
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** Names the generated C gives the loop and arrays of a sparse set's points: point index, index into the wave order, and that order. */
+export function sparseLoopNames(sparse: string): { point: string; index: string; first: string; order: string } {
+  return { point: `p_${sparse}`, index: `k_${sparse}`, first: `${sparse}_wave_first`, order: `${sparse}_wave_order` };
+}
+
 /** Checks that `name` can be used verbatim as a C identifier in generated code; throws otherwise. */
 export function validateName(name: string, what: string): string {
   if (typeof name !== 'string' || !IDENTIFIER.test(name)) {

@@ -1,4 +1,4 @@
-import { accessesOf, assertNever, children, type Expr } from '../dsl/expr.ts';
+import { accessesOf, assertNever, children, isProductPower, type Expr } from '../dsl/expr.ts';
 import { slotKey } from './lower.ts';
 import type { Kernel } from './types.ts';
 import { nestsOf } from './visit.ts';
@@ -11,8 +11,8 @@ export function flopsOf(expr: Expr): number {
       case 'add': return expr.args.length - 1;
       case 'mul': return expr.args.length - 1;
       case 'pow': {
-        const e = expr.exponent.kind === 'number' ? Math.abs(expr.exponent.value) : NaN;
-        return Number.isInteger(e) && e <= 4 ? Math.max(e - 1, 0) + (expr.exponent.kind === 'number' && expr.exponent.value < 0 ? 1 : 0) : 1;
+        const e = expr.exponent.kind === 'number' ? expr.exponent.value : NaN;
+        return isProductPower(e) ? Math.max(Math.abs(e) - 1, 0) + (e < 0 ? 1 : 0) : 1;
       }
       case 'call': return 1;
       case 'derivative': return 0;

@@ -1,3 +1,4 @@
+import { sparseLoopNames } from '../dsl/names.ts';
 import { Eq } from '../dsl/eq.ts';
 import { Injection, Interpolation, type SparseOperation } from '../dsl/sparse.ts';
 import type { Dtype } from '../dsl/dtype.ts';
@@ -26,7 +27,8 @@ export interface EquationSet {
 }
 
 /** A slot of a field: the field at one time offset. */
-export const slotKey = (access: AccessExpr): string => `${access.field.name}@${access.timeOffset}`;
+export const slotKeyOf = (field: FieldRef, timeOffset: number): string => `${field.name}@${timeOffset}`;
+export const slotKey = (access: AccessExpr): string => slotKeyOf(access.field, access.timeOffset);
 
 /** [Eq | inject | interpolate] → lowered: validates everything and expands derivatives. */
 export function lowerEquations(equations: readonly (Eq | SparseOperation)[]): EquationSet {
@@ -93,7 +95,7 @@ export function lowerEquations(equations: readonly (Eq | SparseOperation)[]): Eq
     if (names.has(name)) throw new InvalidNameError(`a Constant and a field are both named "${name}"`);
   }
   for (const sparse of sparses) {
-    for (const generated of [`p_${sparse.name}`, `k_${sparse.name}`, `${sparse.name}_wave_first`, `${sparse.name}_wave_order`]) {
+    for (const generated of Object.values(sparseLoopNames(sparse.name))) {
       if (names.has(generated)) throw new InvalidNameError(`${generated} names a loop index or array of ${sparse.name} in the generated C; rename that field`);
     }
     const sameName = [...fields, ...sparses].filter((f) => f.name === sparse.name);
@@ -140,7 +142,7 @@ function checkTimeSlots(accesses: readonly AccessExpr[], extents: ReadonlyMap<st
 }
 
 /** For each TimeFunction: the least and greatest time offset it is accessed at. */
-export function timeExtentsOf(accesses: readonly AccessExpr[]): Map<string, [number, number]> {
+function timeExtentsOf(accesses: readonly AccessExpr[]): Map<string, [number, number]> {
   const extents = new Map<string, [number, number]>();
   for (const access of accesses) {
     if (!access.field.isTimeFunction) continue;

@@ -1,4 +1,4 @@
-import type { Block, Kernel, SpaceNest, SparseLoop, Statement } from './types.ts';
+import type { Block, Kernel, SpaceNest, SparseLoop, Statement, TimeLoop } from './types.ts';
 
 /** Every space nest and sparse loop of the kernel in execution order (time loops opened). */
 export function blocksOf(kernel: Kernel): (SpaceNest | SparseLoop)[] {
@@ -14,16 +14,16 @@ export function nestsOf(kernel: Kernel): SpaceNest[] {
  * Rebuilds the kernel with each space nest replaced by `fn(nest)`; returns the same kernel
  * object when nothing changed, so a pass that does nothing is free to detect.
  */
-export function mapNests(kernel: Kernel, fn: (nest: SpaceNest) => SpaceNest): Kernel {
+export function mapNests(kernel: Kernel, fn: (nest: SpaceNest, loop: TimeLoop | undefined) => SpaceNest): Kernel {
   let changed = false;
-  const mapNest = <T extends SpaceNest | SparseLoop>(nest: T): T => {
+  const mapNest = <T extends SpaceNest | SparseLoop>(nest: T, loop?: TimeLoop): T => {
     if (nest.kind !== 'spaceNest') return nest;
-    const next = fn(nest) as T;
+    const next = fn(nest, loop) as T;
     if (next !== nest) changed = true;
     return next;
   };
   const body: Block[] = kernel.body.map((block) =>
-    block.kind === 'timeLoop' ? { ...block, body: block.body.map(mapNest) } : mapNest(block),
+    block.kind === 'timeLoop' ? { ...block, body: block.body.map((nest) => mapNest(nest, block)) } : mapNest(block),
   );
   return changed ? { ...kernel, body } : kernel;
 }

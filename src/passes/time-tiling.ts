@@ -1,4 +1,5 @@
 import { accessesOf, type AccessExpr, type FieldRef } from '../dsl/expr.ts';
+import { slotKey, slotKeyOf } from '../ir/lower.ts';
 import type { Block, Kernel, Parameter, TimeLoop } from '../ir/types.ts';
 
 /** Runtime argument names of the tile: steps per tile, and planes per wave. */
@@ -72,8 +73,6 @@ export function timeTilingPlan(loop: TimeLoop): TilingPlan | undefined {
   let skew = 0;
   const waveShifts = new Map<number, 0 | 1>();
   const leads = new Set<number>();
-  const key = (field: FieldRef, timeOffset: number): string => `${field.name}@${timeOffset}`;
-  const keyOf = (access: AccessExpr): string => key(access.field, access.timeOffset);
   /** Fields and times the nests so far have written in this step. */
   const written = new Set<string>();
   /** Fields and times read so far in this step, and those interpolations read of this step's data. */
@@ -83,7 +82,7 @@ export function timeTilingPlan(loop: TimeLoop): TilingPlan | undefined {
     if (block.kind === 'spaceNest') {
       for (const statement of block.body) {
         for (const access of accessesOf(statement.value)) {
-          read.add(keyOf(access));
+          read.add(slotKey(access));
           if (!writes.has(access.field)) continue;
           const reach = Math.abs(access.offsets[0] ?? 0);
           if (sameStep(access)) {
@@ -94,7 +93,7 @@ export function timeTilingPlan(loop: TimeLoop): TilingPlan | undefined {
         }
         if (statement.kind === 'assign') {
           if (statement.target.offsets.some((offset) => offset !== 0)) return undefined;
-          written.add(keyOf(statement.target));
+          written.add(slotKey(statement.target));
         }
       }
       continue;
@@ -102,7 +101,7 @@ export function timeTilingPlan(loop: TimeLoop): TilingPlan | undefined {
     const reads = accessesOf(block.expr).filter((access) => writes.has(access.field));
     if (block.mode === 'inject') {
       if (!block.field || reads.length > 0) return undefined;
-      const target = keyOf(block.field);
+      const target = slotKey(block.field);
       if (written.has(target) && !sampled.has(target)) continue;
       if (!previousStep(block.field) || read.has(target) || written.has(target)) return undefined;
       leads.add(block.section);
@@ -113,9 +112,9 @@ export function timeTilingPlan(loop: TimeLoop): TilingPlan | undefined {
     // One order of points per sparse set (the printer names it after the set).
     if (loop.body.some((other) => other !== block && other.kind === 'sparseLoop' && other.mode === 'interpolate' && other.sparse === block.sparse)) return undefined;
     const current = reads.filter(sameStep);
-    if (current.some((access) => !written.has(keyOf(access)))) return undefined;
-    for (const access of reads) read.add(keyOf(access));
-    for (const access of current) sampled.add(keyOf(access));
+    if (current.some((access) => !written.has(slotKey(access)))) return undefined;
+    for (const access of reads) read.add(slotKey(access));
+    for (const access of current) sampled.add(slotKey(access));
     waveShifts.set(block.section, current.length > 0 ? 1 : 0);
     skew = Math.max(skew, 1);
   }
@@ -123,7 +122,7 @@ export function timeTilingPlan(loop: TimeLoop): TilingPlan | undefined {
   // interpolation may sample that data in the step that writes it.
   for (const block of loop.body) {
     if (block.kind !== 'sparseLoop' || !leads.has(block.section)) continue;
-    if (sampled.has(key(block.field!.field, block.field!.timeOffset + loop.direction))) return undefined;
+    if (sampled.has(slotKeyOf(block.field!.field, block.field!.timeOffset + loop.direction))) return undefined;
   }
   return { skew, waveShifts, leads };
 }

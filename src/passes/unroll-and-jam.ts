@@ -1,5 +1,6 @@
 import { accessesOf } from '../dsl/expr.ts';
-import type { Block, Kernel, SpaceNest } from '../ir/types.ts';
+import type { Kernel, SpaceNest } from '../ir/types.ts';
+import { mapNests } from '../ir/visit.ts';
 
 /**
  * Jam factor by stencil reach along x, measured on the 3D acoustic kernel (AMD EPYC, 256³, so4 /
@@ -29,17 +30,9 @@ function reachAlongOuter(nest: SpaceNest): number {
  * whose size is not a multiple of the factor.
  */
 export function unrollAndJam(kernel: Kernel): Kernel {
-  let changed = false;
-  const jam = (nest: SpaceNest, timeTiled: boolean): SpaceNest => {
+  return mapNests(kernel, (nest, loop) => {
     if (nest.blocked.length === 0 || nest.jam > 1) return nest;
     const reach = reachAlongOuter(nest);
-    if (reach === 0) return nest;
-    changed = true;
-    return { ...nest, jam: jamFactor(reach, timeTiled) };
-  };
-  const body = kernel.body.map((block): Block => {
-    if (block.kind === 'spaceNest') return jam(block, false);
-    return { ...block, body: block.body.map((inner) => (inner.kind === 'spaceNest' ? jam(inner, block.tiling !== undefined) : inner)) };
+    return reach === 0 ? nest : { ...nest, jam: jamFactor(reach, loop?.tiling !== undefined) };
   });
-  return changed ? { ...kernel, body } : kernel;
 }

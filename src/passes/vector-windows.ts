@@ -1,4 +1,4 @@
-import { accessesOf, type Expr } from '../dsl/expr.ts';
+import { accessesOf, assertNever, isProductPower, type Expr } from '../dsl/expr.ts';
 import type { Kernel, SpaceNest } from '../ir/types.ts';
 import { mapNests } from '../ir/visit.ts';
 
@@ -9,11 +9,10 @@ function vectorizable(expr: Expr): boolean {
     case 'sparse': case 'call': case 'derivative': return false;
     case 'pow': {
       // Small integer powers print as products, negative ones as a division: fine. sqrt/pow are calls.
-      const e = expr.exponent.kind === 'number' ? Math.abs(expr.exponent.value) : NaN;
-      return Number.isInteger(e) && e <= 4 && vectorizable(expr.base);
+      return expr.exponent.kind === 'number' && isProductPower(expr.exponent.value) && vectorizable(expr.base);
     }
     case 'add': case 'mul': return expr.args.every(vectorizable);
-    default: return false;
+    default: return assertNever(expr);
   }
 }
 
