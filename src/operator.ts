@@ -11,7 +11,7 @@ import { compileShared, defaultCacheDir, type CompiledLibrary, type CompilerOpti
 import { DEFAULT_PASSES, runPasses, type PassOptions } from './passes/pipeline.ts';
 import { checkTimeRange, defaultThreads, prepareCall, timeLimits, type ApplyArgs, type FieldWithData, type PreparedCall, type SparseWithData } from './runtime/arguments.ts';
 import { candidateBlockShapes, candidateTimeTiles, fastest, loadTuned, storeTuned, tuningKey, type BlockSizes } from './runtime/autotune.ts';
-import { loadKernel, type KernelFunction } from './runtime/library.ts';
+import { loadKernel } from './runtime/library.ts';
 import { installFieldAllocator } from './runtime/memory.ts';
 
 // Fields made after this module loads (with `import … from 'devito-ts'`, before any user code)
@@ -50,16 +50,16 @@ export interface BoundOperator {
   readonly timers: Float64Array;
 }
 
-/**
- * Equations → a compiled stencil kernel. Construction lowers and prints C (no gcc); the first
- * `apply` (or `compile`) builds the shared library, reusing the content-addressed cache.
- */
 /** The error for a kernel's non-zero status (see codegen: only running out of memory returns one). */
 function kernelFailure(name: string, status: number): Error {
   if (status === OUT_OF_MEMORY_STATUS) return new Error(`${name}: ${OUT_OF_MEMORY_MESSAGE}`);
   return new Error(`internal: kernel ${name} returned ${status}`);
 }
 
+/**
+ * Equations → a compiled stencil kernel. Construction lowers and prints C (no gcc); the first
+ * `apply` (or `compile`) builds the shared library, reusing the content-addressed cache.
+ */
 export class Operator {
   readonly name: string;
   readonly kernel: Kernel;
@@ -74,7 +74,7 @@ export class Operator {
   private readonly compilerOptions: CompilerOptions;
   /** Print a Devito-style performance line per call (DEVITO_TS_LOG=info); read once, free when off. */
   private readonly log: boolean;
-  private compiled: { library: CompiledLibrary; fn: KernelFunction } | undefined;
+  private compiled: { library: CompiledLibrary; fn: (...values: unknown[]) => void } | undefined;
   /** Block sizes chosen by the autotuner, per thread count. */
   private readonly tuned = new Map<number, BlockSizes>();
 
@@ -103,7 +103,12 @@ export class Operator {
   compile(): CompiledLibrary {
     if (!this.compiled) {
       const library = compileShared(this.ccode, this.name, this.compilerOptions);
-      const fn = loadKernel(library.path, this.name, this.kernel.parameters, this.kernel.dtype);
+      const kernel = loadKernel(library.path, this.name, this.kernel.parameters, this.kernel.dtype);
+      // Every call checks the status here: apply, bind and the autotuner's trials alike.
+      const fn = (...values: unknown[]): void => {
+        const status = kernel(...values);
+        if (status !== 0) throw kernelFailure(this.name, status);
+      };
       this.compiled = { library, fn };
     }
     return this.compiled.library;
@@ -185,8 +190,7 @@ export class Operator {
         checkTimeRange(kernel, timeMin, timeMax);
         values[minIndex] = timeMin;
         values[maxIndex] = timeMax;
-        const status = fn(...values);
-        if (status !== 0) throw kernelFailure(kernel.name, status);
+        fn(...values);
       },
       timers: call.timers,
     };
@@ -195,8 +199,7 @@ export class Operator {
   /** Runs the kernel over the time range `timeMin … timeMax` (inclusive) on the fields' own memory. */
   apply(args: ApplyArgs = {}): PerformanceSummary {
     const call = this.prepare(args);
-    const status = this.compiled!.fn(...call.values);
-    if (status !== 0) throw kernelFailure(this.name, status);
+    this.compiled!.fn(...call.values);
     const elapsedSeconds = call.timers.reduce((a, b) => a + b, 0);
     const points = this.kernel.grid.size;
     const updates = points * call.timesteps;

@@ -1,3 +1,4 @@
+import { allocatedShape } from '../dsl/data.ts';
 import type { Dimension } from '../dsl/dimension.ts';
 import type { Dtype } from '../dsl/dtype.ts';
 import type { AccessExpr, Expr, FieldRef, ScalarExpr, SparseRef } from '../dsl/expr.ts';
@@ -160,9 +161,11 @@ export interface Kernel {
   readonly fixedStrides: boolean;
 }
 
-/** Allocated extent of a field along `axis` of its data (time slots first for a TimeFunction). */
+/**
+ * Allocated extent of a field along a space `axis` of its data (counted after the time slots of a
+ * TimeFunction): the layout rule of `dsl/data.ts`, the one the field's memory was allocated by.
+ */
 export function allocatedExtent(field: FieldRef, axis: number): number {
-  const spaceAxis = axis - (field.isTimeFunction ? 1 : 0);
-  const padding = spaceAxis === field.grid.ndim - 1 ? field.padding : 0;
-  return field.grid.shape[spaceAxis]! + 2 * field.halo[spaceAxis]! + padding;
+  const space = allocatedShape({ leading: [], domain: field.grid.shape, halo: field.halo, padding: field.padding });
+  return space[axis - (field.isTimeFunction ? 1 : 0)]!;
 }

@@ -5,7 +5,7 @@ import type { Grid } from '../dsl/grid.ts';
 import { firstOutside } from '../dsl/points.ts';
 import { domainOf } from '../dsl/sparse.ts';
 import { ApplyArgumentError } from '../errors.ts';
-import { allocatedExtent, type Kernel, type Parameter } from '../ir/types.ts';
+import type { Kernel, Parameter } from '../ir/types.ts';
 
 /** Arguments of `Operator.apply`: the time range (inclusive), `dt`, thread count and constants. */
 export interface ApplyArgs {
@@ -197,15 +197,10 @@ export function prepareCall(kernel: Kernel, args: ApplyArgs, blockSizes: Readonl
   const values = kernel.parameters.map((param): unknown => {
     switch (param.kind) {
       case 'field': return (param.field as FieldWithData).data.raw;
-      case 'size': {
-        const extent = fixedValue(kernel, param);
-        if (kernel.fixedStrides && extent !== allocatedExtent(param.field, param.axis)) {
-          throw new ApplyArgumentError(`apply: ${param.field.name} has extent ${extent} on axis ${param.axis} but ${kernel.name} was compiled for ${allocatedExtent(param.field, param.axis)}`);
-        }
-        return extent;
-      }
       case 'timeBound': return param.name === 'time_m' ? timeMin : timeMax;
-      case 'spaceBound': case 'origin': case 'npoint': return fixedValue(kernel, param);
+      // Sizes come from the kernel's own fields, whose layout fixed strides were printed from
+      // (ir/types.ts allocatedExtent uses the same dsl layout rule): they cannot disagree.
+      case 'size': case 'spaceBound': case 'origin': case 'npoint': return fixedValue(kernel, param);
       case 'nthreads': return nthreads;
       case 'timers': return timers;
       case 'sparseData': return (param.sparse as SparseWithData).data.raw;

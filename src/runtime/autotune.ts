@@ -13,6 +13,17 @@ function tileParameters(kernel: Kernel, role: TileParameter['role']): TileParame
   return kernel.parameters.filter((p): p is TileParameter => p.kind === 'blockSize' && p.role === role);
 }
 
+/** The shapes in order, each once (clamping to the grid makes some equal). */
+function distinct(shapes: readonly BlockSizes[]): BlockSizes[] {
+  const seen = new Set<string>();
+  return shapes.filter((shape) => {
+    const key = JSON.stringify(shape);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /**
  * Untiled shapes worth trying: cache blocks in powers of two up to the grid, deduplicated, with
  * time tiles of one step (the untiled order) when the kernel has them.
@@ -27,20 +38,13 @@ export function candidateBlockShapes(kernel: Kernel): BlockSizes[] {
   // cores, by about 5%. The last shape is one block per plane: the untiled loop order, so
   // tuning never loses to it.
   const shapes: [number, number][] = [[8, 8], [8, 16], [16, 16], [16, 32], [32, 32], [4, 64], [8, 64], [32, 64], [64, 64], [8, 256], [Infinity, Infinity]];
-  const seen = new Set<string>();
-  const result: BlockSizes[] = [];
-  for (const shape of shapes) {
+  return distinct(shapes.map((shape) => {
     const sizes: Record<string, number> = { ...untiled };
     params.forEach((p, i) => {
       sizes[p.name] = Math.min(shape[i] ?? shape[0], kernel.grid.shape[p.dim.axis]!);
     });
-    const key = JSON.stringify(sizes);
-    if (!seen.has(key)) {
-      seen.add(key);
-      result.push(sizes);
-    }
-  }
-  return result;
+    return sizes;
+  }));
 }
 
 /**
@@ -55,22 +59,11 @@ export function candidateTimeTiles(kernel: Kernel): BlockSizes[] {
   if (!time || !wave) return [];
   const blocks = tileParameters(kernel, 'block');
   const extent = kernel.grid.shape[wave.dim.axis]!;
-  const result: BlockSizes[] = [];
-  const seen = new Set<string>();
-  for (const steps of [2, 4, 6]) {
-    for (const planes of [2, 4]) {
-      for (const rows of [8, 16]) {
-        const sizes: Record<string, number> = { [time.name]: steps, [wave.name]: Math.min(planes, extent) };
-        for (const block of blocks) sizes[block.name] = block.dim === wave.dim ? Math.min(planes, extent) : Math.min(rows, kernel.grid.shape[block.dim.axis]!);
-        const key = JSON.stringify(sizes);
-        if (!seen.has(key)) {
-          seen.add(key);
-          result.push(sizes);
-        }
-      }
-    }
-  }
-  return result;
+  return distinct([2, 4, 6].flatMap((steps) => [2, 4].flatMap((planes) => [8, 16].map((rows) => {
+    const sizes: Record<string, number> = { [time.name]: steps, [wave.name]: Math.min(planes, extent) };
+    for (const block of blocks) sizes[block.name] = block.dim === wave.dim ? Math.min(planes, extent) : Math.min(rows, kernel.grid.shape[block.dim.axis]!);
+    return sizes;
+  }))));
 }
 
 /**
@@ -80,6 +73,7 @@ export function candidateTimeTiles(kernel: Kernel): BlockSizes[] {
  * whichever shapes happened to run in a quiet moment.
  */
 export function fastest(candidates: readonly BlockSizes[], trial: (sizes: BlockSizes) => number, rounds = 1): BlockSizes {
+  if (candidates.length === 1) return candidates[0]!; // nothing to choose between
   const best = candidates.map(() => Infinity);
   for (let round = 0; round < rounds; round++) {
     candidates.forEach((sizes, i) => {
