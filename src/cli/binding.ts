@@ -173,7 +173,7 @@ function applyBody(desc: OperatorDescription, known: readonly string[]): string 
   lines.push("const nthreads = integer('nthreads', args.nthreads ?? defaultThreads(), 1, Infinity);");
   lines.push(`const timers = new Float64Array(${Math.max(desc.sections.length, 1)});`);
   lines.push(`const status = kernel(${desc.parameters.map((p) => callValue(p, desc)).join(', ')}) as number;`);
-  lines.push(`if (status === ${OUT_OF_MEMORY_STATUS}) throw new Error('${desc.name}: ${OUT_OF_MEMORY_MESSAGE}');`);
+  lines.push(`if (status === ${OUT_OF_MEMORY_STATUS}) throw new Error(${literal(`${desc.name}: ${OUT_OF_MEMORY_MESSAGE}`)});`);
   lines.push(`if (status !== 0) throw new Error(\`${desc.name}: the kernel returned status \${status}\`);`);
   const sections = desc.sections.map((s, i) => `${s.name}: timers[${i}]!`).join(', ');
   lines.push(`return { elapsedSeconds: timers.reduce((a, b) => a + b, 0), sections: { ${sections} } };`);

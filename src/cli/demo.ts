@@ -57,7 +57,8 @@ export function runWaveDemo(options: DemoOptions): { summary: PerformanceSummary
     elapsed += summary.elapsedSeconds;
     log(`  steps ${String(end).padStart(6)} / ${steps}  ${(summary.gpointsPerSecond).toFixed(3)} GPts/s`);
   }
-  const last = u.data.toArray().subarray(((steps + 1) % 3) * size * size, ((steps + 1) % 3 + 1) * size * size);
+  const slot = u.slotOf(steps + 1);
+  const last = u.data.toArray().subarray(slot * size * size, (slot + 1) * size * size);
   let energy = 0;
   for (const value of last) energy += value * value;
   if (!Number.isFinite(energy)) throw new Error('the wavefield blew up (non-finite values)');

@@ -3,7 +3,7 @@ import { assertNever } from '../dsl/expr.ts';
 import { planFromSummary, resolveCheckpoints, type CheckpointPlan } from './budget.ts';
 import type { Checkpointable, Stepper } from './contracts.ts';
 import { assertCount, compileSchedule, type CompiledSchedule } from './schedule.ts';
-import { createStorage, type StorageSpec } from './storage/create.ts';
+import { createStorage, isStorage, type StorageSpec } from './storage/create.ts';
 import type { CheckpointStorage, CompressionCounters, StorageCounters } from './storage/storage.ts';
 
 /** Which sweep a progress report is about. */
@@ -50,8 +50,8 @@ export interface RevolverStats {
   /** Raw bytes over stored bytes of the checkpoints written, when the storage compresses. */
   readonly compressionRatio: number | undefined;
   /**
-   * The storage's compression counters since it was opened (codec, bytes, and for a lossy codec
-   * such as zfp the largest error measured per saved value), when it compresses.
+   * The storage's compression counters of the last run (codec, bytes, and for a lossy codec such
+   * as zfp the largest error measured per saved value), when it compresses.
    */
   readonly compression: CompressionCounters | undefined;
   /** Wall time inside `forward.apply`, `reverse.apply` and storage (copies included), in ms. */
@@ -143,6 +143,7 @@ export class Revolver {
     this.live = 0;
     this.counts = newCounts();
     this.baseline = this.storage.counters();
+    this.storage.resetCompression?.();
     this.execute(0, this.schedule.firstReverse, 'forward-done');
   }
 
@@ -278,9 +279,6 @@ export class Revolver {
   }
 }
 
-function isStorage(value: CheckpointStorage | StorageSpec): value is CheckpointStorage {
-  return typeof (value as Partial<CheckpointStorage>).write === 'function';
-}
 
 function newCounts() {
   return {

@@ -35,7 +35,7 @@ import { Operator, type PerformanceSummary } from '../operator.ts';
 import { Checkpoint } from '../revolve/checkpoint.ts';
 import { Revolver, type ProgressCallback, type RevolverStats } from '../revolve/revolver.ts';
 import type { CheckpointStorage } from '../revolve/storage/storage.ts';
-import type { StorageSpec } from '../revolve/storage/create.ts';
+import { isStorage, type StorageSpec } from '../revolve/storage/create.ts';
 import { defaultThreads } from '../runtime/arguments.ts';
 import { CheckpointOperator } from '../revolve/checkpoint-operator.ts';
 import type { Stepper } from '../revolve/contracts.ts';
@@ -286,15 +286,17 @@ export class AcousticWaveSolver {
   }
 
   /**
-   * The Revolver for these checkpointing options. With a storage spec (not a storage object) it is
-   * kept for the next call with the same settings: its checkpoint memory is allocated and touched
-   * once, not per gradient (first touch of fresh memory costs more than the copies themselves).
+   * The Revolver for these checkpointing options. With memory storage (the default, or a memory
+   * spec) it is kept for the next call with the same settings: its checkpoint memory is allocated
+   * and touched once, not per gradient (first touch of fresh memory costs more than the copies
+   * themselves). Disk and two-level storage, and storage objects, are closed after the call, so
+   * no checkpoint file outlives it.
    */
   private revolverFor(options: GradientOptions): { stepping: GradientStepping; revolver: Revolver; keep: boolean } {
     const checkpointing = options.checkpointing!;
     const storage = checkpointing.storage;
-    const keep = storage === undefined || !('open' in storage);
-    const key = JSON.stringify([checkpointing.nCheckpoints ?? null, checkpointing.memoryBudgetBytes ?? null, keep ? storage ?? null : 'object', options.nthreads ?? null, options.autotune ?? false]);
+    const keep = storage === undefined || (!isStorage(storage) && storage.kind === 'memory');
+    const key = keep ? JSON.stringify([checkpointing.nCheckpoints ?? null, checkpointing.memoryBudgetBytes ?? null, storage ?? null, options.nthreads ?? null, options.autotune ?? false]) : '';
     if (keep && this.kept?.key === key) return { ...this.kept, keep };
     this.releaseCheckpoints();
     const stepping = this.steppers(options);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -81,6 +81,22 @@ describe('checkpointed FWI gradient (Revolve) against the full-history gradient'
     const again = solver.gradient(residual, { ...THREADS, checkpointing: { nCheckpoints: 5 } });
     expect(bytes(again.grad).equals(bytes(reference))).toBe(true);
     solver.releaseCheckpoints();
+  });
+
+  it('kept memory storage reports compression per call; disk storage is closed after each call, leaving no files', () => {
+    const { solver, residual, reference } = setup(2);
+    const compressed = [0, 1].map(() => {
+      const { grad, revolver } = solver.gradient(residual, { ...THREADS, checkpointing: { nCheckpoints: 5, storage: { kind: 'memory', compression: 'lz4' } } });
+      expect(bytes(grad).equals(bytes(reference))).toBe(true);
+      return revolver!.compression!;
+    });
+    expect(compressed[0]!.rawBytes).toBeGreaterThan(0);
+    expect(compressed[1]).toEqual(compressed[0]); // the second call's own bytes, not a running total
+    solver.releaseCheckpoints();
+    const directory = scratch();
+    const { grad } = solver.gradient(residual, { ...THREADS, checkpointing: { nCheckpoints: 5, storage: { kind: 'disk', directory } } });
+    expect(bytes(grad).equals(bytes(reference))).toBe(true);
+    expect(readdirSync(directory)).toEqual([]);
   });
 
   it('a velocity override is checked for stability, not the stored model: checkpointed gradient under a stable override of an unstable model', () => {

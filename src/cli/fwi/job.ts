@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '../../jit/atomic-write.ts';
 import { join } from 'node:path';
 import type { FloatArray } from '../../dsl/dtype.ts';
 import { SparseTimeFunction } from '../../dsl/sparse.ts';
@@ -135,7 +136,7 @@ export function runFwiGradient(options: FwiGradientOptions): FwiGradientResult {
   const files = writeOutputs(out, truth, start, gradient, shownRecord!, geometry);
   log(`objective ${objective.toExponential(4)}; ‖∇m‖ = ${norm(gradient).toExponential(4)}; ${seconds.toFixed(1)} s for ${options.shots} shots`);
   log(`wrote     ${files.map((f) => join(out, f)).join('\n          ')}`);
-  writeFileSync(join(out, 'summary.json'), JSON.stringify({ objective, gradientNorm: norm(gradient), seconds, shots: options.shots, shape: truth.shape, spacing: truth.spacing, nt: geometry.nt, dt: geometry.dt, revolver: stats }, null, 2));
+  writeFileAtomic(join(out, 'summary.json'), JSON.stringify({ objective, gradientNorm: norm(gradient), seconds, shots: options.shots, shape: truth.shape, spacing: truth.spacing, nt: geometry.nt, dt: geometry.dt, revolver: stats }, null, 2));
   return { objective, gradient: Float32Array.from(gradient), files: [...files, 'summary.json'], revolver: stats! };
 }
 

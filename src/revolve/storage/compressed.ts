@@ -196,6 +196,14 @@ export class CompressedStorage implements CheckpointStorage {
     return this.inner.counters();
   }
 
+  resetCompression(): void {
+    this.rawBytes = 0;
+    this.storedBytes = 0;
+    this.maxAbsError = 0;
+    this.maxRelError = 0;
+    this.errorUnknown = false;
+  }
+
   compression(): CompressionCounters {
     const counters = { codec: this.codec.name, rawBytes: this.rawBytes, storedBytes: this.storedBytes };
     // A lossy codec reports its measured errors (0 while everything was stored exactly).

@@ -21,6 +21,11 @@ export type StorageSpec =
       readonly compression?: CompressionSpec;
     };
 
+/** Whether `value` is a storage object (else it is a spec for `createStorage`). */
+export function isStorage(value: CheckpointStorage | StorageSpec): value is CheckpointStorage {
+  return typeof (value as Partial<CheckpointStorage>).write === 'function';
+}
+
 /** `spec` → a new, unopened storage it describes. */
 export function createStorage(spec: StorageSpec): CheckpointStorage {
   const compress = (inner: CheckpointStorage): CheckpointStorage =>

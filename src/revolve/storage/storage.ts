@@ -63,6 +63,8 @@ export interface CheckpointStorage {
   counters(): StorageCounters;
   /** Present on storages that may compress; `undefined` when nothing inside compresses. */
   compression?(): CompressionCounters | undefined;
+  /** Starts the compression counters afresh (a Revolver does at each forward sweep, so they describe one run). */
+  resetCompression?(): void;
 }
 
 /** `(slot, nSlots)` → throws unless `slot` is a valid slot index; `who` names the storage. */

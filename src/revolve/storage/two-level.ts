@@ -101,6 +101,11 @@ export class TwoLevelStorage implements CheckpointStorage {
     return { fast: this.fast.counters(), slow: this.slow.counters() };
   }
 
+  resetCompression(): void {
+    this.fast.resetCompression?.();
+    this.slow.resetCompression?.();
+  }
+
   compression(): CompressionCounters | undefined {
     const parts = [this.fast.compression?.(), this.slow.compression?.()].filter((c) => c !== undefined);
     if (parts.length === 0) return undefined;
