@@ -326,7 +326,7 @@ function report(kernelRows: readonly KernelRow[], buildRows: readonly BuildRow[]
     const bound = stream.gbPerSecond / BYTES_PER_POINT;
     const build = buildRows.find((b) => b.spaceOrder === row.spaceOrder)!;
     const firstOfOrder = index === kernelRows.findIndex((r) => r.spaceOrder === row.spaceOrder);
-    const cpu = Math.min(row.tiled.cpuShare, row.untiled.cpuShare, row.plain.cpuShare, row.dense.cpuShare, row.simd.cpuShare, row.oneStep.cpuShare);
+    const cpu = lowestCpuShare(row);
     return [
       String(row.spaceOrder),
       String(row.nthreads),
@@ -423,9 +423,9 @@ function report(kernelRows: readonly KernelRow[], buildRows: readonly BuildRow[]
         `max|u| = ${b.sanity.maxAbs.toPrecision(6)} (spike 1), ${b.sanity.subnormals} subnormal values → ${b.sanity.ok ? 'finite, non-zero, no growth: OK' : 'FAILED'}`,
     );
   }
-  const discarded = kernelRows.reduce((sum, r) => sum + r.tiled.discarded + r.untiled.discarded + r.plain.discarded + r.dense.discarded + r.simd.discarded + r.oneStep.discarded, 0);
+  const discarded = kernelRows.reduce((sum, r) => sum + timingsOf(r).reduce((n, t) => n + t.discarded, 0), 0);
   if (discarded) print(`redone    ${discarded} timed run(s) had cpu < ${100 * SHARED_CPU}% (other processes on our cores) and were redone`);
-  const shared = kernelRows.filter((r) => Math.min(r.tiled.cpuShare, r.untiled.cpuShare, r.plain.cpuShare, r.dense.cpuShare, r.simd.cpuShare, r.oneStep.cpuShare) < SHARED_CPU);
+  const shared = kernelRows.filter((r) => lowestCpuShare(r) < SHARED_CPU);
   if (shared.length) {
     print(`warning   cores were shared with other processes during ${shared.map((r) => `so${r.spaceOrder}/${r.nthreads}t`).join(', ')} (cpu < ${100 * SHARED_CPU}%): those rows are not reliable, rerun on a quiet machine`);
   }
@@ -443,7 +443,7 @@ function report(kernelRows: readonly KernelRow[], buildRows: readonly BuildRow[]
     const speedup = so8two.tiled.gpts / so8two.plain.gpts;
     const bound = streamResults.get(2)!.gbPerSecond / BYTES_PER_POINT;
     const share = so8two.tiled.gpts / bound;
-    const reliable = Math.min(so8two.tiled.cpuShare, so8two.untiled.cpuShare, so8two.plain.cpuShare, so8two.simd.cpuShare, so8two.dense.cpuShare, so8two.oneStep.cpuShare) >= SHARED_CPU;
+    const reliable = lowestCpuShare(so8two) >= SHARED_CPU;
     goal('so8, 2 threads: generated ≥ 2× the plain loop nest', `${speedup.toFixed(2)}× (${so8two.tiled.gpts.toFixed(3)} vs ${so8two.plain.gpts.toFixed(3)} GPts/s)`, speedup >= 2, reliable);
     goal('so8, 2 threads: ≥ 70% of the bandwidth bound', `${(100 * share).toFixed(1)}% (${so8two.tiled.gpts.toFixed(3)} of ${bound.toFixed(3)} GPts/s)`, share >= 0.7, reliable);
     // Time tiling beats the one-sweep-per-step bound; say how the kernel does without it too.
@@ -465,6 +465,16 @@ function report(kernelRows: readonly KernelRow[], buildRows: readonly BuildRow[]
     goal('so8 Operator build (lowering + codegen, no gcc) ≤ 50 ms', '(run with --orders including 8)', undefined);
     goal('so8 cache hit (build + load) ≤ 100 ms', '', undefined);
   }
+}
+
+/** Every timing of a row (each kernel it measured). */
+function timingsOf(row: KernelRow): Timing[] {
+  return [row.tiled, row.untiled, row.plain, row.dense, row.simd, row.oneStep];
+}
+
+/** The row's least CPU share: under SHARED_CPU, other processes took our cores during some kernel's runs. */
+function lowestCpuShare(row: KernelRow): number {
+  return Math.min(...timingsOf(row).map((t) => t.cpuShare));
 }
 
 function ms(seconds: number, digits = 1): string {

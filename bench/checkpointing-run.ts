@@ -61,11 +61,7 @@ export interface RowResult {
   readonly kind: 'revolve' | 'history';
   readonly nSteps: number;
   readonly stateBytes: number;
-  readonly budgetBytes: number;
-  readonly nCheckpoints: number;
-  readonly peakSlots: number;
   readonly predictedForwardSteps: number;
-  readonly predictedRecompute: number;
   readonly peakCheckpointBytes: number;
   /** Wall seconds of the plain forward sweeps (n steps, one kernel call, no checkpoints), before and after the gradients. */
   readonly plainForwardSeconds: readonly number[];
@@ -81,7 +77,6 @@ export interface RowResult {
   readonly recordEqual: boolean | undefined;
   /** Both gradients of the row are bitwise equal. */
   readonly runsEqual: boolean;
-  readonly gradientNorm: number;
   /** CPU seconds of the whole child process (warm-up included), for the parent's load accounting. */
   readonly processCpuSeconds: number;
 }
@@ -134,11 +129,6 @@ const processCpu = (): number => {
 const rss = (): number => process.memoryUsage.rss();
 const maxRss = (): number => process.resourceUsage().maxRSS * 1024;
 
-function norm(values: ArrayLike<number>): number {
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) sum += values[i]! ** 2;
-  return Math.sqrt(sum);
-}
 
 function sameBits(a: FloatArray, b: FloatArray): boolean {
   if (a.length !== b.length) return false;
@@ -160,7 +150,7 @@ function wall(body: () => void): number {
  * depend on the grid size).
  */
 function warmUp(spec: ProblemSpec, kind: RowSpec['kind']): void {
-  const { solver, geometry } = buildProblem({ ...spec, size: 12, nbl: Math.min(spec.nbl, 4), steps: 4 });
+  const { solver } = buildProblem({ ...spec, size: 12, nbl: Math.min(spec.nbl, 4), steps: 4 });
   const threads = { nthreads: spec.nthreads };
   if (kind === 'history') {
     const { rec, u } = solver.forward({ ...threads, save: true });
@@ -174,7 +164,6 @@ function warmUp(spec: ProblemSpec, kind: RowSpec['kind']): void {
     for (let k = stepping.nSteps - 1; k >= 0; k--) stepping.reverse.apply(k, k + 1);
     stepping.finishReverse();
   }
-  void geometry;
 }
 
 export function runRow(row: RowSpec): RowResult {
@@ -247,11 +236,7 @@ function runRevolve(row: RowSpec, solver: AcousticWaveSolver, threads: { nthread
     kind: 'revolve',
     nSteps: n,
     stateBytes,
-    budgetBytes,
-    nCheckpoints: revolver.nCheckpoints,
-    peakSlots: plan.peakSlots,
     predictedForwardSteps: plan.forwardSteps,
-    predictedRecompute: plan.recomputeFactor,
     peakCheckpointBytes,
     plainForwardSeconds: [before.seconds, after.seconds],
     runs,
@@ -259,7 +244,6 @@ function runRevolve(row: RowSpec, solver: AcousticWaveSolver, threads: { nthread
     rssBeforeBytes,
     recordEqual,
     runsEqual: sameBits(gradients[0]!, gradients[1]!),
-    gradientNorm: norm(grad),
     processCpuSeconds: processCpu(),
   };
 }
@@ -304,11 +288,7 @@ function runHistory(row: RowSpec, solver: AcousticWaveSolver, threads: { nthread
     kind: 'history',
     nSteps: n,
     stateBytes: (2 * historyBytes) / solver.nt, // two of its time levels
-    budgetBytes: historyBytes,
-    nCheckpoints: 0,
-    peakSlots: 0,
     predictedForwardSteps: n,
-    predictedRecompute: 1,
     peakCheckpointBytes: historyBytes,
     plainForwardSeconds: [],
     runs,
@@ -316,7 +296,6 @@ function runHistory(row: RowSpec, solver: AcousticWaveSolver, threads: { nthread
     rssBeforeBytes,
     recordEqual: undefined,
     runsEqual: sameBits(gradients[0]!, gradients[1]!),
-    gradientNorm: norm(grad),
     processCpuSeconds: processCpu(),
   };
 }

@@ -44,7 +44,7 @@ import { DEFAULT_FLAGS } from '../src/jit/compiler.ts';
 import { planCheckpoints } from '../src/revolve/budget.ts';
 import { defaultThreads } from '../src/runtime/arguments.ts';
 import { runRow, stateFacts, type ProblemSpec, type RowResult, type RowSpec } from './checkpointing-run.ts';
-import { busyText, machineFacts, otherCpuUse } from './machine.ts';
+import { busyText, cpuSample, machineFacts, otherCpuUse } from './machine.ts';
 import { fixed, renderTable } from './table.ts';
 
 const { values: opts } = parseArgs({
@@ -463,13 +463,6 @@ function memAvailable(): number {
     if (match) return Number(match[1]) * 1024;
   }
   return freemem();
-}
-
-/** Jiffies since boot from /proc/stat: [total, idle + iowait], or undefined. */
-function cpuSample(): [number, number] | undefined {
-  if (!existsSync('/proc/stat')) return undefined;
-  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  return [fields.reduce((a, b) => a + b, 0), fields[3]! + (fields[4] ?? 0)];
 }
 
 /** Share of all CPUs that processes other than the child kept busy between two samples (child CPU seconds given). */

@@ -56,17 +56,18 @@ export function cacheBytes(size: string): number | undefined {
   return Number(match[1]) * unit;
 }
 
+/** Jiffies since boot from /proc/stat: [total, idle + iowait], or undefined without it. */
+export function cpuSample(): [number, number] | undefined {
+  if (!existsSync('/proc/stat')) return undefined;
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return [fields.reduce((a, b) => a + b, 0), fields[3]! + (fields[4] ?? 0)];
+}
+
 /** Share of all CPUs busy (non-idle) over `seconds`, while this process sleeps; undefined without /proc/stat. */
 export function otherCpuUse(seconds = 1): number | undefined {
-  const sample = (): [number, number] | undefined => {
-    if (!existsSync('/proc/stat')) return undefined;
-    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-    const idle = fields[3]! + (fields[4] ?? 0); // idle + iowait
-    return [fields.reduce((a, b) => a + b, 0), idle];
-  };
-  const before = sample();
+  const before = cpuSample();
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, seconds * 1000);
-  const after = sample();
+  const after = cpuSample();
   if (!before || !after || after[0] === before[0]) return undefined;
   return 1 - (after[1] - before[1]) / (after[0] - before[0]);
 }

@@ -12,6 +12,8 @@
 import { parseArgs } from 'node:util';
 import { AcousticWaveSolver, AcquisitionGeometry, SeismicModel, type PerformanceSummary } from '../src/index.ts';
 import { DEFAULT_FLAGS } from '../src/jit/compiler.ts';
+import { DEFAULT_BLOCK_SIZE } from '../src/passes/blocking.ts';
+import { DEFAULT_TIME_TILE, DEFAULT_WAVE } from '../src/passes/time-tiling.ts';
 import { defaultThreads } from '../src/runtime/arguments.ts';
 import { machineFacts } from './machine.ts';
 import { fixed, renderTable } from './table.ts';
@@ -143,5 +145,5 @@ print(`         GPts/s stencil = the same over the stencil section alone; sparse
 print(`         "vs bare" = whole forward kernel time over the bare stencil's; the stencil section alone varies by up to ~10% with the`);
 print(`         wavefield it runs on (float32 subnormals in the far field) and machine noise, so the sparse share is the loops' cost.`);
 print(`         best of ${reps} interleaved run(s) each; injection runs serially (deterministic), interpolation in parallel over receivers.`);
-print(`         3D kernels are time-tiled: default tiles of 4 steps in waves of 2 planes and 32×32 blocks; "autotuned" ran`);
+print(`         3D kernels are time-tiled: default tiles of ${DEFAULT_TIME_TILE} steps in waves of ${DEFAULT_WAVE} planes and ${DEFAULT_BLOCK_SIZE}×${DEFAULT_BLOCK_SIZE} blocks; "autotuned" ran`);
 print(`         forward({ autotune: true }) once before (${tuneSeconds.toFixed(1)} s, all operators of the shot): ${JSON.stringify(tunedSolver.forwardOperator().tunedBlockSizes(nthreads) ?? {})}.`);

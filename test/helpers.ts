@@ -26,3 +26,17 @@ export function maxAbs(a: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]!));
   return max;
 }
+
+/** The bytes of a typed array as a Buffer view (no copy), for bitwise comparisons with `.equals`. */
+export function bufferOf(a: ArrayBufferView): Buffer {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+}
+
+/** Fills `raw` with deterministic values in [offset, offset + 1) from a linear congruential sequence started at `seed`. */
+export function fillSeeded(raw: { length: number; [index: number]: number }, seed: number, offset = -0.5): void {
+  let state = seed;
+  for (let i = 0; i < raw.length; i++) {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    raw[i] = state / 2 ** 31 + offset;
+  }
+}

@@ -7,6 +7,7 @@ import type { AccessExpr } from '../../src/dsl/expr.ts';
 import type { TimeLoop } from '../../src/ir/types.ts';
 import { timeTilingPlan } from '../../src/passes/time-tiling.ts';
 import { candidateBlockShapes, candidateTimeTiles } from '../../src/runtime/autotune.ts';
+import { bufferOf, fillSeeded } from '../helpers.ts';
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'devito-ts-time-tiling-'));
 afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
@@ -20,16 +21,6 @@ function timeLoopOf(op: Operator): TimeLoop {
   return loop;
 }
 
-/** Deterministic values in every point of `raw` (halo and padding included). */
-function fill(raw: Float32Array | Float64Array, seed: number, offset = -0.5): void {
-  let state = seed;
-  for (let i = 0; i < raw.length; i++) {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    raw[i] = state / 2 ** 31 + offset;
-  }
-}
-
-const bytes = (a: ArrayBufferView): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
 interface Problem {
   readonly op: Operator;
@@ -150,10 +141,10 @@ function saved(passes: Partial<PassOptions>, name: string): Problem {
 
 /** Same start in every field, `steps` steps (clamped by saved buffers), the written fields' bytes. */
 function run(problem: Problem, steps: number, args: ApplyArgs = {}): Buffer[] {
-  problem.written.forEach((field, i) => fill(field.data.raw, 1000 + i));
-  problem.coefficients.forEach((field, i) => fill(field.data.raw, 77 + i, 1));
+  problem.written.forEach((field, i) => fillSeeded(field.data.raw, 1000 + i));
+  problem.coefficients.forEach((field, i) => fillSeeded(field.data.raw, 77 + i, 1));
   problem.op.apply({ timeMin: problem.timeMin, timeMax: problem.timeMin + steps - 1, dt: 0.5, ...args });
-  return problem.written.map((field) => bytes(field.data.raw.slice()));
+  return problem.written.map((field) => bufferOf(field.data.raw.slice()));
 }
 
 describe('time tiling: several steps per sweep of the grid, results bitwise those of the untiled loop', () => {
@@ -317,10 +308,10 @@ describe('time tiling: several steps per sweep of the grid, results bitwise thos
 
   it('rejects a non-positive tile size before C runs', () => {
     const problem = acoustic([12, 10, 17], 4, 'float32', 'forward', {}, 'tt_bad');
-    const before = bytes(problem.written[0]!.data.raw.slice());
+    const before = bufferOf(problem.written[0]!.data.raw.slice());
     for (const bad of [{ time_tile_size: 0 }, { x_wave_size: -2 }]) {
       expect(() => problem.op.apply({ timeMin: 1, timeMax: 4, dt: 0.5, ...bad })).toThrow(ApplyArgumentError);
     }
-    expect(bytes(problem.written[0]!.data.raw).equals(before)).toBe(true);
+    expect(bufferOf(problem.written[0]!.data.raw).equals(before)).toBe(true);
   });
 });

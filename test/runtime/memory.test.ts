@@ -53,8 +53,7 @@ describe('field memory', () => {
     // The switch is read once per process: check it in a child.
     const script = [
       `import { alignedFieldAllocator, addressOf } from ${JSON.stringify(new URL('../../src/runtime/memory.ts', import.meta.url).pathname)};`,
-      `import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';`,
+      `import { readFileSync } from 'node:fs';`,
       `const a = alignedFieldAllocator.allocate('float32', 3 * 2 ** 20, 0);`,
       `const at = addressOf(a) + 4n * 2n ** 20n;`,
       `let inside = false, flags = '';`,

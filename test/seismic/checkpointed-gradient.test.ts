@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  AcousticWaveSolver, AcquisitionGeometry, CheckpointBudgetError, SeismicModel, type FloatArray, type StorageSpec,
+  AcousticWaveSolver, AcquisitionGeometry, CheckpointBudgetError, SeismicModel, type StorageSpec,
 } from '../../src/index.ts';
 import { random, texturedVelocity } from './seismic-helpers.ts';
+import { bufferOf } from '../helpers.ts';
 
 const THREADS = { nthreads: 1 };
 const directories: string[] = [];
@@ -35,7 +36,6 @@ function setup(ndim: 2 | 3) {
   return { solver, geometry, residual, reference: grad, observed: observed.data.toArray() };
 }
 
-const bytes = (a: FloatArray): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
 describe('checkpointed FWI gradient (Revolve) against the full-history gradient', () => {
   for (const ndim of [2, 3] as const) {
@@ -52,8 +52,8 @@ describe('checkpointed FWI gradient (Revolve) against the full-history gradient'
         if (nCheckpoints === 1 && label !== 'memory') continue; // c = 1 stores only state 0: one slot, storage-independent
         it(`${ndim}D, ${label}, c = ${nCheckpoints}: bitwise equal gradient and shot record`, () => {
           const { grad, rec, revolver } = context.solver.gradient(context.residual, { ...THREADS, checkpointing: { nCheckpoints, storage: storage() } });
-          expect(bytes(grad).equals(bytes(context.reference))).toBe(true);
-          expect(bytes(rec!.data.toArray()).equals(bytes(Float32Array.from(context.observed)))).toBe(true);
+          expect(bufferOf(grad).equals(bufferOf(context.reference))).toBe(true);
+          expect(bufferOf(rec!.data.toArray()).equals(bufferOf(Float32Array.from(context.observed)))).toBe(true);
           expect(revolver!.reverseSteps).toBe(n);
           expect(revolver!.peakSlots).toBeLessThanOrEqual(nCheckpoints);
           if (nCheckpoints <= 13) expect(revolver!.forwardSteps).toBeGreaterThan(n); // it really recomputed
@@ -72,14 +72,14 @@ describe('checkpointed FWI gradient (Revolve) against the full-history gradient'
         ...THREADS,
         checkpointing: { nCheckpoints: 5, onProgress: (phase, done, total) => reports.push(`${phase}:${done}/${total}`) },
       });
-      expect(bytes(grad).equals(bytes(reference))).toBe(true);
+      expect(bufferOf(grad).equals(bufferOf(reference))).toBe(true);
       expect(revolver!.reverseSteps).toBe(n);
       expect(reports).toContain(`forward:${n}/${n}`);
       expect(reports).toContain(`reverse:${n}/${n}`);
     }
     solver.releaseCheckpoints();
     const again = solver.gradient(residual, { ...THREADS, checkpointing: { nCheckpoints: 5 } });
-    expect(bytes(again.grad).equals(bytes(reference))).toBe(true);
+    expect(bufferOf(again.grad).equals(bufferOf(reference))).toBe(true);
     solver.releaseCheckpoints();
   });
 
@@ -87,7 +87,7 @@ describe('checkpointed FWI gradient (Revolve) against the full-history gradient'
     const { solver, residual, reference } = setup(2);
     const compressed = [0, 1].map(() => {
       const { grad, revolver } = solver.gradient(residual, { ...THREADS, checkpointing: { nCheckpoints: 5, storage: { kind: 'memory', compression: 'lz4' } } });
-      expect(bytes(grad).equals(bytes(reference))).toBe(true);
+      expect(bufferOf(grad).equals(bufferOf(reference))).toBe(true);
       return revolver!.compression!;
     });
     expect(compressed[0]!.rawBytes).toBeGreaterThan(0);
@@ -95,7 +95,7 @@ describe('checkpointed FWI gradient (Revolve) against the full-history gradient'
     solver.releaseCheckpoints();
     const directory = scratch();
     const { grad } = solver.gradient(residual, { ...THREADS, checkpointing: { nCheckpoints: 5, storage: { kind: 'disk', directory } } });
-    expect(bytes(grad).equals(bytes(reference))).toBe(true);
+    expect(bufferOf(grad).equals(bufferOf(reference))).toBe(true);
     expect(readdirSync(directory)).toEqual([]);
   });
 
@@ -105,7 +105,7 @@ describe('checkpointed FWI gradient (Revolve) against the full-history gradient'
     solver.model.update({ vp: vp.map((v) => 3 * v) }); // three times faster: unstable at this dt
     expect(() => solver.gradient(residual, { ...THREADS, checkpointing: { nCheckpoints: 5 } })).toThrow(/unstable/);
     const { grad } = solver.gradient(residual, { ...THREADS, vp, checkpointing: { nCheckpoints: 5 } });
-    expect(bytes(grad).equals(bytes(reference))).toBe(true);
+    expect(bufferOf(grad).equals(bufferOf(reference))).toBe(true);
     solver.model.update({ vp });
   });
 
@@ -117,7 +117,7 @@ describe('checkpointed FWI gradient (Revolve) against the full-history gradient'
       const { grad, revolver } = solver.gradient(residual, { ...THREADS, checkpointing: { memoryBudgetBytes } });
       expect(revolver!.peakCheckpointBytes).toBeLessThanOrEqual(memoryBudgetBytes);
       expect(revolver!.peakSlots).toBeLessThanOrEqual(slots);
-      expect(bytes(grad).equals(bytes(reference))).toBe(true);
+      expect(bufferOf(grad).equals(bufferOf(reference))).toBe(true);
     }
     expect(() => solver.gradient(residual, { ...THREADS, checkpointing: { memoryBudgetBytes: state - 1 } })).toThrow(CheckpointBudgetError);
   });
