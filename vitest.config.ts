@@ -8,7 +8,8 @@ const cache = process.env.DEVITO_TS_CACHE ?? fileURLToPath(new URL('./.cache/tes
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    env: { DEVITO_TS_CACHE: cache },
+    // Every kernel a test builds has its loop tree verified after lowering and after every pass.
+    env: { DEVITO_TS_CACHE: cache, DEVITO_TS_VERIFY: '1' },
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -1,6 +1,8 @@
 // The benchmarked problem, shared by bench/acoustic.ts and its cache-hit child process so both
 // build byte-identical C (same text → same hash → same cached library).
-import { Eq, Function, Grid, Operator, TimeFunction, finiteDifferenceWeights, solve } from '../src/index.ts';
+import {
+  AcousticWaveSolver, AcquisitionGeometry, Eq, Function, Grid, Operator, SeismicModel, TimeFunction, finiteDifferenceWeights, solve,
+} from '../src/index.ts';
 
 /** Physical set-up: Devito's seismic units (metres, milliseconds, km/s = m/ms). */
 export const SPACING = 10; // m
@@ -32,6 +34,33 @@ export function operatorName(spaceOrder: number): string {
 
 export function acousticOperator(problem: AcousticProblem, spaceOrder: number, cacheDir: string): Operator {
   return new Operator([problem.eq], { name: operatorName(spaceOrder), compiler: { cacheDir } });
+}
+
+/** Absorbing-layer points per side of the operator with source and receivers (bench:seismic's default). */
+export const SPARSE_NBL = 20;
+
+/**
+ * The 3D spaceOrder-8 acoustic operator with a source and receivers, as a user gets it: the
+ * seismic solver's forward operator (src/seismic/acoustic-solver.ts, `forwardEquations`: damped
+ * update of u, Ricker source injected into u.forward, receivers interpolated from u), on a
+ * padded grid of `size`³ points = (size − 2·SPARSE_NBL)³ physical + the absorbing layer, h = 10 m,
+ * vp 1.5 km/s, one source at the centre 20 m deep and a line of receivers along x at 20 m depth.
+ * Operator name `acoustic_forward`. The C depends on the padded grid shape only (fixed strides),
+ * not on the receiver count or the number of time samples. Each call builds a new solver, so
+ * `forwardOperator()` builds a new Operator (its `buildSeconds` is lowering + codegen, no gcc).
+ */
+export function sparseForwardOperator(size: number): Operator {
+  const physical = size - 2 * SPARSE_NBL;
+  if (physical < 2) throw new Error(`sparseForwardOperator: size ${size} leaves no physical points inside a ${SPARSE_NBL}-point absorbing layer`);
+  const model = new SeismicModel({ vp: VP, shape: [physical, physical, physical], spacing: [SPACING, SPACING, SPACING], nbl: SPARSE_NBL, spaceOrder: 8, dtype: 'float32' });
+  const side = (physical - 1) * SPACING;
+  const geometry = new AcquisitionGeometry(model, {
+    srcCoordinates: [[side / 2, side / 2, 20]],
+    recCoordinates: Array.from({ length: physical }, (_, i) => [i * SPACING, side / 2, 20]),
+    tn: 100,
+    f0: 0.01,
+  });
+  return new AcousticWaveSolver(model, geometry, { spaceOrder: 8 }).forwardOperator();
 }
 
 /**

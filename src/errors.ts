@@ -26,6 +26,11 @@ export class ApplyArgumentError extends DevitoError {}
 /** The C compiler is missing or failed. */
 export class CompilerNotFoundError extends DevitoError {}
 export class CompilationError extends DevitoError {}
+/**
+ * A compiled kernel could not allocate the working memory it needs (today: a time-tiled loop
+ * ordering its receivers); free memory, or build the Operator without time tiling.
+ */
+export class KernelOutOfMemoryError extends DevitoError {}
 /** Checkpointing: a stored checkpoint is missing or fails its checksum. */
 export class CheckpointCorruptError extends DevitoError {}
 /** Checkpointing: a memory budget or schedule request that cannot be met. */

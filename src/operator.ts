@@ -1,12 +1,14 @@
-import { OUT_OF_MEMORY_MESSAGE, OUT_OF_MEMORY_STATUS, printKernel } from './codegen/c-kernel.ts';
+import { printKernel } from './codegen/print-kernel.ts';
+import { OUT_OF_MEMORY_MESSAGE, OUT_OF_MEMORY_STATUS } from './codegen/print-sparse.ts';
 import type { FloatArray } from './dsl/dtype.ts';
 import type { Eq } from './dsl/eq.ts';
 import type { SparseOperation } from './dsl/sparse.ts';
 import { validateName } from './dsl/names.ts';
 import { buildKernel } from './ir/build.ts';
 import { bytesPerPoint, flopsPerPoint } from './ir/flops.ts';
-import { clusterize, lowerEquations, orderByDependence } from './ir/lower.ts';
+import { clusterize, lowerEquations } from './ir/lower.ts';
 import type { Kernel, LoweredEq, LoweredSparse } from './ir/types.ts';
+import { KernelOutOfMemoryError } from './errors.ts';
 import { compileShared, defaultCacheDir, type CompiledLibrary, type CompilerOptions } from './jit/compiler.ts';
 import { DEFAULT_PASSES, runPasses, type PassOptions } from './passes/pipeline.ts';
 import { checkTimeRange, defaultThreads, prepareCall, timeLimits, type ApplyArgs, type FieldWithData, type PreparedCall, type SparseWithData } from './runtime/arguments.ts';
@@ -50,10 +52,13 @@ export interface BoundOperator {
   readonly timers: Float64Array;
 }
 
-/** The error for a kernel's non-zero status (see codegen: only running out of memory returns one). */
-function kernelFailure(name: string, status: number): Error {
-  if (status === OUT_OF_MEMORY_STATUS) return new Error(`${name}: ${OUT_OF_MEMORY_MESSAGE}`);
-  return new Error(`internal: kernel ${name} returned ${status}`);
+/**
+ * The error for a kernel's non-zero status (see codegen: only running out of memory returns one,
+ * a `KernelOutOfMemoryError`); any other status is a bug of ours, reported as internal.
+ */
+export function kernelFailure(name: string, status: number): Error {
+  if (status === OUT_OF_MEMORY_STATUS) return new KernelOutOfMemoryError(`${name}: ${OUT_OF_MEMORY_MESSAGE}; free some memory, or build the Operator with { passes: { timeTiling: false } }`);
+  return new Error(`internal: kernel ${name} returned status ${status}`);
 }
 
 /**
@@ -84,8 +89,8 @@ export class Operator {
     const passes: PassOptions = { ...DEFAULT_PASSES, ...options.passes };
     // [Eq | inject | interpolate] -> validated equations, derivatives expanded
     const set = lowerEquations(equations);
-    // runs of [LoweredEq] -> clusters (ordered by dependence, fused where legal); sparse ops stay put
-    const schedule = set.segments.map((segment) => (isSparse(segment) ? segment : clusterize(orderByDependence(segment))));
+    // runs of [LoweredEq] -> clusters (program order, fused where no dependence forbids it); sparse ops stay put
+    const schedule = set.segments.map((segment) => (isSparse(segment) ? segment : clusterize(segment)));
     // schedule -> Kernel (time loop ⊃ space nests and sparse loops)
     const tree = buildKernel(this.name, set, schedule);
     // Kernel -> Kernel (the pass pipeline)

@@ -2,10 +2,12 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { OUT_OF_MEMORY_MESSAGE, OUT_OF_MEMORY_STATUS } from '../src/codegen/print-sparse.ts';
 import {
   ApplyArgumentError, CompilerNotFoundError, Constant, DevitoError, Eq, Function, Grid, GridMismatchError,
-  InvalidArgumentError, InvalidNameError, LoweringError, Operator, ShapeError, SolveError, TimeFunction, solve,
+  InvalidArgumentError, InvalidNameError, KernelOutOfMemoryError, LoweringError, Operator, ShapeError, SolveError, TimeFunction, solve,
 } from '../src/index.ts';
+import { kernelFailure } from '../src/operator.ts';
 
 type ErrorClass = new (...args: never[]) => DevitoError;
 
@@ -210,5 +212,19 @@ describe('bad input raises a DevitoError subclass that says what to change', () 
     expect(s.v.data.get(1, 0, 0)).toBe(2);
     expect(s.v.data.get(2, 5, 4)).toBe(3);
     expect(readdirSync(s.cacheDir).filter((f) => f.endsWith('.so'))).toHaveLength(1);
+  });
+});
+
+describe('a kernel that fails while it runs', () => {
+  it('status 1 (out of memory) → KernelOutOfMemoryError, a DevitoError naming the operator and what to change', () => {
+    expectError(() => {
+      throw kernelFailure('forward', OUT_OF_MEMORY_STATUS);
+    }, KernelOutOfMemoryError, `forward: ${OUT_OF_MEMORY_MESSAGE}`, 'timeTiling: false');
+  });
+
+  it('any other status is our bug: a plain Error that says internal', () => {
+    const error = kernelFailure('forward', 7);
+    expect(error).not.toBeInstanceOf(DevitoError);
+    expect(error.message).toBe('internal: kernel forward returned status 7');
   });
 });

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Dtype } from '../dsl/dtype.ts';
-import { assertNever } from '../dsl/expr.ts';
+import { assertNever } from '../support/assert-never.ts';
 import type { Kernel, Parameter } from '../ir/types.ts';
-import type { CompiledLibrary } from '../jit/compiler.ts';
+import { timeLoopOf } from '../ir/visit.ts';
+import type { CompiledLibrary, ResolvedTarget } from '../jit/compiler.ts';
 import { fixedValue, spacingValue, timeLimits, type FieldWithData } from '../runtime/arguments.ts';
 
 /** What `compile` needs of an Operator; duck-typed because the user's file loads its own copy of the classes. */
@@ -88,8 +89,14 @@ export interface OperatorDescription {
     /** Greatest `timeMax` saved buffers and sparse samples allow; null when unbounded. */
     readonly highest: number | null;
   } | null;
-  readonly compiler: { readonly command: string; readonly flags: readonly string[]; readonly version: string };
-  /** Cache key of the library (C text, flags and compiler version). */
+  readonly compiler: {
+    readonly command: string;
+    readonly flags: readonly string[];
+    readonly version: string;
+    /** What `-march=native` meant on the machine that compiled; null when the flags name no native target. */
+    readonly target: ResolvedTarget | null;
+  };
+  /** Cache key of the library (C text, flags, compiler version and resolved target). */
   readonly hash: string;
   /** SHA-256 of the C text alone. */
   readonly sourceSha256: string;
@@ -162,8 +169,8 @@ function describeField(kernel: Kernel, ref: Kernel['fields'][number]): FieldDesc
 
 /** The time range rules of `Operator.apply`, reduced to numbers the binding can check. */
 function timeRules(kernel: Kernel): OperatorDescription['time'] {
-  const loop = kernel.body.find((block) => block.kind === 'timeLoop');
-  if (!loop || loop.kind !== 'timeLoop') return null;
+  const loop = timeLoopOf(kernel);
+  if (!loop) return null;
   const { lowest, timeMinDefault, highest } = timeLimits(kernel);
   return { direction: loop.direction, lowest, timeMinDefault, highest: Number.isFinite(highest) ? highest : null };
 }
@@ -197,7 +204,7 @@ export function describeOperator(op: OperatorLike, library: CompiledLibrary): Op
     })),
     sections: sectionsOf(op.ccode, kernel),
     time: timeRules(kernel),
-    compiler: { command: library.compiler, flags: [...library.flags], version: library.compilerVersion },
+    compiler: { command: library.compiler, flags: [...library.flags], version: library.compilerVersion, target: library.target },
     hash: library.hash,
     sourceSha256: createHash('sha256').update(op.ccode).digest('hex'),
   };

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_PASSES, type PassOptions } from '../passes/pipeline.ts';
 import { generateBinding } from './binding.ts';
 import { describeOperator, type OperatorDescription, type OperatorLike } from './compile-describe.ts';
-import { writeFileAtomic } from '../jit/atomic-write.ts';
+import { writeFileAtomic } from '../support/atomic-write.ts';
 import {
   collectOperators, displayPath, importUserFile, isDevitoErrorLike, resolveUserFile, typeCheckUserFile, UserFileError, type FoundOperator,
 } from './compile-load.ts';

@@ -1,7 +1,7 @@
-import { ScalarExpr } from './expr.ts';
+import { ScalarExpr, type DimensionRef } from './expr.ts';
 
 /** A loop dimension: a space axis of a grid (`x`, `y`, `z`) or the time axis. */
-export class Dimension {
+export class Dimension implements DimensionRef {
   readonly name: 'x' | 'y' | 'z' | 'time';
   readonly isTime: boolean;
   /** Axis index among the grid's space dimensions (-1 for time). */

@@ -1,13 +1,41 @@
 import { GridMismatchError, InvalidArgumentError } from '../errors.ts';
-import type { Dimension } from './dimension.ts';
+import { assertNever } from '../support/assert-never.ts';
 import type { Dtype } from './dtype.ts';
-import type { Grid } from './grid.ts';
+
+// Dimension (dimension.ts) and Grid (grid.ts) build on this module (a dimension's spacing is a
+// ScalarExpr), so expressions see them through these interfaces, which the classes implement.
+
+/** A loop dimension as expressions see it: the public shape of `Dimension`. */
+export interface DimensionRef {
+  readonly name: 'x' | 'y' | 'z' | 'time';
+  readonly isTime: boolean;
+  /** Axis index among the grid's space dimensions (-1 for time). */
+  readonly axis: number;
+  /** Name of the C scalar holding this dimension's spacing (`h_x`, …, or `dt`). */
+  readonly spacingName: string;
+  /** The symbolic spacing (`h_x`, or `dt` for time). */
+  readonly spacing: ScalarExpr;
+}
+
+/** A grid as expressions see it: the public shape of `Grid`. */
+export interface GridRef {
+  readonly shape: readonly number[];
+  readonly extent: readonly number[];
+  readonly origin: readonly number[];
+  readonly spacing: readonly number[];
+  readonly dimensions: readonly DimensionRef[];
+  readonly time: DimensionRef;
+  readonly dtype: Dtype;
+  readonly ndim: number;
+  /** Number of domain points (product of the shape). */
+  readonly size: number;
+}
 
 /** What an expression needs to know of the field it reads. */
 export interface FieldRef {
   readonly name: string;
-  readonly grid: Grid;
-  readonly dimensions: readonly Dimension[];
+  readonly grid: GridRef;
+  readonly dimensions: readonly DimensionRef[];
   readonly isTimeFunction: boolean;
   readonly timeOrder: number;
   readonly spaceOrder: number;
@@ -20,7 +48,7 @@ export interface FieldRef {
 /** What an expression needs to know of a sparse point set (sources, receivers). */
 export interface SparseRef {
   readonly name: string;
-  readonly grid: Grid;
+  readonly grid: GridRef;
   readonly npoint: number;
   readonly nt: number;
   readonly dtype: Dtype;
@@ -62,7 +90,7 @@ export abstract class Symbolic {
   pow(exponent: ExprLike): Expr { return pow(this.toExpr(), toExpr(exponent)); }
 
   /** Derivative of order `order` along `dim` (a space dimension of the grid, or `grid.time`). */
-  diff(dim: Dimension, order = 1, options: DiffOptions = {}): Expr {
+  diff(dim: DimensionRef, order = 1, options: DiffOptions = {}): Expr {
     return derivative(this.toExpr(), dim, order, options);
   }
   get dx(): Expr { return this.diff(spaceDimension(this.toExpr(), 0), 1); }
@@ -151,7 +179,7 @@ export class DerivativeExpr extends ExprNode {
   readonly key: string;
   constructor(
     readonly expr: Expr,
-    readonly dim: Dimension,
+    readonly dim: DimensionRef,
     readonly order: number,
     readonly fdOrder: number,
     readonly shift: number,
@@ -180,9 +208,8 @@ export type Expr =
   | NumberExpr | ScalarExpr | AccessExpr | SparseAccessExpr | AddExpr | MulExpr | PowExpr | CallExpr | DerivativeExpr | TempExpr;
 export type ExprKind = Expr['kind'];
 
-export function assertNever(value: never): never {
-  throw new Error(`unreachable: ${JSON.stringify(value)}`);
-}
+// Temporary re-export for src/ir, src/passes and src/codegen (being switched to src/support); remove with their last import.
+export { assertNever };
 
 export function isSymbolic(value: unknown): value is Symbolic {
   return value instanceof Symbolic;
@@ -344,7 +371,7 @@ export function scalarsOf(expr: Expr, into = new Map<string, ScalarExpr>()): Map
 }
 
 /** The one grid all fields of `expr` live on; throws for none or several. */
-export function gridOf(expr: Expr): Grid {
+export function gridOf(expr: Expr): GridRef {
   const grids = new Set(accessesOf(expr).map((access) => access.field.grid));
   if (grids.size === 0) throw new InvalidArgumentError(`${expr.key} reads no field, so it has no grid to differentiate on`);
   if (grids.size > 1) {
@@ -354,7 +381,7 @@ export function gridOf(expr: Expr): Grid {
   return [...grids][0]!;
 }
 
-function spaceDimension(expr: Expr, axis: number): Dimension {
+function spaceDimension(expr: Expr, axis: number): DimensionRef {
   const grid = gridOf(expr);
   const dim = grid.dimensions[axis];
   if (!dim) {
@@ -367,7 +394,7 @@ function spaceDimension(expr: Expr, axis: number): Dimension {
 }
 
 /** Builds a lazy derivative node after checking that `dim` belongs to the fields of `expr`. */
-export function derivative(expr: Expr, dim: Dimension, order: number, options: DiffOptions): Expr {
+export function derivative(expr: Expr, dim: DimensionRef, order: number, options: DiffOptions): Expr {
   if (!Number.isInteger(order) || order < 1) {
     throw new InvalidArgumentError(`derivative order must be a positive integer, got ${order}`);
   }

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../errors.ts';
 import { Dimension, SPACE_DIMENSION_NAMES } from './dimension.ts';
 import { checkDtype, type Dtype } from './dtype.ts';
+import type { GridRef } from './expr.ts';
 
 export interface GridOptions {
   /** Number of grid points per axis (1 to 3 axes). */
@@ -14,7 +15,7 @@ export interface GridOptions {
 }
 
 /** A structured Cartesian grid: shape, extent, origin and the dimensions fields live on. */
-export class Grid {
+export class Grid implements GridRef {
   readonly shape: readonly number[];
   readonly extent: readonly number[];
   readonly origin: readonly number[];

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { endianness } from 'node:os';
 import type { Dtype, FloatArray } from '../dsl/dtype.ts';
 import { DevitoError, ShapeError } from '../errors.ts';
-import { writeFileAtomic } from '../jit/atomic-write.ts';
+import { writeFileAtomic } from '../support/atomic-write.ts';
 
 /** A file that is not a NumPy .npy array devito-ts can read. */
 export class NpyFormatError extends DevitoError {}

@@ -1,7 +1,7 @@
 import { PNG } from 'pngjs';
 import { InvalidArgumentError, ShapeError } from '../errors.ts';
 import { colormap, percentile, type ColormapName } from './colormap.ts';
-import { writeFileAtomic } from '../jit/atomic-write.ts';
+import { writeFileAtomic } from '../support/atomic-write.ts';
 
 export interface ImageOptions {
   /** `seismic` (default; blue–white–red, symmetric about 0) for wavefields, data and gradients; `gray` or `viridis` for models. */

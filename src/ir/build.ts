@@ -1,6 +1,9 @@
+import type { Dimension } from '../dsl/dimension.ts';
 import type { AccessExpr, FieldRef } from '../dsl/expr.ts';
+import { iadd, imod, int, ivar } from './index-expr.ts';
 import type { EquationSet } from './lower.ts';
-import type { Block, Kernel, LoweredEq, LoweredSparse, Parameter, SpaceNest, SparseLoop, TimeSlot } from './types.ts';
+import type { Expression, IndexDefinition, Iteration, Node, Section, SparsePoints, TimeSlot } from './tree.ts';
+import type { Kernel, LoweredEq, LoweredSparse, Parameter } from './types.ts';
 
 /** What the loop tree is built from: clusters of fused equations and sparse operations, in order. */
 export type Schedule = readonly (readonly (readonly LoweredEq[])[] | LoweredSparse)[];
@@ -61,35 +64,66 @@ function parametersOf(set: EquationSet): Parameter[] {
   return params;
 }
 
-/** Schedule → loop tree: one space nest per cluster and one loop per sparse operation, inside a time loop when anything varies in time. */
+/** `for (int d = d_m; d <= d_M; d += 1)` over a space dimension. */
+export function spaceIteration(dim: Dimension, body: readonly Node[]): Iteration {
+  return {
+    kind: 'iteration', index: dim.name, role: 'space', dim, lower: ivar(`${dim.name}_m`), upper: ivar(`${dim.name}_M`),
+    exclusive: false, direction: 1, step: int(1), parallel: undefined, simd: false, jam: 1, body,
+  };
+}
+
+/** A loop nest over every space dimension (outermost first) around the cluster's equations. */
+function nestOf(dims: readonly Dimension[], cluster: readonly LoweredEq[]): Iteration {
+  const statements: Expression[] = cluster.map((eq) => ({ kind: 'expression', op: 'assign', target: eq.target, value: eq.value, shifts: {} }));
+  return dims.reduceRight<Iteration | undefined>((inner, dim) => spaceIteration(dim, inner ? [inner] : statements), undefined)!;
+}
+
+/** `const int t1 = (time + 1) % 3;` */
+function slotDefinition(slot: TimeSlot): IndexDefinition {
+  const shift = ((slot.offset % slot.modulus) + slot.modulus) % slot.modulus;
+  return { kind: 'index', name: slot.name, value: imod(iadd('time', shift), slot.modulus), mutable: false, slot };
+}
+
+function sparseTitle(sparse: LoweredSparse): string {
+  return sparse.mode === 'inject' ? `inject ${sparse.sparse.name} into ${sparse.field!.field.name}` : `interpolate into ${sparse.sparse.name}`;
+}
+
+/**
+ * Schedule → loop tree: a timed section per cluster (a loop nest over the grid) and per sparse
+ * operation (a loop over its points), inside a time loop when anything varies in time.
+ */
 export function buildKernel(name: string, set: EquationSet, schedule: Schedule): Kernel {
-  let section = 0;
-  const blocks: (SpaceNest | SparseLoop)[] = schedule.flatMap((item): (SpaceNest | SparseLoop)[] => {
+  let id = 0;
+  const sections: Section[] = schedule.flatMap((item): Section[] => {
     if (!Array.isArray(item)) {
       const sparse = item as LoweredSparse;
-      return [{ kind: 'sparseLoop', mode: sparse.mode, sparse: sparse.sparse, field: sparse.field, expr: sparse.expr, section: section++ }];
+      const points: SparsePoints = {
+        kind: 'sparse', mode: sparse.mode, sparse: sparse.sparse, field: sparse.field, expr: sparse.expr,
+        // Injection runs serially (points may share corners, and a fixed order keeps results
+        // independent of the thread count); each interpolated point writes only its own sample.
+        parallel: sparse.mode === 'interpolate', wave: undefined, planes: undefined,
+      };
+      return [{ kind: 'section', id: id++, title: sparseTitle(sparse), body: [points] }];
     }
     return (item as readonly (readonly LoweredEq[])[]).map((cluster) => ({
-      kind: 'spaceNest',
-      dims: set.grid.dimensions,
-      body: cluster.map((eq) => ({ kind: 'assign', target: eq.target, value: eq.value })),
-      parallel: false,
-      simd: false,
-      blocked: [],
-      jam: 1,
-      vectorWindows: false,
-      section: section++,
+      kind: 'section',
+      id: id++,
+      title: `update ${[...new Set(cluster.map((eq) => eq.target.field.name))].join(', ')}`,
+      body: [nestOf(set.grid.dimensions, cluster)],
     }));
   });
   const sparseOps = schedule.filter((item): item is LoweredSparse => !Array.isArray(item));
-  let body: Block[];
+  let body: Node[];
   if (set.hasTimeLoop) {
-    body = [{ kind: 'timeLoop', direction: set.direction, slots: timeSlotsOf(set.accesses), body: blocks }];
+    const time: Iteration = {
+      kind: 'iteration', index: 'time', role: 'time', dim: set.grid.time, lower: ivar('time_m'), upper: ivar('time_M'),
+      exclusive: false, direction: set.direction, step: int(1), parallel: undefined, simd: false, jam: 1,
+      body: [...timeSlotsOf(set.accesses).map(slotDefinition), ...sections],
+    };
+    body = [time];
   } else {
-    body = blocks.map((block) => {
-      if (block.kind !== 'spaceNest') throw new Error('internal: sparse operations need a time loop');
-      return block;
-    });
+    if (sparseOps.length > 0) throw new Error('internal: sparse operations need a time loop');
+    body = sections;
   }
   const written = [...new Set([...set.eqs.map((eq) => eq.target.field), ...sparseOps.flatMap((op) => (op.field ? [op.field.field] : []))])];
   return {
@@ -103,7 +137,7 @@ export function buildKernel(name: string, set: EquationSet, schedule: Schedule):
     preamble: [],
     body,
     timeExtents: set.timeExtents,
-    sections: blocks.map((_, i) => `section${i}`),
+    sections: sections.map((_, i) => `section${i}`),
     fixedStrides: false,
   };
 }

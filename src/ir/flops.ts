@@ -1,7 +1,12 @@
-import { accessesOf, assertNever, children, isProductPower, type Expr } from '../dsl/expr.ts';
+import { accessesOf, children, isProductPower, type AccessExpr, type Expr } from '../dsl/expr.ts';
+import { assertNever } from '../support/assert-never.ts';
 import { slotKey } from './lower.ts';
+import type { Expression } from './tree.ts';
 import type { Kernel } from './types.ts';
-import { nestsOf } from './visit.ts';
+
+/** The statements computing one point of every loop nest, in order. */
+const nestStatements = (kernel: Kernel): Expression[] => sectionsOf(kernel).filter(isNest).flatMap(pointStatements);
+import { isNest, pointStatements, sectionsOf } from './visit.ts';
 
 /** Floating-point operations to evaluate `expr` once (a call or division counts as one). */
 export function flopsOf(expr: Expr): number {
@@ -24,7 +29,7 @@ export function flopsOf(expr: Expr): number {
 
 /** Operations per grid point and time step, summed over the kernel's loop nests. */
 export function flopsPerPoint(kernel: Kernel): number {
-  return nestsOf(kernel).reduce((sum, nest) => sum + nest.body.reduce((s, statement) => s + flopsOf(statement.value), 0), 0);
+  return nestStatements(kernel).reduce((sum, statement) => sum + flopsOf(statement.value), 0);
 }
 
 /**
@@ -33,10 +38,8 @@ export function flopsPerPoint(kernel: Kernel): number {
  */
 export function bytesPerPoint(kernel: Kernel): number {
   const slots = new Set<string>();
-  for (const nest of nestsOf(kernel)) {
-    for (const statement of nest.body) {
-      for (const access of accessesOf(statement.value, statement.kind === 'assign' ? [statement.target] : [])) slots.add(slotKey(access));
-    }
+  for (const statement of nestStatements(kernel)) {
+    for (const access of accessesOf(statement.value, statement.op === 'define' ? [] : [statement.target as AccessExpr])) slots.add(slotKey(access));
   }
   return slots.size * (kernel.dtype === 'float32' ? 4 : 8);
 }

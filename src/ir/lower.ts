@@ -162,32 +162,12 @@ function readsOf(eq: LoweredEq): AccessExpr[] {
 }
 
 /**
- * [LoweredEq] → [LoweredEq]: a stable topological order in which every equation comes after
- * those that write what it reads; the user's order decides ties (and cycles keep it).
- */
-export function orderByDependence(eqs: readonly LoweredEq[]): LoweredEq[] {
-  const n = eqs.length;
-  const dependsOn = eqs.map((eq, j) => {
-    const reads = new Set(readsOf(eq).map(slotKey));
-    return eqs.map((other, i) => i !== j && reads.has(slotKey(other.target)));
-  });
-  const placed: boolean[] = new Array<boolean>(n).fill(false);
-  const order: LoweredEq[] = [];
-  while (order.length < n) {
-    let next = -1;
-    for (let j = 0; j < n && next < 0; j++) {
-      if (!placed[j] && dependsOn[j]!.every((dep, i) => !dep || placed[i])) next = j;
-    }
-    if (next < 0) return [...eqs]; // a cycle: the user's order is the only meaning left
-    placed[next] = true;
-    order.push(eqs[next]!);
-  }
-  return order;
-}
-
-/**
- * [LoweredEq] → clusters: consecutive equations share one loop nest unless one reads, at a
- * neighbouring point, a slot another of the nest writes (that needs the whole sweep finished).
+ * [LoweredEq] in program order → clusters: equations run in the order written (as in Devito),
+ * each seeing what every equation before it wrote. Consecutive equations share one loop nest
+ * unless a dependence forbids it: one reads, at a neighbouring point, a slot an earlier one of
+ * the nest writes (flow: that needs the earlier sweep finished), or writes a slot an earlier one
+ * reads at a neighbouring point (anti: the neighbour would see the new value). Reads and writes
+ * at the point itself keep their order within the fused body (flow, anti and output alike).
  */
 export function clusterize(eqs: readonly LoweredEq[]): LoweredEq[][] {
   const clusters: LoweredEq[][] = [];

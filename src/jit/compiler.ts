@@ -4,7 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CompilationError, CompilerNotFoundError } from '../errors.ts';
-import { writeFileAtomic } from './atomic-write.ts';
+import { writeFileAtomic } from '../support/atomic-write.ts';
 
 export interface CompilerOptions {
   /** C compiler command (default: `DEVITO_TS_CC` or `gcc`). */
@@ -27,10 +27,20 @@ export interface CompiledLibrary {
   readonly cacheHit: boolean;
   /** Seconds gcc took (0 on a cache hit). */
   readonly compileSeconds: number;
-  /** The compiler command, its flags and its version line: what the cache key covers. */
+  /** The compiler command, its flags, its version line and the resolved target: what the cache key covers. */
   readonly compiler: string;
   readonly flags: readonly string[];
   readonly compilerVersion: string;
+  /** What the flags' `-march=native` (`-mtune=`, `-mcpu=native`) means on this CPU; null when they name no native target. */
+  readonly target: ResolvedTarget | null;
+}
+
+/** A native target as the compiler resolves it on this machine. */
+export interface ResolvedTarget {
+  /** The CPU it names (gcc's `-march=`/`-mcpu=`/`-mtune=` value, clang's `-target-cpu`), e.g. `znver3`. */
+  readonly cpu: string;
+  /** Every target option the driver expands the native flags into, in its order: ISA features, tuning, cache sizes. */
+  readonly options: readonly string[];
 }
 
 export function defaultCacheDir(): string {
@@ -60,9 +70,82 @@ export function compilerVersion(compiler: string = defaultCompiler()): string {
   return version;
 }
 
+/** Flags whose meaning depends on the machine compiling: `-march=native`, `-mtune=native`, `-mcpu=native`. */
+export function nativeFlags(flags: readonly string[]): string[] {
+  return flags.filter((flag) => /^-m(arch|tune|cpu)=native$/.test(flag));
+}
+
+/** Words of one line of `cc -###` output: double-quoted (with backslash escapes) or bare. */
+function driverWords(line: string): string[] {
+  return [...line.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]!));
+}
+
+/**
+ * The target options in the compiler proper's command line that `cc -### <native flags>` prints:
+ * gcc's `-march=znver3 -mavx2 … -mno-xop --param l1-cache-size=48 … -mtune=znver3`, clang's
+ * `-target-cpu znver3 -target-feature +avx2 … -tune-cpu …`. The CPU is the one `native` asked
+ * for: `-march=`/`-mcpu=` (clang: `-target-cpu`), or `-mtune=` (clang: `-tune-cpu`) when only
+ * tuning was native. Undefined when no line names it.
+ */
+export function parseNativeTarget(driverOutput: string, tuneOnly = false): ResolvedTarget | undefined {
+  const cpuOption = tuneOnly ? /^-mtune=(.+)$/ : /^-m(?:arch|cpu)=(.+)$/;
+  const cpuWord = tuneOnly ? '-tune-cpu' : '-target-cpu';
+  for (const line of driverOutput.split('\n')) {
+    const words = driverWords(line);
+    const options: string[] = [];
+    let cpu: string | undefined;
+    for (let i = 0; i < words.length; i++) {
+      const word = words[i]!;
+      if (word === '-target-cpu' || word === '-target-feature' || word === '-tune-cpu' || word === '--param') {
+        const value = words[++i];
+        if (value === undefined) break;
+        if (word === cpuWord) cpu ??= value;
+        // gcc's --param entries from -march=native are the cache geometry; other params come from elsewhere.
+        if (word !== '--param' || /cache/.test(value)) options.push(word, value);
+      } else if (/^-m[a-z0-9]/.test(word)) {
+        cpu ??= cpuOption.exec(word)?.[1];
+        options.push(word);
+      }
+    }
+    if (cpu !== undefined) return { cpu, options };
+  }
+  return undefined;
+}
+
+const targets = new Map<string, ResolvedTarget>();
+
+/**
+ * What `native` in `flags` means for `compiler` on this machine (part of the cache key, so a cache
+ * shared between machines never hands one CPU a library built for another), or null when the
+ * flags name no native target. Asks the compiler driver (`-###`, which prints the expanded
+ * command lines without running them); cached per compiler, flags and PATH in the process.
+ */
+export function resolveTarget(flags: readonly string[], compiler: string = defaultCompiler()): ResolvedTarget | null {
+  const native = nativeFlags(flags);
+  if (native.length === 0) return null;
+  const key = `${compiler}\0${native.join(' ')}\0${process.env.PATH ?? ''}`;
+  const known = targets.get(key);
+  if (known) return known;
+  compilerVersion(compiler); // a missing compiler is a CompilerNotFoundError, not a target problem
+  const result = spawnSync(compiler, ['-###', ...native, '-E', '-x', 'c', '/dev/null'], { encoding: 'utf8' });
+  const output = `${result.stderr ?? ''}\n${result.stdout ?? ''}`;
+  const tuneOnly = native.every((flag) => flag.startsWith('-mtune='));
+  const target = result.error || result.status !== 0 ? undefined : parseNativeTarget(output, tuneOnly);
+  if (!target || target.cpu === 'native' || target.options.some((o) => o.endsWith('=native'))) {
+    throw new CompilationError(
+      `cannot tell what ${native.join(' ')} means for ${compiler} on this machine (needed for the cache key); ` +
+        `replace it in the flags by an explicit target such as -march=x86-64-v3.\n${compiler} -### ${native.join(' ')} said:\n${output.trim()}`,
+    );
+  }
+  targets.set(key, target);
+  return target;
+}
+
 /** Content hash of everything that determines the binary. */
-export function cacheKey(source: string, flags: readonly string[], version: string): string {
-  return createHash('sha256').update(version).update('\0').update(flags.join(' ')).update('\0').update(source).digest('hex').slice(0, 32);
+export function cacheKey(source: string, flags: readonly string[], version: string, target: ResolvedTarget | null = null): string {
+  const hash = createHash('sha256').update(version).update('\0').update(flags.join(' ')).update('\0');
+  if (target) hash.update(`target ${target.cpu} ${target.options.join(' ')}`).update('\0');
+  return hash.update(source).digest('hex').slice(0, 32);
 }
 
 /**
@@ -74,8 +157,9 @@ export function compileShared(source: string, name: string, options: CompilerOpt
   const flags = options.flags ?? DEFAULT_FLAGS;
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   const version = compilerVersion(compiler);
-  const hash = cacheKey(source, flags, version);
-  const identity = { compiler, flags, compilerVersion: version };
+  const target = resolveTarget(flags, compiler);
+  const hash = cacheKey(source, flags, version, target);
+  const identity = { compiler, flags, compilerVersion: version, target };
   const base = join(cacheDir, `${name}-${hash}`);
   const path = `${base}.so`;
   const sourcePath = `${base}.c`;

@@ -1,6 +1,7 @@
-import { TempExpr, accessesOf, children, withChildren, type Expr } from '../dsl/expr.ts';
-import type { Assign, Define, Kernel, SpaceNest, Statement } from '../ir/types.ts';
-import { mapNests, tempCount } from '../ir/visit.ts';
+import { TempExpr, accessesOf, children, withChildren, type AccessExpr, type Expr } from '../dsl/expr.ts';
+import type { Expression } from '../ir/tree.ts';
+import type { Kernel } from '../ir/types.ts';
+import { mapStatements, tempCount } from '../ir/visit.ts';
 
 const isComposite = (expr: Expr): boolean =>
   expr.kind === 'add' || expr.kind === 'mul' || expr.kind === 'pow' || expr.kind === 'call';
@@ -39,9 +40,9 @@ function tempsRead(expr: Expr, into = new Set<string>()): Set<string> {
  * NOTE: a sub-expression that reads a slot the nest writes is shared only within one
  * equation, so no equation ever sees a value read before an earlier equation updated it.
  */
-function eliminateInNest(nest: SpaceNest, firstIndex: number): { nest: SpaceNest; created: number } {
-  const assigns = nest.body.filter((s): s is Assign => s.kind === 'assign');
-  const written = new Set(assigns.map((a) => `${a.target.field.name}@${a.target.timeOffset}`));
+function eliminateInNest(statements: readonly Expression[], firstIndex: number): { statements: readonly Expression[]; created: number } {
+  const assigns = statements.filter((s) => s.op !== 'define');
+  const written = new Set(assigns.map((a) => { const target = a.target as AccessExpr; return `${target.field.name}@${target.timeOffset}`; }));
   const readsWritten = (expr: Expr): boolean =>
     accessesOf(expr).some((a) => written.has(`${a.field.name}@${a.timeOffset}`));
   let values = assigns.map((a) => a.value);
@@ -65,42 +66,42 @@ function eliminateInNest(nest: SpaceNest, firstIndex: number): { nest: SpaceNest
     for (const d of defines) d.value = replace(d.value, key, ref);
     defines.push({ name: ref.name, value: best.node, statement: Math.min(...best.statements) });
   }
-  if (defines.length === 0) return { nest, created: 0 };
+  if (defines.length === 0) return { statements, created: 0 };
 
   // Place each temporary just before the first equation that needs it, dependencies first.
   const byName = new Map(defines.map((d) => [d.name, d]));
   const emitted = new Set<string>();
-  const body: Statement[] = [];
+  const body: Expression[] = [];
   const emit = (name: string): void => {
     if (emitted.has(name)) return;
     const define = byName.get(name);
     if (!define) return;
     for (const dep of [...tempsRead(define.value)].sort()) emit(dep);
     emitted.add(name);
-    body.push({ kind: 'define', name, value: define.value } satisfies Define);
+    body.push({ kind: 'expression', op: 'define', target: new TempExpr(name), value: define.value, shifts: {} });
   };
   assigns.forEach((assign, i) => {
     for (const name of [...tempsRead(values[i]!)].sort()) emit(name);
     body.push({ ...assign, value: values[i]! });
   });
   // Renumber in emission order so names read top to bottom.
-  const renames = new Map(body.filter((s) => s.kind === 'define').map((s, i) => [(s as Define).name, new TempExpr(`r${firstIndex + i}`)]));
+  const renames = new Map(body.filter((s) => s.op === 'define').map((s, i) => [(s.target as TempExpr).name, new TempExpr(`r${firstIndex + i}`)]));
   const rename = (expr: Expr): Expr => {
     if (expr.kind === 'temp') return renames.get(expr.name) ?? expr;
     const kids = children(expr);
     return kids.length === 0 ? expr : withChildren(expr, kids.map(rename));
   };
-  const renamed: Statement[] = body.map((s) =>
-    s.kind === 'define' ? { ...s, name: (renames.get(s.name) as TempExpr).name, value: rename(s.value) } : { ...s, value: rename(s.value) },
+  const renamed: Expression[] = body.map((s) =>
+    s.op === 'define' ? { ...s, target: renames.get((s.target as TempExpr).name)!, value: rename(s.value) } : { ...s, value: rename(s.value) },
   );
-  return { nest: { ...nest, body: renamed }, created: defines.length };
+  return { statements: renamed, created: defines.length };
 }
 
 /** Applies common-subexpression elimination to every loop nest of the kernel. */
 export function eliminateCommonSubexpressions(kernel: Kernel): Kernel {
   let counter = tempCount(kernel);
-  return mapNests(kernel, (nest) => {
-    const { nest: next, created } = eliminateInNest(nest, counter);
+  return mapStatements(kernel, (statements) => {
+    const { statements: next, created } = eliminateInNest(statements, counter);
     counter += created;
     return next;
   });

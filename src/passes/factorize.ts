@@ -1,6 +1,7 @@
 import { add, mul, pow, rewrite, type Expr } from '../dsl/expr.ts';
-import type { Kernel, Statement } from '../ir/types.ts';
-import { mapNests } from '../ir/visit.ts';
+import type { Expression } from '../ir/tree.ts';
+import type { Kernel } from '../ir/types.ts';
+import { mapStatements } from '../ir/visit.ts';
 
 /** Splits a term into its numeric coefficient and the rest (`−0.08·u[x+2]` → −0.08, `u[x+2]`). */
 function split(term: Expr): [number, Expr] {
@@ -79,8 +80,8 @@ export function factorizeSum(expr: Expr): Expr {
 
 /** Applies weight grouping and common-factor collection to every sum of every loop nest. */
 export function factorize(kernel: Kernel): Kernel {
-  return mapNests(kernel, (nest) => {
-    const body: Statement[] = nest.body.map((s) => ({ ...s, value: rewrite(s.value, (node) => collectCommonFactors(factorizeSum(node))) }));
-    return body.every((s, i) => s.value === nest.body[i]!.value) ? nest : { ...nest, body };
+  return mapStatements(kernel, (statements) => {
+    const body: Expression[] = statements.map((s) => ({ ...s, value: rewrite(s.value, (node) => collectCommonFactors(factorizeSum(node))) }));
+    return body.every((s, i) => s.value === statements[i]!.value) ? statements : body;
   });
 }

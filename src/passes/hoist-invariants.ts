@@ -1,6 +1,7 @@
 import { TempExpr, add, children, mul, withChildren, type Expr } from '../dsl/expr.ts';
-import type { Define, Kernel, Statement } from '../ir/types.ts';
-import { mapNests, tempCount } from '../ir/visit.ts';
+import type { Expression } from '../ir/tree.ts';
+import type { Kernel } from '../ir/types.ts';
+import { mapStatements, tempCount } from '../ir/visit.ts';
 
 function isInvariant(expr: Expr, hoisted: ReadonlySet<string>): boolean {
   if (expr.kind === 'access' || expr.kind === 'sparse') return false;
@@ -16,9 +17,9 @@ const isLeaf = (expr: Expr): boolean => expr.kind === 'number' || expr.kind === 
  * invariant operands are grouped first, so `0.08·h_x⁻²·u` hoists `0.08·h_x⁻²`.
  */
 export function hoistInvariants(kernel: Kernel): Kernel {
-  const defines: Define[] = [...kernel.preamble];
-  const byKey = new Map<string, TempExpr>(kernel.preamble.map((d) => [d.value.key, new TempExpr(d.name)]));
-  const hoisted = new Set(kernel.preamble.map((d) => d.name));
+  const defines: Expression[] = [...kernel.preamble];
+  const byKey = new Map<string, TempExpr>(kernel.preamble.map((d) => [d.value.key, d.target as TempExpr]));
+  const hoisted = new Set(kernel.preamble.map((d) => (d.target as TempExpr).name));
   let counter = tempCount(kernel);
 
   const temp = (value: Expr): Expr => {
@@ -27,7 +28,7 @@ export function hoistInvariants(kernel: Kernel): Kernel {
     if (known) return known;
     const name = `r${counter++}`;
     const ref = new TempExpr(name);
-    defines.push({ kind: 'define', name, value });
+    defines.push({ kind: 'expression', op: 'define', target: ref, value, shifts: {} });
     byKey.set(value.key, ref);
     hoisted.add(name);
     return ref;
@@ -46,9 +47,9 @@ export function hoistInvariants(kernel: Kernel): Kernel {
     return withChildren(expr, children(expr).map(visit));
   };
 
-  const next = mapNests(kernel, (nest) => {
-    const body: Statement[] = nest.body.map((s) => ({ ...s, value: visit(s.value) }));
-    return body.every((s, i) => s.value === nest.body[i]!.value) ? nest : { ...nest, body };
+  const next = mapStatements(kernel, (statements) => {
+    const body: Expression[] = statements.map((s) => ({ ...s, value: visit(s.value) }));
+    return body.every((s, i) => s.value === statements[i]!.value) ? statements : body;
   });
   return defines.length === kernel.preamble.length ? next : { ...next, preamble: defines };
 }

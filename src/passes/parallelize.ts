@@ -1,12 +1,33 @@
+import type { Iteration, Node } from '../ir/tree.ts';
 import type { Kernel } from '../ir/types.ts';
-import { mapNests } from '../ir/visit.ts';
+import { isNest, isSection, mapNests, mapTree, nodesOf, rewriteKernel } from '../ir/visit.ts';
+
+/** Marks the nest's outer loop parallel (collapsed over its block loops) and every innermost loop simd. */
+function parallelNest(body: readonly Node[]): readonly Node[] {
+  const outer = body[0];
+  if (body.length !== 1 || outer?.kind !== 'iteration' || outer.parallel) return body;
+  let blocks = 0;
+  for (let loop: Node | undefined = outer; loop?.kind === 'iteration' && loop.role === 'block'; loop = loop.body[0]) blocks++;
+  const innermost = (loop: Iteration): boolean => loop.body.every((node) => node.kind === 'expression');
+  const marked = mapTree(body, (node) => (node.kind === 'iteration' && innermost(node) && node !== outer ? { ...node, simd: true } : node));
+  const first = marked[0] as Iteration;
+  return [{ ...first, parallel: { collapse: Math.max(blocks, 1), simd: innermost(first) } }];
+}
 
 /**
  * Marks the outermost space loop `omp parallel for` (static schedule, so every thread count
  * computes each point with the same instructions: results are bitwise independent of it)
- * and the innermost `omp simd`. Safe because lowering rejected equations whose points
- * depend on one another within a nest.
+ * and the innermost `omp simd`; block loops are collapsed, so every thread gets many blocks.
+ * Safe because lowering rejected equations whose points depend on one another within a nest.
+ * A time-tiled loop whose nests are all parallel runs in one parallel region: the threads start
+ * once per call instead of once per nest, wave and step.
  */
 export function parallelize(kernel: Kernel): Kernel {
-  return mapNests(kernel, (nest) => (nest.parallel && nest.simd ? nest : { ...nest, parallel: true, simd: true }));
+  const marked = mapNests(kernel, parallelNest);
+  return rewriteKernel(marked, (node) => {
+    if (node.kind === 'region') return [node];
+    if (node.kind !== 'iteration' || node.role !== 'timeTile') return undefined;
+    const serialNest = nodesOf(node.body, isSection).some((section) => isNest(section) && (section.body[0] as Iteration).parallel === undefined);
+    return [serialNest ? node : { kind: 'region', body: [node] }];
+  });
 }

@@ -1,4 +1,5 @@
 import type { Kernel } from '../ir/types.ts';
+import { assertValidKernel } from '../ir/verify.ts';
 import { blocking } from './blocking.ts';
 import { eliminateCommonSubexpressions } from './cse.ts';
 import { factorize } from './factorize.ts';
@@ -33,8 +34,14 @@ export interface PassOptions {
 
 export const DEFAULT_PASSES: PassOptions = Object.freeze({ factorize: true, hoist: true, cse: true, blocking: true, jam: true, fixedStrides: true, timeTiling: true, openmp: true, vectorWindows: true });
 
-interface Pass {
+export interface Pass {
   readonly option: keyof PassOptions;
+  readonly run: (kernel: Kernel) => Kernel;
+}
+
+/** A pass by name, as {@link runPassList} runs it. */
+export interface NamedPass {
+  readonly name: string;
   readonly run: (kernel: Kernel) => Kernel;
 }
 
@@ -60,7 +67,28 @@ export const PIPELINE: readonly Pass[] = [
   { option: 'vectorWindows', run: vectorWindows },
 ];
 
-/** Runs the enabled passes in order. */
-export function runPasses(kernel: Kernel, options: PassOptions = DEFAULT_PASSES): Kernel {
-  return PIPELINE.reduce((current, pass) => (options[pass.option] ? pass.run(current) : current), kernel);
+/**
+ * Verification of the loop tree after lowering and after every pass (`ir/verify.ts`): on when
+ * DEVITO_TS_VERIFY is 1 (the test suite sets it), read once per pipeline run.
+ */
+export const verifyByDefault = (): boolean => process.env.DEVITO_TS_VERIFY === '1';
+
+/**
+ * Runs `passes` in order; with `verify`, checks the kernel as given (named `build`, what lowering
+ * built) and after every pass that changed it, and throws an `InternalCompilerError` naming
+ * the pass that broke the tree.
+ */
+export function runPassList(kernel: Kernel, passes: readonly NamedPass[], verify: boolean): Kernel {
+  if (verify) assertValidKernel(kernel, 'build');
+  return passes.reduce((current, pass) => {
+    const next = pass.run(current);
+    if (verify && next !== current) assertValidKernel(next, pass.name);
+    return next;
+  }, kernel);
+}
+
+/** Runs the enabled passes in order (verifying the tree after each when `verify`). */
+export function runPasses(kernel: Kernel, options: PassOptions = DEFAULT_PASSES, verify = verifyByDefault()): Kernel {
+  const enabled = PIPELINE.filter((pass) => options[pass.option]).map((pass) => ({ name: pass.option, run: pass.run }));
+  return runPassList(kernel, enabled, verify);
 }

@@ -1,6 +1,10 @@
+import type { Dimension } from '../dsl/dimension.ts';
 import { accessesOf, type AccessExpr, type FieldRef } from '../dsl/expr.ts';
+import { compare, iadd, imax, imin, int, isub, ivar, substituteIndex, type IndexExpr } from '../ir/index-expr.ts';
 import { slotKey, slotKeyOf } from '../ir/lower.ts';
-import type { Block, Kernel, Parameter, TimeLoop } from '../ir/types.ts';
+import type { Iteration, Node, Section, SparsePoints } from '../ir/tree.ts';
+import type { Kernel, Parameter } from '../ir/types.ts';
+import { isNest, mapTree, pointStatements, rewriteKernel } from '../ir/visit.ts';
 
 /** Runtime argument names of the tile: steps per tile, and planes per wave. */
 export const TIME_TILE_SIZE = 'time_tile_size';
@@ -14,14 +18,26 @@ export const waveSizeName = (dim: string): string => `${dim}_wave_size`;
 export const DEFAULT_TIME_TILE = 4;
 export const DEFAULT_WAVE = 2;
 
+/** A time step's sections in order, each a nest or one sparse loop. */
+type StepPart = { readonly section: Section; readonly nest: true } | { readonly section: Section; readonly nest: false; readonly sparse: SparsePoints };
+
+function partsOf(loop: Iteration): StepPart[] {
+  return loop.body.flatMap((node): StepPart[] => {
+    if (node.kind !== 'section') return [];
+    if (isNest(node)) return [{ section: node, nest: true }];
+    const sparse = node.body.find((n): n is SparsePoints => n.kind === 'sparse');
+    return sparse ? [{ section: node, nest: false, sparse }] : [];
+  });
+}
+
 /** Where a field is written by the loop's nests: its time offsets (0 for a Function). */
-function writesOf(loop: TimeLoop): Map<FieldRef, Set<number>> {
+function writesOf(parts: readonly StepPart[]): Map<FieldRef, Set<number>> {
   const writes = new Map<FieldRef, Set<number>>();
-  for (const block of loop.body) {
-    if (block.kind !== 'spaceNest') continue;
-    for (const statement of block.body) {
-      if (statement.kind !== 'assign') continue;
-      const { field, timeOffset } = statement.target;
+  for (const part of parts) {
+    if (!part.nest) continue;
+    for (const statement of pointStatements(part.section)) {
+      if (statement.op === 'define') continue;
+      const { field, timeOffset } = statement.target as AccessExpr;
       if (!writes.has(field)) writes.set(field, new Set());
       writes.get(field)!.add(timeOffset);
     }
@@ -32,9 +48,17 @@ function writesOf(loop: TimeLoop): Map<FieldRef, Set<number>> {
 /** The plan of a tiled loop: its skew, and where each sparse loop works in a wave. */
 export interface TilingPlan {
   readonly skew: number;
-  /** Section of each interpolation → its wave shift (see `SparseLoop.waveShift`). */
+  /**
+   * Section of each interpolation → its wave shift: a point is sampled in the wave that holds
+   * its plane `idx + shift` along x: 1 when it reads data its own step writes (both corner
+   * planes must be computed), 0 when it reads an earlier step's.
+   */
   readonly waveShifts: ReadonlyMap<number, 0 | 1>;
-  /** Sections of the injections that lead the wave (see `SparseLoop.waveLead`). */
+  /**
+   * Sections of the injections that lead the wave: an injection into the data the step before
+   * wrote (the adjoint's pattern) adds each corner one skew ahead of the wave, where that step
+   * has finished and this one has not read yet (and, in a step's first wave, every plane before).
+   */
   readonly leads: ReadonlySet<number>;
 }
 
@@ -63,10 +87,11 @@ export interface TilingPlan {
  * tile, which lead by at least one skew and have passed the plane (an untiled loop relies on
  * the same slot count).
  */
-export function timeTilingPlan(loop: TimeLoop): TilingPlan | undefined {
+export function timeTilingPlan(loop: Iteration): TilingPlan | undefined {
+  const parts = partsOf(loop);
   // Without a stencil there is nothing to keep in cache between steps.
-  if (!loop.body.some((block) => block.kind === 'spaceNest')) return undefined;
-  const writes = writesOf(loop);
+  if (!parts.some((part) => part.nest)) return undefined;
+  const writes = writesOf(parts);
   const sameStep = (access: AccessExpr): boolean => writes.get(access.field)?.has(access.timeOffset) ?? false;
   /** Data the step before wrote: a written field one step back against the loop's direction. */
   const previousStep = (access: AccessExpr): boolean => writes.get(access.field)?.has(access.timeOffset + loop.direction) ?? false;
@@ -78,9 +103,9 @@ export function timeTilingPlan(loop: TimeLoop): TilingPlan | undefined {
   /** Fields and times read so far in this step, and those interpolations read of this step's data. */
   const read = new Set<string>();
   const sampled = new Set<string>();
-  for (const block of loop.body) {
-    if (block.kind === 'spaceNest') {
-      for (const statement of block.body) {
+  for (const part of parts) {
+    if (part.nest) {
+      for (const statement of pointStatements(part.section)) {
         for (const access of accessesOf(statement.value)) {
           read.add(slotKey(access));
           if (!writes.has(access.field)) continue;
@@ -91,38 +116,42 @@ export function timeTilingPlan(loop: TimeLoop): TilingPlan | undefined {
             skew = Math.max(skew, reach);
           }
         }
-        if (statement.kind === 'assign') {
-          if (statement.target.offsets.some((offset) => offset !== 0)) return undefined;
-          written.add(slotKey(statement.target));
+        if (statement.op !== 'define') {
+          const target = statement.target as AccessExpr;
+          if (target.offsets.some((offset) => offset !== 0)) return undefined;
+          written.add(slotKey(target));
         }
       }
       continue;
     }
+    const block = part.sparse;
+    const id = part.section.id;
     const reads = accessesOf(block.expr).filter((access) => writes.has(access.field));
     if (block.mode === 'inject') {
       if (!block.field || reads.length > 0) return undefined;
       const target = slotKey(block.field);
       if (written.has(target) && !sampled.has(target)) continue;
       if (!previousStep(block.field) || read.has(target) || written.has(target)) return undefined;
-      leads.add(block.section);
+      leads.add(id);
       skew = Math.max(skew, 1);
       continue;
     }
     if (reads.some((access) => access.offsets.some((offset) => offset !== 0))) return undefined;
     // One order of points per sparse set (the printer names it after the set).
-    if (loop.body.some((other) => other !== block && other.kind === 'sparseLoop' && other.mode === 'interpolate' && other.sparse === block.sparse)) return undefined;
+    if (parts.some((other) => !other.nest && other.sparse !== block && other.sparse.mode === 'interpolate' && other.sparse.sparse === block.sparse)) return undefined;
     const current = reads.filter(sameStep);
     if (current.some((access) => !written.has(slotKey(access)))) return undefined;
     for (const access of reads) read.add(slotKey(access));
     for (const access of current) sampled.add(slotKey(access));
-    waveShifts.set(block.section, current.length > 0 ? 1 : 0);
+    waveShifts.set(id, current.length > 0 ? 1 : 0);
     skew = Math.max(skew, 1);
   }
   // A leading injection adds to the data the step before wrote, ahead of the wave: no
   // interpolation may sample that data in the step that writes it.
-  for (const block of loop.body) {
-    if (block.kind !== 'sparseLoop' || !leads.has(block.section)) continue;
-    if (sampled.has(slotKeyOf(block.field!.field, block.field!.timeOffset + loop.direction))) return undefined;
+  for (const part of parts) {
+    if (part.nest || !leads.has(part.section.id)) continue;
+    const field = part.sparse.field!;
+    if (sampled.has(slotKeyOf(field.field, field.timeOffset + loop.direction))) return undefined;
   }
   return { skew, waveShifts, leads };
 }
@@ -143,25 +172,102 @@ export function timeTilingPlan(loop: TimeLoop): TilingPlan | undefined {
  */
 export function timeTiling(kernel: Kernel): Kernel {
   if (kernel.grid.ndim !== 3) return kernel;
-  let tiled = false;
-  const body = kernel.body.map((block): Block => {
-    if (block.kind !== 'timeLoop' || block.tiling) return block;
-    const plan = timeTilingPlan(block);
-    if (plan === undefined) return block;
-    tiled = true;
-    const body = block.body.map((inner) => {
-      if (inner.kind !== 'sparseLoop') return inner;
-      if (plan.waveShifts.has(inner.section)) return { ...inner, waveShift: plan.waveShifts.get(inner.section)! };
-      return plan.leads.has(inner.section) ? { ...inner, waveLead: true } : inner;
-    });
-    return { ...block, body, tiling: { dim: kernel.grid.dimensions[0]!, skew: plan.skew } };
-  });
-  if (!tiled) return kernel;
   const x = kernel.grid.dimensions[0]!;
+  const next = rewriteKernel(kernel, (node) => {
+    if (node.kind !== 'iteration' || node.role !== 'time') return undefined;
+    const plan = timeTilingPlan(node);
+    return plan === undefined ? [node] : tileTimeLoop(node, plan, x);
+  });
+  if (next === kernel) return kernel;
   const sizes: Parameter[] = [
     { kind: 'blockSize', name: TIME_TILE_SIZE, dim: kernel.grid.time, role: 'timeTile', defaultSize: DEFAULT_TIME_TILE },
     { kind: 'blockSize', name: waveSizeName(x.name), dim: x, role: 'wave', defaultSize: DEFAULT_WAVE },
   ];
   const at = kernel.parameters.findIndex((p) => p.kind === 'nthreads');
-  return { ...kernel, body, parameters: [...kernel.parameters.slice(0, at), ...sizes, ...kernel.parameters.slice(at)] };
+  return { ...next, parameters: [...kernel.parameters.slice(0, at), ...sizes, ...kernel.parameters.slice(at)] };
+}
+
+/** `−expr`, for a term of a sum (a product with a negated leading integer). */
+function negated(expr: IndexExpr): IndexExpr {
+  if (expr.kind === 'mul' && expr.factors[0]!.kind === 'int') return { kind: 'mul', factors: [int(-expr.factors[0].value), ...expr.factors.slice(1)] };
+  return { kind: 'mul', factors: [int(-1), expr] };
+}
+
+/** `skew*count`, kept as a product even for skew 1 (the count is what varies). */
+const skewed = (skew: number, count: IndexExpr): IndexExpr => ({ kind: 'mul', factors: [int(skew), count] });
+
+/**
+ * A sparse loop inside a tile step: an interpolation visits the points its wave order places in
+ * this wave (the order is made before the loop); an injection adds only the corners in the
+ * wave's planes, or one skew ahead of them when it leads.
+ */
+function placeInWave(points: SparsePoints, id: number, plan: TilingPlan, dim: Dimension, orders: Node[], frees: Node[]): SparsePoints {
+  const d = dim.name;
+  const waveM = ivar(`${d}_wave_m`);
+  const waveUpper = ivar(`${d}_wave_M`);
+  if (points.mode === 'interpolate') {
+    orders.push({ kind: 'waveOrder', sparse: points.sparse, dim, shift: plan.waveShifts.get(id) ?? 0 });
+    frees.push({ kind: 'free', sparse: points.sparse });
+    return { ...points, wave: { dim, lower: waveM, upper: waveUpper } };
+  }
+  if (!plan.leads.has(id)) return { ...points, planes: { dim, lower: waveM, upper: waveUpper } };
+  const lower: IndexExpr = { kind: 'select', condition: compare('==', waveM, `${d}_m`), a: ivar(`${d}_m`), b: iadd(waveM, plan.skew) };
+  return { ...points, planes: { dim, lower, upper: iadd(waveUpper, plan.skew) } };
+}
+
+/**
+ * time → time tiles ⊃ waves along x ⊃ the steps of the tile, each computing the wave's planes
+ * `skew` behind the step before; the receivers' wave orders are made before the loop.
+ */
+function tileTimeLoop(loop: Iteration, plan: TilingPlan, x: Dimension): Node[] {
+  const d = x.name;
+  const { skew } = plan;
+  const waveM = `${d}_wave_m`;
+  const waveUpper = `${d}_wave_M`;
+  const waveSize = waveSizeName(d);
+  const forward = loop.direction === 1;
+  const toWave = new Map<string, IndexExpr>([[`${d}_m`, ivar(waveM)], [`${d}_M`, ivar(waveUpper)]]);
+  const orders: Node[] = [];
+  const frees: Node[] = [];
+  const step = mapTree(loop.body, (node) => {
+    if (node.kind === 'iteration' && node.dim?.name === d && (node.role === 'space' || node.role === 'block')) {
+      return { ...node, lower: node.lower && substituteIndex(node.lower, toWave), upper: substituteIndex(node.upper, toWave) };
+    }
+    if (node.kind === 'section' && !isNest(node)) {
+      return { ...node, body: node.body.map((n) => (n.kind === 'sparse' ? placeInWave(n, node.id, plan, x, orders, frees) : n)) };
+    }
+    return node;
+  });
+  const definition = (name: string, value: IndexExpr): Node => ({ kind: 'index', name, value, mutable: false, slot: undefined });
+  const tileStep: Iteration = {
+    kind: 'iteration', index: 'tile_step', role: 'tileStep', dim: undefined, lower: int(0), upper: ivar('tile_steps'), exclusive: true,
+    direction: 1, step: int(1), parallel: undefined, simd: false, jam: 1,
+    body: [
+      definition('time', forward ? iadd('time_tile', 'tile_step') : isub('time_tile', 'tile_step')),
+      definition(waveM, imax(`${d}_m`, iadd(`${d}_wave`, ...(skew === 0 ? [] : [negated(skewed(skew, ivar('tile_step')))])))),
+      definition(waveUpper, imin(`${d}_M`, iadd(`${d}_wave`, waveSize, -1, ...(skew === 0 ? [] : [negated(skewed(skew, ivar('tile_step')))])))),
+      { kind: 'guard', condition: compare('>', waveM, waveUpper), body: [{ kind: 'continue' }] },
+      ...step,
+    ],
+  };
+  const wave: Iteration = {
+    kind: 'iteration', index: `${d}_wave`, role: 'wave', dim: undefined, lower: ivar(`${d}_m`),
+    upper: skew === 0 ? ivar(`${d}_M`) : iadd(`${d}_M`, skewed(skew, iadd('tile_steps', -1))), exclusive: false,
+    direction: 1, step: ivar(waveSize), parallel: undefined, simd: false, jam: 1, body: [tileStep],
+  };
+  const remaining = forward ? iadd(isub('time_M', 'time_tile'), 1) : iadd(isub('time_tile', 'time_m'), 1);
+  const tiles: Iteration = {
+    kind: 'iteration', index: 'time_tile', role: 'timeTile', dim: loop.dim, lower: ivar('time_m'), upper: ivar('time_M'), exclusive: false,
+    direction: loop.direction, step: ivar(TIME_TILE_SIZE), parallel: undefined, simd: false, jam: 1,
+    body: [definition('tile_steps', imin(TIME_TILE_SIZE, remaining)), wave],
+  };
+  const comment: Node = {
+    kind: 'comment',
+    lines: [
+      `Time tiles of ${TIME_TILE_SIZE} steps. A wave of ${waveSize} planes moves along ${d}; each step of a tile`,
+      `   computes the wave's planes ${skew} behind the step before (the farthest it reads along ${d}), so the`,
+      '   planes it reads were just computed and are still in cache.',
+    ],
+  };
+  return [...orders, comment, tiles, ...frees];
 }

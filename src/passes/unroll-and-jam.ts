@@ -1,6 +1,8 @@
-import { accessesOf } from '../dsl/expr.ts';
-import type { Kernel, SpaceNest } from '../ir/types.ts';
-import { mapNests } from '../ir/visit.ts';
+import { TempExpr, accessesOf, children, withChildren, type Expr } from '../dsl/expr.ts';
+import { iadd, ivar } from '../ir/index-expr.ts';
+import type { Expression, Iteration, Node } from '../ir/tree.ts';
+import type { Kernel } from '../ir/types.ts';
+import { loopChain, mapNests, pointStatements } from '../ir/visit.ts';
 
 /**
  * Jam factor by stencil reach along x, measured on the 3D acoustic kernel (AMD EPYC, 256³, so4 /
@@ -14,12 +16,55 @@ function jamFactor(reach: number, timeTiled: boolean): number {
   return reach === 4 && !timeTiled ? 4 : 2;
 }
 
-function reachAlongOuter(nest: SpaceNest): number {
+function reachAlongOuter(statements: readonly Expression[]): number {
   let reach = 0;
-  for (const statement of nest.body) {
+  for (const statement of statements) {
     for (const access of accessesOf(statement.value)) reach = Math.max(reach, Math.abs(access.offsets[0] ?? 0));
   }
   return reach;
+}
+
+/** Copy `copy` of the body: every point `copy` further along `dim`, the body's temporaries renamed `r5_1` …. */
+function copyOf(statements: readonly Expression[], dim: string, copy: number): Expression[] {
+  if (copy === 0) return [...statements];
+  const locals = new Set(statements.flatMap((s) => (s.op === 'define' ? [(s.target as TempExpr).name] : [])));
+  const rename = (expr: Expr): Expr => {
+    if (expr.kind === 'temp') return locals.has(expr.name) ? new TempExpr(`${expr.name}_${copy}`) : expr;
+    const kids = children(expr);
+    return kids.length === 0 ? expr : withChildren(expr, kids.map(rename));
+  };
+  return statements.map((s) => ({
+    ...s,
+    target: s.op === 'define' ? rename(s.target) as TempExpr : s.target,
+    value: rename(s.value),
+    shifts: { ...s.shifts, [dim]: copy },
+  }));
+}
+
+/** The loops inside `loop` with `copies` copies of the innermost body. */
+function withCopies(loop: Iteration, dim: string, copies: number): readonly Node[] {
+  const rebuild = (node: Iteration): Iteration => {
+    const inner = node.body[0];
+    if (node.body.length === 1 && inner?.kind === 'iteration') return { ...node, body: [rebuild(inner)] };
+    const statements = node.body as readonly Expression[];
+    return { ...node, body: Array.from({ length: copies }, (_, copy) => copyOf(statements, dim, copy)).flat() };
+  };
+  return loop.body.map((node) => (node.kind === 'iteration' ? rebuild(node) : node));
+}
+
+/**
+ * `for x in block` → `x_end = …; int x = start; for (; x <= x_end − (J−1); x += J) {J copies}`
+ * then `for (; x <= x_end; x += 1) {1 copy}` (the remainder of a block not a multiple of J).
+ */
+function jam(loop: Iteration, factor: number): Node[] {
+  const d = loop.index;
+  const end = `${d}_end`;
+  return [
+    { kind: 'index', name: end, value: loop.upper, mutable: false, slot: undefined },
+    { kind: 'index', name: d, value: loop.lower!, mutable: true, slot: undefined },
+    { ...loop, lower: undefined, upper: iadd(end, -(factor - 1)), step: { kind: 'int', value: factor }, jam: factor, body: withCopies(loop, d, factor) },
+    { ...loop, lower: undefined, upper: ivar(end), body: withCopies(loop, d, 1) },
+  ];
 }
 
 /**
@@ -30,9 +75,19 @@ function reachAlongOuter(nest: SpaceNest): number {
  * whose size is not a multiple of the factor.
  */
 export function unrollAndJam(kernel: Kernel): Kernel {
-  return mapNests(kernel, (nest, loop) => {
-    if (nest.blocked.length === 0 || nest.jam > 1) return nest;
-    const reach = reachAlongOuter(nest);
-    return reach === 0 ? nest : { ...nest, jam: jamFactor(reach, loop?.tiling !== undefined) };
+  return mapNests(kernel, (body, ancestors) => {
+    const outer = body[0];
+    if (body.length !== 1 || outer?.kind !== 'iteration' || outer.role !== 'block') return body;
+    const chain = loopChain(outer);
+    const blocks = chain.filter((loop) => loop.role === 'block');
+    const x = chain[blocks.length];
+    if (!x || x.role !== 'space' || x.dim !== blocks[0]!.dim || x.jam > 1) return body;
+    const reach = reachAlongOuter(pointStatements({ kind: 'section', id: -1, title: '', body }));
+    if (reach === 0) return body;
+    const timeTiled = ancestors.some((node) => node.kind === 'iteration' && node.role === 'tileStep');
+    const jammed = jam(x, jamFactor(reach, timeTiled));
+    // Put the jammed loops where the x loop was: inside the innermost block loop.
+    const replace = (loop: Iteration): Iteration => (loop.body[0] === x ? { ...loop, body: jammed } : { ...loop, body: [replace(loop.body[0] as Iteration)] });
+    return [replace(outer)];
   });
 }

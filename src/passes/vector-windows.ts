@@ -1,6 +1,9 @@
-import { accessesOf, assertNever, isProductPower, type Expr } from '../dsl/expr.ts';
-import type { Kernel, SpaceNest } from '../ir/types.ts';
-import { mapNests } from '../ir/visit.ts';
+import { accessesOf, isProductPower, type Expr } from '../dsl/expr.ts';
+import { assertNever } from '../support/assert-never.ts';
+import type { Iteration, Node } from '../ir/tree.ts';
+import type { Kernel } from '../ir/types.ts';
+import { isIteration, mapNests, nodesOf, pointStatements } from '../ir/visit.ts';
+import { vectorLoopOf } from './vector-rows.ts';
 
 /** Operations the vector printer can express with GCC vector arithmetic (no libm calls). */
 function vectorizable(expr: Expr): boolean {
@@ -40,15 +43,28 @@ function vectorizable(expr: Expr): boolean {
  */
 export function vectorWindows(kernel: Kernel): Kernel {
   if (kernel.grid.ndim < 2) return kernel;
-  return mapNests(kernel, (nest: SpaceNest) => {
-    if (nest.vectorWindows || !nest.simd) return nest;
-    if (!nest.body.every((statement) => vectorizable(statement.value))) return nest;
-    if (!nest.body.some((statement) => accessesOf(statement.value).length > 0)) return nest;
+  const lanes = kernel.dtype === 'float32' ? 16 : 8;
+  const fixed = kernel.fixedStrides && kernel.grid.ndim === 3;
+  return mapNests(kernel, (body) => {
+    const statements = pointStatements({ kind: 'section', id: -1, title: '', body });
+    if (!statements.every((statement) => vectorizable(statement.value))) return body;
+    if (!statements.some((statement) => accessesOf(statement.value).length > 0)) return body;
     // Nests jammed 4 times (stencil reach 4 along x) keep the simd loop: four copies with their
     // windows outgrow the 32 vector registers, and with two copies the vector loop lost to the
     // simd loop with four (spaceOrder 8, 256³: 2.42 against 2.57 GPts/s on two threads, 1.19
     // against 1.30 on one, bench 'simd' column).
-    if (nest.jam > 2) return nest;
-    return { ...nest, vectorWindows: true };
+    if (nodesOf(body, isIteration).some((loop) => loop.jam > 2)) return body;
+    const innermost = (loop: Iteration): boolean => loop.simd && loop.role === 'space' && loop.body.every((node) => node.kind === 'expression');
+    if (!nodesOf(body, isIteration).some(innermost)) return body;
+    // The remainder of an unrolled-and-jammed loop (it continues the jammed loop's index with
+    // step 1) keeps the simd loop: it runs only for the last plane of a block or wave of odd
+    // size (never with the default and autotuned even sizes), and a vector copy of the body
+    // there cost gcc time for nothing (3D so8 acoustic with source and receivers: <GCC_REMAINDER>).
+    const vectorize = (nodes: readonly Node[], inRemainder: boolean): Node[] => nodes.map((node) => {
+      if (node.kind !== 'iteration') return node;
+      if (innermost(node)) return inRemainder ? node : vectorLoopOf(node, kernel.grid.dimensions[0]!.name, lanes, fixed, kernel.grid.ndim === 3);
+      return { ...node, body: vectorize(node.body, inRemainder || (node.lower === undefined && node.jam === 1)) };
+    });
+    return vectorize(body, false);
   });
 }

@@ -23,14 +23,8 @@ export type { CheckpointStorage, CompressionCounters, SlotLayout, StorageCounter
 export { MemoryStorage } from './storage/memory.ts';
 export { DiskStorage, type DiskStorageOptions } from './storage/disk.ts';
 export { TwoLevelStorage, type TwoLevelStorageOptions } from './storage/two-level.ts';
-export {
-  CompressedStorage,
-  createCodec,
-  type Codec,
-  type CodecName,
-  type CompressionSpec,
-  type LossyError,
-} from './storage/compressed.ts';
+export { CompressedStorage, createCodec, type CodecName, type CompressionSpec } from './storage/compressed.ts';
+export type { Codec, LossyError } from './storage/codec.ts';
 export { ZfpCodec, type ZfpOptions, type ZfpSpec } from './storage/zfp.ts';
 export { checkpointSegments, type ZfpSegment } from './storage/zfp-layout.ts';
 export { CompressionUnavailableError, loadZfp } from './storage/zfp-library.ts';

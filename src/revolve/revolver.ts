@@ -1,5 +1,5 @@
 import { DevitoError, InvalidArgumentError } from '../errors.ts';
-import { assertNever } from '../dsl/expr.ts';
+import { assertNever } from '../support/assert-never.ts';
 import { planFromSummary, resolveCheckpoints, type CheckpointPlan } from './budget.ts';
 import type { Checkpointable, Stepper } from './contracts.ts';
 import { assertCount, compileSchedule, type CompiledSchedule } from './schedule.ts';

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { FloatArray } from '../dsl/dtype.ts';
-import { assertNever, type FieldRef, type SparseRef } from '../dsl/expr.ts';
+import type { FieldRef, SparseRef } from '../dsl/expr.ts';
+import { assertNever } from '../support/assert-never.ts';
 import type { Grid } from '../dsl/grid.ts';
 import { firstOutside } from '../dsl/points.ts';
 import { domainOf } from '../dsl/sparse.ts';

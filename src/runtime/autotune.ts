@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kernel } from '../ir/types.ts';
-import { writeFileAtomic } from '../jit/atomic-write.ts';
+import { writeFileAtomic } from '../support/atomic-write.ts';
 
 export type BlockSizes = Readonly<Record<string, number>>;
 

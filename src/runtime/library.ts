@@ -1,7 +1,7 @@
 import koffi from 'koffi';
 import type { Parameter } from '../ir/types.ts';
 import type { Dtype } from '../dsl/dtype.ts';
-import { assertNever } from '../dsl/expr.ts';
+import { parameterFfiType } from '../codegen/c-types.ts';
 
 /** A loaded kernel: call it with one argument per parameter, in order. */
 export type KernelFunction = (...args: unknown[]) => number;
@@ -9,17 +9,6 @@ export type KernelFunction = (...args: unknown[]) => number;
 const libraries = new Map<string, ReturnType<typeof koffi.load>>();
 const functions = new Map<string, KernelFunction>();
 
-function ffiType(param: Parameter, dtype: Dtype): string {
-  const real = dtype === 'float32' ? 'float' : 'double';
-  switch (param.kind) {
-    case 'field': case 'sparseData': return `${real} *`;
-    case 'coordinates': case 'timers': return 'double *';
-    case 'scalar': return real;
-    case 'origin': return 'double';
-    case 'size': case 'timeBound': case 'spaceBound': case 'nthreads': case 'npoint': case 'blockSize': return 'int';
-    default: return assertNever(param);
-  }
-}
 
 /**
  * Loads (once per process) the shared library at `path` and binds its kernel `name`. Typed
@@ -34,7 +23,7 @@ export function loadKernel(path: string, name: string, parameters: readonly Para
     library = koffi.load(path);
     libraries.set(path, library);
   }
-  const fn = library.func(name, 'int', parameters.map((p) => ffiType(p, dtype))) as KernelFunction;
+  const fn = library.func(name, 'int', parameters.map((p) => parameterFfiType(p, dtype))) as KernelFunction;
   functions.set(key, fn);
   return fn;
 }

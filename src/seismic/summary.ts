@@ -1,3 +1,4 @@
+import { sectionsOf } from '../ir/visit.ts';
 import type { Operator, PerformanceSummary } from '../operator.ts';
 
 /** Summary of a modelling call: kernel time and throughput over all the operators it ran. */
@@ -24,14 +25,7 @@ export function combine(summaries: readonly PerformanceSummary[]): PerformanceSu
 
 /** What each timed section of an Operator does, in section order: `update u`, `inject src into u`, `interpolate rec`. */
 export function sectionTitles(op: Operator): string[] {
-  const blocks = op.kernel.body.flatMap((block) => (block.kind === 'timeLoop' ? [...block.body] : [block]));
-  return blocks.map((block) => {
-    if (block.kind === 'sparseLoop') {
-      return block.mode === 'inject' ? `inject ${block.sparse.name} into ${block.field!.field.name}` : `interpolate ${block.sparse.name}`;
-    }
-    const targets = [...new Set(block.body.flatMap((s) => (s.kind === 'assign' ? [s.target.field.name] : [])))];
-    return `update ${targets.join(', ')}`;
-  });
+  return sectionsOf(op.kernel).map((section) => section.title);
 }
 
 /** Runs `op` and names its sections `<operator>: <what the section does>`. */

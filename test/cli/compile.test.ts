@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, runNode, scratchDir, type RunResult } from './cli-helpers.ts';
@@ -11,7 +12,7 @@ interface ManifestOperator {
   files: { c: string; library: string; binding: string };
   parameters: { name: string; kind: string; ctype: string; role?: string; value?: number }[];
   fields: { name: string; dtype: string; allocatedShape: number[]; domainShape: number[]; halo: number[] }[];
-  compiler: { command: string; flags: string[]; version: string };
+  compiler: { command: string; flags: string[]; version: string; target: { cpu: string; options: string[] } | null };
   hash: string;
   sourceSha256: string;
 }
@@ -45,6 +46,12 @@ describe('devito-ts compile', () => {
     expect(wave!.parameters.find((p) => p.name === 'src_coords')).toMatchObject({ kind: 'coordinates', ctype: 'const double *restrict' });
     expect(heat!.compiler.flags).toContain('-fopenmp');
     expect(heat!.compiler.version).toMatch(/\d+\.\d+/);
+    // The default flags hold -march=native: the manifest says what it meant here (part of the cache key).
+    expect(heat!.compiler.flags).toContain('-march=native');
+    expect(heat!.compiler.target?.cpu).toMatch(/^[\w.-]+$/);
+    expect(heat!.compiler.target?.cpu).not.toBe('native');
+    expect(heat!.compiler.target?.options).toContain(`-march=${heat!.compiler.target?.cpu}`);
+    expect(readFileSync(join(out, 'heat.ts'), 'utf8')).toContain(`// Built for ${heat!.compiler.target?.cpu} (-march=native where it was compiled)`);
     expect(heat!.hash).toMatch(/^[0-9a-f]{32}$/);
     expect(heat!.sourceSha256).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -60,6 +67,33 @@ describe('devito-ts compile', () => {
     expect(run.stdout).toContain('wrong dtype: heat.apply: u must be a Float32Array, got Float64Array');
     expect(run.stdout).toMatch(/point outside: wave\.apply: src_coords: point 0 .* outside the grid/);
     expect(run.code).toBe(0);
+  });
+
+  it('a binding reports a kernel out of memory with its own KernelOutOfMemoryError, and other statuses as internal', async () => {
+    // The same binding with its C function swapped for a stub returning a fixed status.
+    const text = readFileSync(join(out, 'heat.ts'), 'utf8');
+    expect(text).toMatch(/export class KernelOutOfMemoryError extends Error/);
+    const stubbed = async (status: number): Promise<unknown> => {
+      const file = join(out, `heat-status${status}.ts`);
+      const stub = text.replace(/const kernel = library\.func\([^;]*\);/, `const kernel = (..._args: unknown[]): number => ${status};`);
+      expect(stub).not.toBe(text);
+      writeFileSync(file, stub);
+      type Binding = { apply(args: object): unknown; fields: { u: { length: number } }; KernelOutOfMemoryError: ErrorConstructor };
+      const binding = (await import(pathToFileURL(file).href)) as Binding;
+      try {
+        binding.apply({ u: new Float32Array(binding.fields.u.length), timeMax: 1, dt: 1e-4 });
+      } catch (error) {
+        return { error, Class: binding.KernelOutOfMemoryError };
+      }
+      return undefined;
+    };
+    const oom = (await stubbed(1)) as { error: Error; Class: ErrorConstructor };
+    expect(oom.error).toBeInstanceOf(oom.Class);
+    expect(oom.error.name).toBe('KernelOutOfMemoryError');
+    expect(oom.error.message).toMatch(/^heat: out of memory ordering the receivers of a time-tiled loop/);
+    const other = (await stubbed(5)) as { error: Error; Class: ErrorConstructor };
+    expect(other.error).not.toBeInstanceOf(other.Class);
+    expect(other.error.message).toBe('internal: heat: the kernel returned status 5');
   });
 
   it('the generated bindings type-check in strict mode, and their types catch wrong buffers', () => {

@@ -1,5 +1,6 @@
 /**
- * The two operators whose generated C is pinned by the fixtures in test/fixtures/golden/.
+ * The two operators whose generated C is pinned by golden files in test/fixtures/golden/
+ * (checked, or rewritten with UPDATE_GOLDEN=1, by test/golden.ts).
  * Each call builds everything afresh (new Grid, fields and Operator objects).
  */
 import { Constant, Eq, Function, Grid, Operator, TimeFunction, solve } from '../../src/index.ts';

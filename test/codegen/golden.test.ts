@@ -1,24 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { expectGolden } from '../golden.ts';
 import { GOLDEN } from './golden-ops.ts';
 
-// Fixtures are written by hand (see the report), never by this test: a missing or stale fixture fails.
-const fixturePath = (name: string): string => new URL(`../fixtures/golden/${name}.c`, import.meta.url).pathname;
-
-function readFixture(name: string): string {
-  const path = fixturePath(name);
-  if (!existsSync(path)) {
-    throw new Error(`golden fixture ${path} is missing; generate it from test/codegen/golden-ops.ts and review it before adding it`);
-  }
-  return readFileSync(path, 'utf8');
-}
-
+// Full golden files (test/golden.ts): a stale or missing one fails; `UPDATE_GOLDEN=1` rewrites them.
 describe.each(Object.entries(GOLDEN))('golden C of %s', (name, build) => {
-  it('matches the fixture byte for byte', () => {
-    const expected = readFixture(name);
-    const op = build();
-    expect(op.ccode).toBe(expected);
-    expect(Buffer.from(op.ccode, 'utf8').equals(readFileSync(fixturePath(name)))).toBe(true);
+  it('matches the golden file byte for byte', () => {
+    expectGolden(`${name}.c`, build().ccode);
   });
 
   it('is byte-identical when built twice from fresh Grid and field objects', () => {
@@ -39,9 +27,12 @@ describe.each(Object.entries(GOLDEN))('golden C of %s', (name, build) => {
     if (vectors) expect(code).toMatch(/#if defined\(__AVX512F__\)\n#include <immintrin.h>/);
   });
 
-  it('compiles with gcc', () => {
-    const library = build().compile();
+  it('compiles with gcc the very source pinned by the golden file', () => {
+    const op = build();
+    const library = op.compile();
     expect(existsSync(library.path)).toBe(true);
-    expect(readFileSync(library.sourcePath, 'utf8')).toBe(readFixture(name));
+    const source = readFileSync(library.sourcePath, 'utf8');
+    expect(source).toBe(op.ccode);
+    expectGolden(`${name}.c`, source);
   });
 });

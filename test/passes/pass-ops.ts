@@ -1,4 +1,4 @@
-/** The operator whose C is pinned with each optimisation pass switched off in turn. */
+/** The operator built with each optimisation pass switched off in turn (its fully optimised C is test/fixtures/golden/passes-all.c). */
 import { Eq, Function, Grid, Operator, TimeFunction, solve, type PassOptions } from '../../src/index.ts';
 
 export const PASS_NAMES = ['factorize', 'hoist', 'cse', 'blocking', 'timeTiling', 'jam', 'fixedStrides', 'openmp', 'vectorWindows'] as const;

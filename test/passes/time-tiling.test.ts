@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ApplyArgumentError, Eq, Function, Grid, Operator, SparseTimeFunction, TimeFunction, solve, type ApplyArgs, type Expr, type PassOptions } from '../../src/index.ts';
 import type { AccessExpr } from '../../src/dsl/expr.ts';
-import type { TimeLoop } from '../../src/ir/types.ts';
+import type { Iteration, SparsePoints } from '../../src/ir/tree.ts';
+import { isIteration, isNest, nodesOf, sectionsOf } from '../../src/ir/visit.ts';
 import { timeTilingPlan } from '../../src/passes/time-tiling.ts';
 import { candidateBlockShapes, candidateTimeTiles } from '../../src/runtime/autotune.ts';
 import { bufferOf, fillSeeded } from '../helpers.ts';
@@ -14,11 +15,37 @@ afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
 
 type Dtype = 'float32' | 'float64';
 
-/** The time loop of an operator's kernel. */
-function timeLoopOf(op: Operator): TimeLoop {
-  const loop = op.kernel.body.find((block) => block.kind === 'timeLoop');
-  if (!loop || loop.kind !== 'timeLoop') throw new Error('no time loop');
+/** The loop tree's time tiling, read off its wave loop (`x_wave ≤ x_M + skew·(tile_steps − 1)`), or undefined when untiled. */
+function tilingOf(op: Operator): { skew: number } | undefined {
+  const wave = nodesOf(op.kernel.body, isIteration).find((loop) => loop.role === 'wave');
+  if (!wave) return undefined;
+  const upper = wave.upper;
+  if (upper.kind === 'var') return { skew: 0 };
+  const term = upper.kind === 'add' ? upper.terms[1] : undefined;
+  if (term?.kind !== 'mul' || term.factors[0]!.kind !== 'int') throw new Error('unexpected wave bound');
+  return { skew: term.factors[0].value };
+}
+
+/** The untiled time loop of an operator's kernel. */
+function timeLoopOf(op: Operator): Iteration {
+  const loop = nodesOf(op.kernel.body, isIteration).find((node) => node.role === 'time');
+  if (!loop) throw new Error('no untiled time loop');
   return loop;
+}
+
+/**
+ * Where each section of a tiled step works: 'nest', or for a sparse loop whether an injection
+ * leads the wave and which plane places an interpolated point (its wave order's shift).
+ */
+function placements(op: Operator): (string | [boolean | undefined, number | undefined])[] {
+  const orders = nodesOf(op.kernel.body, (node) => node.kind === 'waveOrder');
+  return sectionsOf(op.kernel).map((section) => {
+    if (isNest(section)) return 'nest';
+    const sparse = section.body[0] as SparsePoints;
+    const lead = sparse.planes?.lower.kind === 'select' ? true : undefined;
+    const order = orders.find((node) => node.kind === 'waveOrder' && node.sparse === sparse.sparse);
+    return [lead, order?.kind === 'waveOrder' ? order.shift : undefined];
+  });
 }
 
 
@@ -151,33 +178,31 @@ describe('time tiling: several steps per sweep of the grid, results bitwise thos
   it('tiles 3D loops with the skew of their reach along x, and leaves ineligible loops untiled', () => {
     for (const [so, skew] of [[4, 2], [8, 4], [12, 6]] as const) {
       const { op } = acoustic([20, 9, 33], so, 'float32', 'forward', {}, `tt_skew${so}`);
-      expect(timeLoopOf(op).tiling?.skew).toBe(skew);
-      expect(timeTilingPlan(timeLoopOf(op))?.skew).toBe(skew);
+      expect(tilingOf(op)?.skew).toBe(skew);
+      expect(timeTilingPlan(timeLoopOf(acoustic([20, 9, 33], so, 'float32', 'forward', { timeTiling: false }, `tt_skew${so}_plan`).op))?.skew).toBe(skew);
       expect(op.ccode).toContain(`const int x_wave_M = MIN(x_M, x_wave + x_wave_size - 1 - ${skew}*tile_step);`);
       expect(op.kernel.parameters.filter((p) => p.kind === 'blockSize').map((p) => p.name)).toEqual(['x0_blk0_size', 'y0_blk0_size', 'time_tile_size', 'x_wave_size']);
     }
-    expect(timeLoopOf(coupled({}, 'tt_coupled_skew').op).tiling?.skew).toBe(3);
-    expect(timeLoopOf(staggeredAlongZ({}, 'tt_stag_skew').op).tiling?.skew).toBe(0);
-    expect(timeLoopOf(acoustic([20, 9, 33], 8, 'float32', 'forward', { timeTiling: false }, 'tt_off').op).tiling).toBeUndefined();
+    expect(tilingOf(coupled({}, 'tt_coupled_skew').op)?.skew).toBe(3);
+    expect(tilingOf(staggeredAlongZ({}, 'tt_stag_skew').op)?.skew).toBe(0);
+    expect(tilingOf(acoustic([20, 9, 33], 8, 'float32', 'forward', { timeTiling: false }, 'tt_off').op)).toBeUndefined();
 
     // 2D: untiled.
     const grid2 = new Grid({ shape: [30, 40], extent: [290, 390] });
     const u2 = new TimeFunction({ name: 'u', grid: grid2, timeOrder: 2, spaceOrder: 4 });
     const op2 = new Operator([new Eq(u2.forward, solve(u2.dt2.sub(u2.laplace), u2.forward))], { name: 'tt_2d', compiler: { cacheDir } });
-    expect(timeLoopOf(op2).tiling).toBeUndefined();
+    expect(tilingOf(op2)).toBeUndefined();
     expect(op2.ccode).not.toContain('time_tile');
 
     // Sources and receivers: tiled; the receivers' wave shift says which plane places a point.
-    const sampling = (next: boolean): (number | undefined)[] =>
-      timeLoopOf(seismic({}, `tt_rec_${next}`, next).op).body.map((block) => (block.kind === 'sparseLoop' ? block.waveShift : undefined));
-    expect(sampling(false)).toEqual([undefined, undefined, 0]);
-    expect(sampling(true)).toEqual([undefined, undefined, 1]);
+    const sampling = (next: boolean) => placements(seismic({}, `tt_rec_${next}`, next).op);
+    expect(sampling(false)).toEqual(['nest', [undefined, undefined], [undefined, 0]]);
+    expect(sampling(true)).toEqual(['nest', [undefined, undefined], [undefined, 1]]);
     expect(seismic({}, 'tt_rec_code').op.ccode).toContain('if (x >= x_wave_m && x <= x_wave_M) u[t1][x + 4][y + 4][z + 4] += weight*(');
 
     // The adjoint's pattern, a source added to the data the step before wrote, ahead of the update
     // that reads it: tiled, the injection leading the wave.
-    expect(timeLoopOf(adjointLike({}, 'tt_adj_plan').op).body.map((block) => (block.kind === 'sparseLoop' ? [block.waveLead, block.waveShift] : 'nest')))
-      .toEqual([[true, undefined], 'nest', [undefined, 0]]);
+    expect(placements(adjointLike({}, 'tt_adj_plan').op)).toEqual([[true, undefined], 'nest', [undefined, 0]]);
 
     // Untiled: a source added to the step before's data after this step read it; a receiver
     // sampling u[t+1] before a source adds to it; a receiver sampling the data a leading source
@@ -188,16 +213,16 @@ describe('time tiling: several steps per sweep of the grid, results bitwise thos
     const rec = new SparseTimeFunction({ name: 'rec', grid, npoint: 1, nt: 10, coordinates: Float64Array.of(50, 40, 40) });
     const update = new Eq(u.forward, solve(u.dt2.sub(u.laplace), u.forward));
     const after = new Operator([update, src.inject({ field: u, expr: src })], { name: 'tt_src_after', compiler: { cacheDir } });
-    expect(timeLoopOf(after).tiling).toBeUndefined();
+    expect(tilingOf(after)).toBeUndefined();
     expect(after.kernel.parameters.some((p) => p.name === 'time_tile_size')).toBe(false);
     const late = new Operator([update, rec.interpolate({ expr: u.forward }), src.inject({ field: u.forward, expr: src })], { name: 'tt_src_late', compiler: { cacheDir } });
-    expect(timeLoopOf(late).tiling).toBeUndefined();
+    expect(tilingOf(late)).toBeUndefined();
     const twice = new Operator([update, rec.interpolate({ expr: u }), rec.interpolate({ expr: u.forward })], { name: 'tt_rec_twice', compiler: { cacheDir } });
-    expect(timeLoopOf(twice).tiling).toBeUndefined();
+    expect(tilingOf(twice)).toBeUndefined();
     const sampleOnly = new Operator([rec.interpolate({ expr: u })], { name: 'tt_sample_only', compiler: { cacheDir } });
-    expect(timeLoopOf(sampleOnly).tiling).toBeUndefined();
+    expect(tilingOf(sampleOnly)).toBeUndefined();
     const sampledNext = new Operator([src.inject({ field: u, expr: src }), update, rec.interpolate({ expr: u.forward })], { name: 'tt_src_next', compiler: { cacheDir } });
-    expect(timeLoopOf(sampledNext).tiling).toBeUndefined();
+    expect(tilingOf(sampledNext)).toBeUndefined();
 
     // Pressure reading the velocity of the same step across x: untiled (the wave has not computed it yet).
     const [x] = grid.dimensions;
@@ -205,7 +230,7 @@ describe('time tiling: several steps per sweep of the grid, results bitwise thos
     const vx = new TimeFunction({ name: 'vx', grid, timeOrder: 1, spaceOrder: 4 });
     const velocity = new Eq(vx.forward, solve(vx.dt.add(p.diff(x!, 1, { shift: 0.5 })), vx.forward));
     const pressure = new Eq(p.forward, solve(p.dt.add(vx.forward.diff(x!, 1, { shift: -0.5 })), p.forward));
-    expect(timeLoopOf(new Operator([velocity, pressure], { name: 'tt_stag_x', compiler: { cacheDir } })).tiling).toBeUndefined();
+    expect(tilingOf(new Operator([velocity, pressure], { name: 'tt_stag_x', compiler: { cacheDir } }))).toBeUndefined();
   });
 
   // Tile sizes that do not divide the range or the grid, a tile longer than the range, waves of
@@ -237,7 +262,7 @@ describe('time tiling: several steps per sweep of the grid, results bitwise thos
     const start = run(reference, 1);
     expect(start[0]!.equals(want[0]!)).toBe(false);
     const tiled = build({}, `${name}_on`);
-    expect(timeLoopOf(tiled.op).tiling).toBeDefined();
+    expect(tilingOf(tiled.op)).toBeDefined();
     for (const tiles of TILES) {
       const got = run(tiled, 13, tiles);
       got.forEach((buffer, i) => expect(buffer.equals(want[i]!), `${JSON.stringify(tiles)} field ${i}`).toBe(true));
@@ -274,7 +299,7 @@ describe('time tiling: several steps per sweep of the grid, results bitwise thos
         ({ op: new Operator(equations, { name, passes, compiler: { cacheDir } }), written: [u, du, rec], coefficients: [m, src], timeMin: 1 });
       const want = run(problem({ timeTiling: false }, `tt_random${trial}_off`), steps);
       const tiled = problem({}, `tt_random${trial}_on`);
-      expect(timeLoopOf(tiled.op).tiling, `${pattern} ${shape.join('×')}`).toBeDefined();
+      expect(tilingOf(tiled.op), `${pattern} ${shape.join('×')}`).toBeDefined();
       const got = run(tiled, steps, tiles);
       got.forEach((buffer, i) => expect(buffer.equals(want[i]!), `${pattern} so${spaceOrder} ${shape.join('×')} ${JSON.stringify(tiles)} ${steps} steps, field ${i}`).toBe(true));
     }

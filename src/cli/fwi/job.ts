@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { writeFileAtomic } from '../../jit/atomic-write.ts';
+import { writeFileAtomic } from '../../support/atomic-write.ts';
 import { join } from 'node:path';
 import type { FloatArray } from '../../dsl/dtype.ts';
 import { SparseTimeFunction } from '../../dsl/sparse.ts';

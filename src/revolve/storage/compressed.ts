@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { constants as zlibConstants, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { CheckpointCorruptError, DevitoError, InvalidArgumentError } from '../../errors.ts';
+import type { Codec, LossyError } from './codec.ts';
 import type { CheckpointStorage, CompressionCounters, SlotLayout, StorageCounters } from './storage.ts';
 import { ZfpCodec, type ZfpSpec } from './zfp.ts';
 
@@ -9,27 +10,6 @@ export type CodecName = 'lz4' | 'deflate';
 
 /** A codec by name (lossless), or lossy ZFP within a tolerance: `{ codec: 'zfp', tolerance }`. */
 export type CompressionSpec = CodecName | ZfpSpec;
-
-/** The largest error a lossy codec measured on what it compressed. */
-export interface LossyError {
-  readonly maxAbsError: number;
-  /** Errors relative to the largest |value| of the array they occurred in. */
-  readonly maxRelError: number;
-}
-
-/**
- * A byte codec. `decompress` must fill `dst` exactly or throw; `compress` may return a view that
- * its next call reuses. A lossy codec restores values only within its own bound.
- */
-export interface Codec {
-  readonly name: string;
-  compress(src: Uint8Array): Uint8Array;
-  decompress(src: Uint8Array, dst: Uint8Array): void;
-  /** Called when a storage opens, with its slot size: a codec checks its layout here. */
-  open?(slotBytes: number): void;
-  /** Lossy codecs: the error of the last `compress` output (`undefined` when not measured). */
-  lastError?(): LossyError | undefined;
-}
 
 type Lz4 = typeof import('lz4-napi');
 let lz4Module: Lz4 | undefined;

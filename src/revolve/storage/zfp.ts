@@ -1,6 +1,6 @@
 import { CheckpointCorruptError, DevitoError, InvalidArgumentError } from '../../errors.ts';
 import type { CompilerOptions } from '../../jit/compiler.ts';
-import type { Codec, LossyError } from './compressed.ts';
+import type { Codec, LossyError } from './codec.ts';
 import { checkSegments, planPieces, type ZfpPiece, type ZfpSegment } from './zfp-layout.ts';
 import { loadZfp, ZFP_STATUS, type ZfpLibrary } from './zfp-library.ts';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from '../../src/jit/atomic-write.ts';
+import { writeFileAtomic } from '../../src/support/atomic-write.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'devito-ts-atomic-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,0 +1,35 @@
+import type { Dtype } from '../dsl/dtype.ts';
+import type { Parameter } from '../ir/types.ts';
+import { assertNever } from '../support/assert-never.ts';
+
+/**
+ * One table from a kernel parameter's kind to its C declaration and its FFI type: codegen
+ * declares the C function with it, the runtime binds the library with it (koffi), and the
+ * binding generator types its arguments with it, so the three cannot disagree.
+ */
+interface ParameterType {
+  /** The C declaration before the name (`const int`, `float *restrict`). */
+  readonly c: string;
+  /** koffi's type (`int`, `float *`). */
+  readonly ffi: string;
+  /** What a caller hands over: a typed array of reals, of doubles, or a number. */
+  readonly value: 'reals' | 'doubles' | 'number';
+}
+
+export function parameterType(param: Parameter, dtype: Dtype): ParameterType {
+  const real = dtype === 'float32' ? 'float' : 'double';
+  switch (param.kind) {
+    case 'field': case 'sparseData': return { c: `${real} *restrict`, ffi: `${real} *`, value: 'reals' };
+    case 'coordinates': return { c: 'const double *restrict', ffi: 'double *', value: 'doubles' };
+    case 'timers': return { c: 'double *restrict', ffi: 'double *', value: 'doubles' };
+    case 'size': case 'timeBound': case 'spaceBound': case 'nthreads': case 'npoint': case 'blockSize': return { c: 'const int', ffi: 'int', value: 'number' };
+    case 'scalar': return { c: `const ${real}`, ffi: real, value: 'number' };
+    case 'origin': return { c: 'const double', ffi: 'double', value: 'number' };
+    default: return assertNever(param);
+  }
+}
+
+/** The C declaration of a parameter, without its name. */
+export const parameterCType = (param: Parameter, dtype: Dtype): string => parameterType(param, dtype).c;
+/** koffi's type of a parameter. */
+export const parameterFfiType = (param: Parameter, dtype: Dtype): string => parameterType(param, dtype).ffi;

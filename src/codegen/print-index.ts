@@ -1,0 +1,60 @@
+import { assertNever } from '../support/assert-never.ts';
+import type { IndexCondition, IndexExpr } from '../ir/index-expr.ts';
+
+// Precedence levels: higher binds tighter.
+const CONDITIONAL = 0;
+const ADD = 1;
+const MUL = 2;
+const ATOM = 3;
+
+const wrap = (text: string, precedence: number, needed: number): string => (precedence < needed ? `(${text})` : text);
+
+/** A product whose leading factor is a negative integer: printed as a subtraction inside a sum. */
+function negativeProduct(expr: IndexExpr): IndexExpr | undefined {
+  if (expr.kind === 'int' && expr.value < 0) return { kind: 'int', value: -expr.value };
+  if (expr.kind !== 'mul' || expr.factors[0]!.kind !== 'int' || expr.factors[0].value >= 0) return undefined;
+  const magnitude = -expr.factors[0].value;
+  const rest = expr.factors.slice(1);
+  return magnitude === 1 && rest.length > 0 ? (rest.length === 1 ? rest[0]! : { kind: 'mul', factors: rest }) : { kind: 'mul', factors: [{ kind: 'int', value: magnitude }, ...rest] };
+}
+
+function print(expr: IndexExpr, uses: { max: boolean }): [string, number] {
+  switch (expr.kind) {
+    case 'int': return [String(expr.value), expr.value < 0 ? MUL : ATOM];
+    case 'var': return [expr.name, ATOM];
+    case 'add': {
+      const text = expr.terms.map((term, i) => {
+        const subtracted = i > 0 ? negativeProduct(term) : undefined;
+        const [body, precedence] = print(subtracted ?? term, uses);
+        if (i === 0) return wrap(body, precedence, ADD);
+        return `${subtracted ? ' - ' : ' + '}${wrap(body, precedence, subtracted ? MUL : ADD)}`;
+      }).join('');
+      return [text, ADD];
+    }
+    case 'mul': return [expr.factors.map((f, i) => { const [t, p] = print(f, uses); return wrap(t, p, i === 0 ? MUL : ATOM); }).join('*'), MUL];
+    case 'div': case 'mod': {
+      const [a, pa] = print(expr.a, uses);
+      const [b, pb] = print(expr.b, uses);
+      return [`${wrap(a, pa, MUL)}${expr.kind === 'div' ? '/' : ' % '}${wrap(b, pb, ATOM)}`, MUL];
+    }
+    case 'min': case 'max': {
+      if (expr.kind === 'max') uses.max = true;
+      return [`${expr.kind.toUpperCase()}(${print(expr.a, uses)[0]}, ${print(expr.b, uses)[0]})`, ATOM];
+    }
+    case 'select':
+      return [`(${printCondition(expr.condition, uses)} ? ${print(expr.a, uses)[0]} : ${print(expr.b, uses)[0]})`, ATOM];
+    default: return assertNever(expr);
+  }
+}
+
+/** C text of an integer index expression; `uses.max` is set when it needs the MAX macro. */
+export function printIndex(expr: IndexExpr, uses: { max: boolean }): string {
+  return print(expr, uses)[0];
+}
+
+/** C text of an index condition. */
+export function printCondition(condition: IndexCondition, uses: { max: boolean }): string {
+  if (condition.kind === 'or') return condition.args.map((c) => printCondition(c, uses)).join(' || ');
+  void CONDITIONAL;
+  return `${printIndex(condition.a, uses)} ${condition.op} ${printIndex(condition.b, uses)}`;
+}
