@@ -9,7 +9,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { AVOID_ALL_KNOWN_BUGS, AVOID_NO_KNOWN_BUGS, generateProgram, type GenerateOptions } from '../test/fuzz/generate.ts';
+import { generateProgram, type GenerateOptions } from '../test/fuzz/generate.ts';
 import { programText } from '../test/fuzz/print.ts';
 import { runSeed, type Outcome, type OutcomeKind } from '../test/fuzz/run.ts';
 import type { FromWorker, ToWorker } from '../test/fuzz/worker.ts';
@@ -22,14 +22,12 @@ const program = new Command('fuzz')
   .option('--passes <mode>', 'all | none | random | mixed (each program picks one)', 'mixed')
   .option('--workers <n>', 'child processes running programs in parallel', '2')
   .option('--batch <n>', 'seeds sent to a child at a time', '10')
-  .option('--include-known-bugs', 'also generate the patterns of the known, still open compiler bugs')
   .option('--replay <seed>', 'run one seed here, print its repro script and outcome')
   .parse();
 const opts = program.opts<Record<string, string | boolean | undefined>>();
 
 process.env.DEVITO_TS_CACHE ??= fileURLToPath(new URL('../.cache/fuzz-kernels', import.meta.url));
 const options: GenerateOptions = {
-  avoidKnownBugs: opts.includeKnownBugs ? AVOID_NO_KNOWN_BUGS : AVOID_ALL_KNOWN_BUGS,
   passes: opts.passes as GenerateOptions['passes'],
   threads: String(opts.threads).split(',').map(Number),
 };
@@ -109,10 +107,10 @@ const count_ = (kind: OutcomeKind): number => outcomes.filter((o) => o.kind === 
 const failures = outcomes.filter((o) => o.kind === 'wrong' || o.kind === 'gcc' || o.kind === 'internal');
 console.log(`fuzz: seeds ${first}… , ${seconds.toFixed(1)} s, ${(outcomes.length + crashes.length) / seconds > 0 ? ((outcomes.length + crashes.length) / seconds).toFixed(2) : 0} programs/s`);
 console.log(`programs ${outcomes.length + crashes.length}  ok ${count_('ok')}  wrong ${count_('wrong')}  crashes ${crashes.length}  gcc errors ${count_('gcc')}  internal errors ${count_('internal')}  skipped (values too large) ${count_('skipped')}`);
-console.log(`threads ${options.threads!.join(',')}; passes ${options.passes}; known bugs ${opts.includeKnownBugs ? 'included' : 'avoided'}; cache ${process.env.DEVITO_TS_CACHE}`);
+console.log(`threads ${options.threads!.join(',')}; passes ${options.passes}; cache ${process.env.DEVITO_TS_CACHE}`);
 const shown = [...crashes.map((c) => ({ ...c, label: 'crash' })), ...failures.map((f) => ({ ...f, label: f.kind }))];
 for (const [i, f] of shown.entries()) {
-  console.log(`\n--- ${f.label}: seed ${f.seed} (rerun: npm run fuzz -- --replay ${f.seed}${opts.includeKnownBugs ? ' --include-known-bugs' : ''} --threads ${f.nthreads ?? options.threads![0]})`);
+  console.log(`\n--- ${f.label}: seed ${f.seed} (rerun: npm run fuzz -- --replay ${f.seed} --threads ${f.nthreads ?? options.threads![0]})`);
   console.log(f.detail);
   if (i < 5) console.log(repro(f));
 }

@@ -29,10 +29,6 @@ export function literal(value: unknown): string {
   return String(value);
 }
 
-/** `const double *restrict` → `double *`: koffi's type for a C parameter, read off its declaration. */
-export function ffiType(ctype: string): string {
-  return ctype.replace(/\b(const|restrict)\b/g, '').replace(/\s+/g, ' ').replace(/ \*/g, ' *').trim();
-}
 
 function fieldDoc(field: FieldDescription, param: ParameterDescription): string {
   const axes = [...(field.kind === 'TimeFunction' ? ['time slot'] : []), ...['x', 'y', 'z'].slice(0, field.halo.length)];
@@ -227,7 +223,7 @@ function addDeclarations(file: SourceFile, desc: OperatorDescription, libraryFil
     declarationKind: VariableDeclarationKind.Const,
     declarations: [{ name: 'library', initializer: `koffi.load(fileURLToPath(new URL('./${libraryFile}', import.meta.url)))` }],
   });
-  const types = desc.parameters.map((p) => `'${ffiType(p.ctype)}'`).join(', ');
+  const types = desc.parameters.map((p) => `'${p.ffi}'`).join(', ');
   file.addVariableStatement({
     declarationKind: VariableDeclarationKind.Const,
     declarations: [{ name: 'kernel', initializer: `library.func('${desc.name}', 'int', [${types}])` }],

@@ -3,6 +3,7 @@ import type { Dtype } from '../dsl/dtype.ts';
 import { assertNever } from '../support/assert-never.ts';
 import type { Kernel, Parameter } from '../ir/types.ts';
 import { timeLoopOf } from '../ir/visit.ts';
+import { parameterCType, parameterFfiType } from '../codegen/c-types.ts';
 import type { CompiledLibrary, ResolvedTarget } from '../jit/compiler.ts';
 import { fixedValue, spacingValue, timeLimits, type FieldWithData } from '../runtime/arguments.ts';
 
@@ -53,8 +54,10 @@ export interface SparseDescription {
 export interface ParameterDescription {
   readonly name: string;
   readonly kind: Parameter['kind'];
-  /** Its C type as declared in the kernel's signature. */
+  /** Its C type as declared in the kernel's signature (codegen's parameter table). */
   readonly ctype: string;
+  /** koffi's type for it (the same table). */
+  readonly ffi: string;
   /** Field or sparse set it belongs to. */
   readonly of?: string;
   /** For `scalar`: spacing, dt or constant; for `blockSize`: a cache block, the steps of a time tile or the planes of its waves. */
@@ -102,21 +105,6 @@ export interface OperatorDescription {
   readonly sourceSha256: string;
 }
 
-/** `float *restrict u_vec,` → `float *restrict`, one per parameter, read from the C signature itself. */
-export function signatureTypes(ccode: string, kernel: Kernel): string[] {
-  const open = ccode.indexOf(`int ${kernel.name}(\n`);
-  const close = ccode.indexOf('\n)', open);
-  if (open < 0 || close < 0) throw new Error(`internal: cannot find the signature of ${kernel.name} in its C code`);
-  const declarations = ccode.slice(open, close).split('\n').slice(1).map((line) => line.trim().replace(/,$/, ''));
-  if (declarations.length !== kernel.parameters.length) {
-    throw new Error(`internal: ${kernel.name} declares ${declarations.length} C parameters but its IR has ${kernel.parameters.length}`);
-  }
-  return declarations.map((declaration, i) => {
-    const name = kernel.parameters[i]!.name;
-    if (!declaration.endsWith(name)) throw new Error(`internal: C parameter ${i} of ${kernel.name} is "${declaration}", expected ${name}`);
-    return declaration.slice(0, -name.length).trim();
-  });
-}
 
 /** Section titles as the C file header lists them (`section0: update u`). */
 function sectionsOf(ccode: string, kernel: Kernel): { name: string; title: string }[] {
@@ -181,7 +169,6 @@ function timeRules(kernel: Kernel): OperatorDescription['time'] {
  */
 export function describeOperator(op: OperatorLike, library: CompiledLibrary): OperatorDescription {
   const { kernel } = op;
-  const ctypes = signatureTypes(op.ccode, kernel);
   return {
     name: op.name,
     dtype: kernel.dtype,
@@ -192,7 +179,7 @@ export function describeOperator(op: OperatorLike, library: CompiledLibrary): Op
       spacing: [...kernel.grid.spacing],
       dimensions: kernel.grid.dimensions.map((d) => d.name),
     },
-    parameters: kernel.parameters.map((param, i) => ({ name: param.name, kind: param.kind, ctype: ctypes[i]!, ...parameterValue(kernel, param) })),
+    parameters: kernel.parameters.map((param) => ({ name: param.name, kind: param.kind, ctype: parameterCType(param, kernel.dtype), ffi: parameterFfiType(param, kernel.dtype), ...parameterValue(kernel, param) })),
     fields: kernel.fields.map((field) => describeField(kernel, field)),
     sparses: kernel.sparses.map((s) => ({
       name: s.name,

@@ -1,9 +1,14 @@
 import type { Dtype } from '../dsl/dtype.ts';
-import { NumberExpr, assertNever, isProductPower, mul, type AccessExpr, type Expr, type FieldRef, type MulExpr } from '../dsl/expr.ts';
+import { NumberExpr, isProductPower, mul, type AccessExpr, type Expr, type FieldRef, type MulExpr } from '../dsl/expr.ts';
+import { assertNever } from '../support/assert-never.ts';
+import { sparseLoopNames } from '../dsl/names.ts';
+import type { CNames } from './names.ts';
 
 /** How the printer names things that depend on the loop structure. */
 export interface ExprContext {
   readonly dtype: Dtype;
+  /** The kernel's C names: generated names (dimensions, temporaries, spacings) print through it. */
+  readonly names: CNames;
   /** C index expression of the time axis for an access to a TimeFunction. */
   readonly timeIndex: (access: AccessExpr) => string;
   /** Extra offset along a space dimension (the copies of an unrolled-and-jammed loop body). */
@@ -24,12 +29,12 @@ export function indexShifts(access: AccessExpr, ctx: ExprContext): number[] {
 
 /**
  * `u[t0][x + 4][y - 1]`: the field indexed by `time` (TimeFunctions only) and by its first
- * `shifts.length` space dimensions, each shifted by the given constant.
+ * `shifts.length` space dimensions (their C names), each shifted by the given constant.
  */
-export function printIndexed(field: FieldRef, time: string | undefined, shifts: readonly number[]): string {
+export function printIndexed(field: FieldRef, time: string | undefined, shifts: readonly number[], names: CNames): string {
   const indices = time === undefined ? [] : [time];
   shifts.forEach((shift, axis) => {
-    const dim = field.dimensions[axis]!.name;
+    const dim = names.c(field.dimensions[axis]!.name);
     indices.push(shift === 0 ? dim : `${dim} ${shift > 0 ? '+' : '-'} ${Math.abs(shift)}`);
   });
   return `${field.name}${indices.map((i) => `[${i}]`).join('')}`;
@@ -73,15 +78,16 @@ function print(expr: Expr, ctx: ExprContext): [string, number] {
     case 'number':
       return expr.value < 0 ? [`-${formatNumber(-expr.value, ctx.dtype)}`, UNARY] : [formatNumber(expr.value, ctx.dtype), ATOM];
     case 'scalar':
-      return [expr.name, ATOM];
+      // A Constant is the user's name; spacings and dt are the kernel's.
+      return [expr.role === 'constant' ? expr.name : ctx.names.c(expr.name), ATOM];
     case 'temp':
-      return [ctx.tempName?.(expr.name) ?? expr.name, ATOM];
+      return [ctx.names.c(ctx.tempName?.(expr.name) ?? expr.name), ATOM];
     case 'sparse':
-      return [`${expr.sparse.name}[time][p_${expr.sparse.name}]`, ATOM];
+      return [`${expr.sparse.name}[${ctx.names.c('time')}][${ctx.names.c(sparseLoopNames(expr.sparse.name).point)}]`, ATOM];
     case 'access': {
       const shifts = indexShifts(expr, ctx);
       if (ctx.accessText) return [ctx.accessText(expr, shifts), ATOM];
-      return [printIndexed(expr.field, expr.field.isTimeFunction ? ctx.timeIndex(expr) : undefined, shifts), ATOM];
+      return [printIndexed(expr.field, expr.field.isTimeFunction ? ctx.timeIndex(expr) : undefined, shifts, ctx.names), ATOM];
     }
     case 'add': {
       let text = '';

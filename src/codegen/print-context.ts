@@ -4,6 +4,7 @@ import type { Expression } from '../ir/tree.ts';
 import type { Kernel } from '../ir/types.ts';
 import { walk } from '../ir/visit.ts';
 import { printExpr, type ExprContext } from './c-expr.ts';
+import type { CNames } from './names.ts';
 
 /** What the printed body needs from the file's head. */
 export interface Uses {
@@ -21,6 +22,8 @@ export interface Printer {
   readonly real: string;
   readonly lines: string[];
   readonly uses: Uses;
+  /** The kernel's C names: every name the printer generates is spelled by `names.c(…)`. */
+  readonly names: CNames;
   /** Inside an `omp parallel` region: loops are only shared out, serial work is done by one thread. */
   readonly inRegion: boolean;
   /** How accesses print: ring-buffer slots by name, the point's shifts. */
@@ -37,7 +40,7 @@ export function shifted(printer: Printer, shifts: Readonly<Record<string, number
 }
 
 /** A printer whose ring-buffer accesses print the slot names the tree defines (`u[t0]`), saved buffers `u[time + 1]`. */
-export function createPrinter(kernel: Kernel): Printer {
+export function createPrinter(kernel: Kernel, names: CNames): Printer {
   const slots = new Map<string, string>();
   walk(kernel.body, (node) => {
     if (node.kind === 'index' && node.slot) slots.set(`${node.slot.modulus}|${node.slot.offset}`, node.slot.name);
@@ -48,14 +51,17 @@ export function createPrinter(kernel: Kernel): Printer {
     lines: [],
     uses: { vectors: false, max: false, allocation: false, splat: false },
     inRegion: false,
+    names,
     expr: {
       dtype: kernel.dtype,
+      names,
       timeIndex: (access: AccessExpr): string => {
         const field = access.field as AccessExpr['field'] & { save?: number; timeSlots?: number };
-        if (field.save !== undefined) return access.timeOffset === 0 ? 'time' : `time ${access.timeOffset > 0 ? '+' : '-'} ${Math.abs(access.timeOffset)}`;
+        const time = names.c('time');
+        if (field.save !== undefined) return access.timeOffset === 0 ? time : `${time} ${access.timeOffset > 0 ? '+' : '-'} ${Math.abs(access.timeOffset)}`;
         const name = slots.get(`${field.timeSlots}|${access.timeOffset}`);
         if (name === undefined) throw new Error(`internal: no time slot defined for ${access.key}`);
-        return name;
+        return names.c(name);
       },
     },
   };

@@ -1,5 +1,12 @@
 import { assertNever } from '../support/assert-never.ts';
 import type { IndexCondition, IndexExpr } from '../ir/index-expr.ts';
+import type { CNames } from './names.ts';
+
+/** What printing an index needs: where to note that it used MAX, and the kernel's C names. */
+export interface IndexPrinting {
+  readonly uses: { max: boolean };
+  readonly names: CNames;
+}
 
 // Precedence levels: higher binds tighter.
 const CONDITIONAL = 0;
@@ -18,43 +25,43 @@ function negativeProduct(expr: IndexExpr): IndexExpr | undefined {
   return magnitude === 1 && rest.length > 0 ? (rest.length === 1 ? rest[0]! : { kind: 'mul', factors: rest }) : { kind: 'mul', factors: [{ kind: 'int', value: magnitude }, ...rest] };
 }
 
-function print(expr: IndexExpr, uses: { max: boolean }): [string, number] {
+function print(expr: IndexExpr, at: IndexPrinting): [string, number] {
   switch (expr.kind) {
     case 'int': return [String(expr.value), expr.value < 0 ? MUL : ATOM];
-    case 'var': return [expr.name, ATOM];
+    case 'var': return [at.names.c(expr.name), ATOM];
     case 'add': {
       const text = expr.terms.map((term, i) => {
         const subtracted = i > 0 ? negativeProduct(term) : undefined;
-        const [body, precedence] = print(subtracted ?? term, uses);
+        const [body, precedence] = print(subtracted ?? term, at);
         if (i === 0) return wrap(body, precedence, ADD);
         return `${subtracted ? ' - ' : ' + '}${wrap(body, precedence, subtracted ? MUL : ADD)}`;
       }).join('');
       return [text, ADD];
     }
-    case 'mul': return [expr.factors.map((f, i) => { const [t, p] = print(f, uses); return wrap(t, p, i === 0 ? MUL : ATOM); }).join('*'), MUL];
+    case 'mul': return [expr.factors.map((f, i) => { const [t, p] = print(f, at); return wrap(t, p, i === 0 ? MUL : ATOM); }).join('*'), MUL];
     case 'div': case 'mod': {
-      const [a, pa] = print(expr.a, uses);
-      const [b, pb] = print(expr.b, uses);
+      const [a, pa] = print(expr.a, at);
+      const [b, pb] = print(expr.b, at);
       return [`${wrap(a, pa, MUL)}${expr.kind === 'div' ? '/' : ' % '}${wrap(b, pb, ATOM)}`, MUL];
     }
     case 'min': case 'max': {
-      if (expr.kind === 'max') uses.max = true;
-      return [`${expr.kind.toUpperCase()}(${print(expr.a, uses)[0]}, ${print(expr.b, uses)[0]})`, ATOM];
+      if (expr.kind === 'max') at.uses.max = true;
+      return [`${at.names.c(expr.kind.toUpperCase())}(${print(expr.a, at)[0]}, ${print(expr.b, at)[0]})`, ATOM];
     }
     case 'select':
-      return [`(${printCondition(expr.condition, uses)} ? ${print(expr.a, uses)[0]} : ${print(expr.b, uses)[0]})`, ATOM];
+      return [`(${printCondition(expr.condition, at)} ? ${print(expr.a, at)[0]} : ${print(expr.b, at)[0]})`, ATOM];
     default: return assertNever(expr);
   }
 }
 
-/** C text of an integer index expression; `uses.max` is set when it needs the MAX macro. */
-export function printIndex(expr: IndexExpr, uses: { max: boolean }): string {
-  return print(expr, uses)[0];
+/** C text of an integer index expression; `at.uses.max` is set when it needs the MAX macro. */
+export function printIndex(expr: IndexExpr, at: IndexPrinting): string {
+  return print(expr, at)[0];
 }
 
 /** C text of an index condition. */
-export function printCondition(condition: IndexCondition, uses: { max: boolean }): string {
-  if (condition.kind === 'or') return condition.args.map((c) => printCondition(c, uses)).join(' || ');
+export function printCondition(condition: IndexCondition, at: IndexPrinting): string {
+  if (condition.kind === 'or') return condition.args.map((c) => printCondition(c, at)).join(' || ');
   void CONDITIONAL;
-  return `${printIndex(condition.a, uses)} ${condition.op} ${printIndex(condition.b, uses)}`;
+  return `${printIndex(condition.a, at)} ${condition.op} ${printIndex(condition.b, at)}`;
 }

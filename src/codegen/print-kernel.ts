@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
-import type { FieldRef } from '../dsl/expr.ts';
+import type { FieldRef, SparseRef } from '../dsl/expr.ts';
 import { allocatedExtent, type Kernel, type Parameter } from '../ir/types.ts';
 import { sectionsOf } from '../ir/visit.ts';
 import { parameterCType } from './c-types.ts';
+import { parameterCName, parameterCNames, printWithNames, type CNames } from './names.ts';
 import { createPrinter, statementText } from './print-context.ts';
 import { printNodes } from './printer.ts';
 
@@ -13,21 +14,28 @@ const template = Handlebars.compile(readFileSync(new URL('../../templates/kernel
 });
 
 /** `float (*restrict u)[u_x_size][u_y_size] = (float (*)[u_x_size][u_y_size]) u_vec;` */
-function castOf(kernel: Kernel, real: string, field: FieldRef): string {
+function castOf(kernel: Kernel, real: string, field: FieldRef, names: CNames): string {
+  const data = kernel.parameters.find((p) => p.kind === 'field' && p.field === field)!;
+  const vec = parameterCName(data, names);
   const sizes = kernel.parameters
     .filter((p): p is Extract<Parameter, { kind: 'size' }> => p.kind === 'size' && p.field === field)
-    .map((p) => `[${kernel.fixedStrides ? allocatedExtent(field, p.axis) : p.name}]`)
+    .map((p) => `[${kernel.fixedStrides ? allocatedExtent(field, p.axis) : parameterCName(p, names)}]`)
     .join('');
-  if (sizes === '') return `${real} *restrict ${field.name} = ${field.name}_vec;`;
-  return `${real} (*restrict ${field.name})${sizes} = (${real} (*)${sizes}) ${field.name}_vec;`;
+  if (sizes === '') return `${real} *restrict ${field.name} = ${vec};`;
+  return `${real} (*restrict ${field.name})${sizes} = (${real} (*)${sizes}) ${vec};`;
 }
 
-function sparseCasts(kernel: Kernel, real: string): string[] {
+function sparseCasts(kernel: Kernel, real: string, names: CNames): string[] {
   const ndim = kernel.grid.ndim;
-  return kernel.sparses.flatMap((s) => [
-    `${real} (*restrict ${s.name})[${s.name}_npoint] = (${real} (*)[${s.name}_npoint]) ${s.name}_vec;`,
-    `const double (*restrict ${s.name}_xyz)[${ndim}] = (const double (*)[${ndim}]) ${s.name}_coords;`,
-  ]);
+  const of = (sparse: SparseRef, kind: Parameter['kind']): string =>
+    parameterCName(kernel.parameters.find((p) => p.kind === kind && 'sparse' in p && p.sparse === sparse)!, names);
+  return kernel.sparses.flatMap((s) => {
+    const npoint = of(s, 'npoint');
+    return [
+      `${real} (*restrict ${s.name})[${npoint}] = (${real} (*)[${npoint}]) ${of(s, 'sparseData')};`,
+      `const double (*restrict ${names.c(`${s.name}_xyz`)})[${ndim}] = (const double (*)[${ndim}]) ${of(s, 'coordinates')};`,
+    ];
+  });
 }
 
 /** Vector type and helpers of the vector loops, for this kernel's precision. */
@@ -36,22 +44,47 @@ function vectorDefinitions(kernel: Kernel, real: string, splat: boolean): { real
   return { real, lanes: single ? 16 : 8, align: single ? '_mm512_alignr_epi32' : '_mm512_alignr_epi64', splat: splat ? (single ? '_mm512_set1_ps' : '_mm512_set1_pd') : undefined };
 }
 
-/** Kernel → one self-contained, deterministic C file. */
-export function printKernel(kernel: Kernel): string {
-  const printer = createPrinter(kernel);
+/** The C file of `kernel`, its generated names spelled by `names`. */
+function render(kernel: Kernel, names: CNames): { ccode: string; parameters: string[] } {
+  const printer = createPrinter(kernel, names);
   // The body first: what it used decides the file's head.
   printNodes(printer, kernel.body, 1, true);
   const body = printer.lines.join('\n') + '\n';
   const real = printer.real;
-  return template({
+  const parameters = parameterCNames(kernel, names);
+  const macro = (name: string): string => names.c(name);
+  const vectors = printer.uses.vectors ? vectorDefinitions(kernel, real, printer.uses.splat) : undefined;
+  const ccode = template({
     name: kernel.name,
     sections: sectionsOf(kernel).map((section) => `${kernel.sections[section.id]}: ${section.title}`),
-    parameters: kernel.parameters.map((p) => `${parameterCType(p, kernel.dtype)} ${p.name}`),
-    casts: [...kernel.fields.map((field) => castOf(kernel, real, field)), ...sparseCasts(kernel, real)],
+    parameters: kernel.parameters.map((p, i) => `${parameterCType(p, kernel.dtype)} ${parameters[i]}`),
+    casts: [...kernel.fields.map((field) => castOf(kernel, real, field, names)), ...sparseCasts(kernel, real, names)],
     preamble: kernel.preamble.map((d) => statementText(printer, d)),
     body,
-    vectors: printer.uses.vectors ? vectorDefinitions(kernel, real, printer.uses.splat) : undefined,
+    vectors,
     max: printer.uses.max,
     allocates: printer.uses.allocation,
+    // Only the macros the file defines are asked for (an unused one would rename nothing).
+    macros: {
+      MIN: macro('MIN'),
+      MAX: printer.uses.max ? macro('MAX') : 'MAX',
+      ...(vectors
+        ? { vreal: macro('vreal'), vreal_u: macro('vreal_u'), VLOAD: macro('VLOAD'), VSTORE: macro('VSTORE'), SHIFT: macro('SHIFT'), VSPLAT: vectors.splat ? macro('VSPLAT') : 'VSPLAT' }
+        : {}),
+    },
   });
+  return { ccode, parameters };
+}
+
+/** Kernel → one self-contained, deterministic C file (generated names renamed where a user's name takes them: codegen/names.ts). */
+export function printKernel(kernel: Kernel): string {
+  return printWithNames(kernel, (names) => render(kernel, names)).ccode;
+}
+
+/**
+ * The C spelling of each of `kernel`'s parameters, in order: `Parameter.name`, unless a user's
+ * name took it (then the C renames its own: `u_vec_1` beside a field named `u_vec`).
+ */
+export function cParameterNames(kernel: Kernel): string[] {
+  return printWithNames(kernel, (names) => render(kernel, names)).parameters;
 }

@@ -17,9 +17,11 @@ export function sparseArrays(sparse: SparseRef): string[] {
 
 /** `pos_x` and `idx_x` of the point `p_<sparse>` along one axis: its grid coordinate and lower corner. */
 function locate(printer: Printer, sparse: string, d: string, axis: number, depth: number): void {
-  emit(printer, depth, `const double pos_${d} = (${sparse}_xyz[${sparseLoopNames(sparse).point}][${axis}] - o_${d})/h_${d};`);
+  const n = (name: string): string => printer.names.c(name);
+  const [pos, idx, dM] = [n(`pos_${d}`), n(`idx_${d}`), n(`${d}_M`)];
+  emit(printer, depth, `const double ${pos} = (${n(`${sparse}_xyz`)}[${n(sparseLoopNames(sparse).point)}][${axis}] - ${n(`o_${d}`)})/${n(`h_${d}`)};`);
   // A point on the last grid line uses the last cell, so its corners stay inside the domain.
-  emit(printer, depth, `const int idx_${d} = pos_${d} >= ${d}_M ? ${d}_M - 1 : (int) floor(pos_${d});`);
+  emit(printer, depth, `const int ${idx} = ${pos} >= ${dM} ? ${dM} - 1 : (int) floor(${pos});`);
 }
 
 /**
@@ -28,48 +30,54 @@ function locate(printer: Printer, sparse: string, d: string, axis: number, depth
  */
 export function printSparse(printer: Printer, loop: SparsePoints, depth: number): void {
   const { sparse } = loop;
+  const n = (name: string): string => printer.names.c(name);
   const names = sparseLoopNames(sparse.name);
-  const point = names.point;
+  const point = n(names.point);
   const dims = printer.kernel.grid.dimensions;
   const real = printer.real;
   const one = printExpr(new NumberExpr(1), printer.expr);
-  const index = (e: Parameters<typeof printIndex>[0]): string => printIndex(e, printer.uses);
-  if (loop.parallel) emit(printer, depth, printer.inRegion ? '#pragma omp for schedule(static)' : '#pragma omp parallel for schedule(static) num_threads(nthreads)');
+  const index = (e: Parameters<typeof printIndex>[0]): string => printIndex(e, printer);
+  const nthreads = n('nthreads');
+  if (loop.parallel) emit(printer, depth, printer.inRegion ? '#pragma omp for schedule(static)' : `#pragma omp parallel for schedule(static) num_threads(${nthreads})`);
   else if (printer.inRegion) emit(printer, depth, '#pragma omp single');
   const inner = depth + 1;
   if (loop.wave) {
-    const d = loop.wave.dim.name;
-    const { index: k, first, order } = names;
-    emit(printer, depth, `for (int ${k} = ${first}[${index(loop.wave.lower)} - ${d}_m]; ${k} < ${first}[${index(loop.wave.upper)} - ${d}_m + 1]; ${k} += 1)`);
+    const dm = n(`${loop.wave.dim.name}_m`);
+    const [k, first, order] = [n(names.index), n(names.first), n(names.order)];
+    emit(printer, depth, `for (int ${k} = ${first}[${index(loop.wave.lower)} - ${dm}]; ${k} < ${first}[${index(loop.wave.upper)} - ${dm} + 1]; ${k} += 1)`);
     emit(printer, depth, '{');
     emit(printer, inner, `const int ${point} = ${order}[${k}];`);
   } else {
-    emit(printer, depth, `for (int ${point} = 0; ${point} < ${sparse.name}_npoint; ${point} += 1)`);
+    emit(printer, depth, `for (int ${point} = 0; ${point} < ${n(`${sparse.name}_npoint`)}; ${point} += 1)`);
     emit(printer, depth, '{');
   }
   const planes = loop.planes && { dim: loop.planes.dim.name, lower: index(loop.planes.lower), upper: index(loop.planes.upper) };
   for (const dim of dims) {
+    const [idx, frac] = [n(`idx_${dim.name}`), n(`frac_${dim.name}`)];
     locate(printer, sparse.name, dim.name, dim.axis, inner);
     if (planes && dim.name === planes.dim) {
-      emit(printer, inner, `if (idx_${dim.name} + 1 < ${planes.lower} || idx_${dim.name} > ${planes.upper}) continue;`);
+      emit(printer, inner, `if (${idx} + 1 < ${planes.lower} || ${idx} > ${planes.upper}) continue;`);
     }
-    emit(printer, inner, `const ${real} frac_${dim.name} = (${real}) (pos_${dim.name} - idx_${dim.name});`);
+    emit(printer, inner, `const ${real} ${frac} = (${real}) (${n(`pos_${dim.name}`)} - ${idx});`);
   }
   const value = printExpr(loop.expr, printer.expr);
   const target = loop.mode === 'inject' ? printExpr(loop.field!, printer.expr) : undefined;
-  if (loop.mode === 'interpolate') emit(printer, inner, `${real} sum = 0;`);
+  const [sum, weight] = [n('sum'), n('weight')];
+  if (loop.mode === 'interpolate') emit(printer, inner, `${real} ${sum} = 0;`);
   for (let corner = 0; corner < 1 << dims.length; corner++) {
     const bits = dims.map((_, axis) => (corner >> (dims.length - 1 - axis)) & 1);
-    const weight = dims.map((dim, axis) => (bits[axis] ? `frac_${dim.name}` : `(${one} - frac_${dim.name})`)).join('*');
+    const product = dims.map((dim, axis) => (bits[axis] ? n(`frac_${dim.name}`) : `(${one} - ${n(`frac_${dim.name}`)})`)).join('*');
     emit(printer, inner, '{');
-    dims.forEach((dim, axis) => emit(printer, inner + 1, `const int ${dim.name} = idx_${dim.name}${bits[axis] ? ' + 1' : ''};`));
-    emit(printer, inner + 1, `const ${real} weight = ${weight};`);
-    if (target !== undefined && planes) emit(printer, inner + 1, `if (${planes.dim} >= ${planes.lower} && ${planes.dim} <= ${planes.upper}) ${target} += weight*(${value});`);
-    else if (target !== undefined) emit(printer, inner + 1, `${target} += weight*(${value});`);
-    else emit(printer, inner + 1, `sum += weight*(${value});`);
+    dims.forEach((dim, axis) => emit(printer, inner + 1, `const int ${n(dim.name)} = ${n(`idx_${dim.name}`)}${bits[axis] ? ' + 1' : ''};`));
+    emit(printer, inner + 1, `const ${real} ${weight} = ${product};`);
+    if (target !== undefined && planes) {
+      const p = n(planes.dim);
+      emit(printer, inner + 1, `if (${p} >= ${planes.lower} && ${p} <= ${planes.upper}) ${target} += ${weight}*(${value});`);
+    } else if (target !== undefined) emit(printer, inner + 1, `${target} += ${weight}*(${value});`);
+    else emit(printer, inner + 1, `${sum} += ${weight}*(${value});`);
     emit(printer, inner, '}');
   }
-  if (loop.mode === 'interpolate') emit(printer, inner, `${sparse.name}[time][${point}] = sum;`);
+  if (loop.mode === 'interpolate') emit(printer, inner, `${sparse.name}[${n('time')}][${point}] = ${sum};`);
   emit(printer, depth, '}');
 }
 
@@ -79,14 +87,17 @@ export function printSparse(printer: Printer, loop: SparsePoints, depth: number)
  * where plane i starts.
  */
 export function printWaveOrder(printer: Printer, node: WaveOrder, depth: number): void {
+  const n = (name: string): string => printer.names.c(name);
   const d = node.dim.name;
   const s = node.sparse.name;
-  const { first, order, point } = sparseLoopNames(s);
+  const names = sparseLoopNames(s);
+  const [first, order, point, plane] = [n(names.first), n(names.order), n(names.point), n('plane')];
+  const [dm, dM, npoint] = [n(`${d}_m`), n(`${d}_M`), n(`${s}_npoint`)];
   printer.uses.allocation = true;
   printer.uses.max = true;
-  emit(printer, depth, `/* The points of ${s} by the plane along ${d} that places them in a wave: plane i holds ${order}[${first}[i - ${d}_m] … ${first}[i - ${d}_m + 1] - 1]. */`);
-  emit(printer, depth, `int *${first} = (int *) calloc(${d}_M - ${d}_m + 3, sizeof(int));`);
-  emit(printer, depth, `int *${order} = (int *) malloc(sizeof(int)*(${s}_npoint > 0 ? ${s}_npoint : 1));`);
+  emit(printer, depth, `/* The points of ${s} by the plane along ${n(d)} that places them in a wave: plane i holds ${order}[${first}[i - ${dm}] … ${first}[i - ${dm} + 1] - 1]. */`);
+  emit(printer, depth, `int *${first} = (int *) calloc(${dM} - ${dm} + 3, sizeof(int));`);
+  emit(printer, depth, `int *${order} = (int *) malloc(sizeof(int)*(${npoint} > 0 ? ${npoint} : 1));`);
   emit(printer, depth, `if (${first} == NULL || ${order} == NULL)`);
   emit(printer, depth, '{');
   emit(printer, depth + 1, `free(${first});`);
@@ -94,12 +105,12 @@ export function printWaveOrder(printer: Printer, node: WaveOrder, depth: number)
   emit(printer, depth + 1, `return ${OUT_OF_MEMORY_STATUS};`);
   emit(printer, depth, '}');
   for (const pass of ['count', 'place'] as const) {
-    emit(printer, depth, `for (int ${point} = 0; ${point} < ${s}_npoint; ${point} += 1)`);
+    emit(printer, depth, `for (int ${point} = 0; ${point} < ${npoint}; ${point} += 1)`);
     emit(printer, depth, '{');
     locate(printer, s, d, node.dim.axis, depth + 1);
-    emit(printer, depth + 1, `const int plane = MIN(MAX(idx_${d}${node.shift ? ` + ${node.shift}` : ''}, ${d}_m), ${d}_M) - ${d}_m;`);
-    emit(printer, depth + 1, pass === 'count' ? `${first}[plane + 2] += 1;` : `${order}[${first}[plane + 1]++] = ${point};`);
+    emit(printer, depth + 1, `const int ${plane} = ${n('MIN')}(${n('MAX')}(${n(`idx_${d}`)}${node.shift ? ` + ${node.shift}` : ''}, ${dm}), ${dM}) - ${dm};`);
+    emit(printer, depth + 1, pass === 'count' ? `${first}[${plane} + 2] += 1;` : `${order}[${first}[${plane} + 1]++] = ${point};`);
     emit(printer, depth, '}');
-    if (pass === 'count') emit(printer, depth, `for (int plane = 0; plane <= ${d}_M - ${d}_m; plane += 1) ${first}[plane + 2] += ${first}[plane + 1];`);
+    if (pass === 'count') emit(printer, depth, `for (int ${plane} = 0; ${plane} <= ${dM} - ${dm}; ${plane} += 1) ${first}[${plane} + 2] += ${first}[${plane} + 1];`);
   }
 }

@@ -15,14 +15,17 @@ const plus = (base: number): string => (base === 0 ? '' : base > 0 ? ` + ${base}
  */
 export function printVectorLoop(printer: Printer, loop: VectorLoop, depth: number, printNode: (printer: Printer, node: Node, depth: number) => void): void {
   printer.uses.vectors = true;
-  const d = loop.dim.name;
+  const n = (name: string): string => printer.names.c(name);
+  const d = n(loop.dim.name);
+  const [dm, dM, dhi] = [n(`${loop.dim.name}_m`), n(`${loop.dim.name}_M`), n(`${loop.dim.name}_hi`)];
+  const [vreal, VLOAD, VSTORE, SHIFT] = [n('vreal'), n('VLOAD'), n('VSTORE'), n('SHIFT')];
   const { lanes } = loop;
   const rows = new Map(loop.rows.map((row) => [row.key, row]));
   const row = (key: string): VectorRow => rows.get(key)!;
   const timeText = (r: VectorRow): string | undefined =>
     r.field.isTimeFunction ? printer.expr.timeIndex({ field: r.field, timeOffset: r.timeOffset } as AccessExpr) : undefined;
-  const slotText = (r: VectorRow): string => printIndexed(r.field, timeText(r), []);
-  const prefix = (r: VectorRow): string => printIndexed(r.field, timeText(r), r.outer);
+  const slotText = (r: VectorRow): string => printIndexed(r.field, timeText(r), [], printer.names);
+  const prefix = (r: VectorRow): string => printIndexed(r.field, timeText(r), r.outer, printer.names);
   const kernelDims = printer.kernel.grid.dimensions;
   const address = (r: VectorRow, index: string): string => {
     if (r.base === undefined) return `&${prefix(r)}[${index}]`;
@@ -30,21 +33,22 @@ export function printVectorLoop(printer: Printer, loop: VectorLoop, depth: numbe
     const [xShift, yShift] = r.outer as [number, number];
     const yExtent = allocatedExtent(r.field, kernelDims[1]!.axis + timeAxes);
     const zExtent = allocatedExtent(r.field, loop.dim.axis + timeAxes);
-    return `&${r.base}[(${xShift}*${yExtent} + ${yShift})*${zExtent} + ${index}]`;
+    return `&${n(r.base)}[(${xShift}*${yExtent} + ${yShift})*${zExtent} + ${index}]`;
   };
-  const at = (r: VectorRow, index: string): string => `VLOAD(${address(r, index)})`;
+  const at = (r: VectorRow, index: string): string => `${VLOAD}(${address(r, index)})`;
   const operandText = (operand: VectorOperand): string => {
     switch (operand.kind) {
-      case 'shared': return operand.name;
+      case 'shared': return n(operand.name);
       case 'load': return at(row(operand.row), `${d}${plus(operand.shift)}`);
       case 'window': {
         const w = operand.window;
         const offset = operand.offset;
-        if (offset === 0) return `${w}_b`;
+        const [a, b, c] = [n(`${w}_a`), n(`${w}_b`), n(`${w}_c`)];
+        if (offset === 0) return b;
         // A whole vector away (halo = lanes): the neighbour vector itself (valign counts modulo lanes).
-        if (offset === -lanes) return `${w}_a`;
-        if (offset === lanes) return `${w}_c`;
-        return offset < 0 ? `SHIFT(${w}_a, ${w}_b, ${lanes + offset})` : `SHIFT(${w}_b, ${w}_c, ${offset})`;
+        if (offset === -lanes) return a;
+        if (offset === lanes) return c;
+        return offset < 0 ? `${SHIFT}(${a}, ${b}, ${lanes + offset})` : `${SHIFT}(${b}, ${c}, ${offset})`;
       }
     }
   };
@@ -56,31 +60,34 @@ export function printVectorLoop(printer: Printer, loop: VectorLoop, depth: numbe
 
   emit(printer, depth, `/* ${d} in passes of ${lanes} points, then one point at a time */`);
   emit(printer, 0, '#if defined(__AVX512F__)');
-  emit(printer, depth, `const int ${d}_hi = ${d}_m + (${d}_M - ${d}_m + 1)/${lanes}*${lanes};`);
+  emit(printer, depth, `const int ${dhi} = ${dm} + (${dM} - ${dm} + 1)/${lanes}*${lanes};`);
   emit(printer, depth, '{');
   const inside = depth + 1;
   const body = inside + 1;
-  const [x, y] = [kernelDims[0]!.name, kernelDims[1]!.name];
+  const [x, y] = [n(kernelDims[0]!.name), n(kernelDims[1]!.name)];
   for (const base of loop.bases) {
     const key = slotText(row(base.row));
-    emit(printer, inside, `${printer.real} *restrict ${base.name} = &${key}[${x}][${y}][0]; /* ${key}[${x} + i][${y} + j][${d} + k] is ${base.name}[(i*Ny + j)*Nz + ${d} + k] */`);
+    const name = n(base.name);
+    emit(printer, inside, `${printer.real} *restrict ${name} = &${key}[${x}][${y}][0]; /* ${key}[${x} + i][${y} + j][${d} + k] is ${name}[(i*Ny + j)*Nz + ${d} + k] */`);
   }
   // Window rows: a holds the points before the pass (its last `base` lanes are used), b the pass,
   // c the points after it (its first `base` lanes are used). a starts as the row's first points
   // moved up, c is cut from a load ending at the last point.
   for (const w of loop.windows) {
-    emit(printer, inside, `vreal ${w.name}_a = ${at(row(w.row), `${d}_m`)}; /* ${prefix(row(w.row))} */`);
-    emit(printer, inside, `${w.name}_a = SHIFT(${w.name}_a, ${w.name}_a, ${w.base});`);
+    const a = n(`${w.name}_a`);
+    emit(printer, inside, `${vreal} ${a} = ${at(row(w.row), dm)}; /* ${prefix(row(w.row))} */`);
+    emit(printer, inside, `${a} = ${SHIFT}(${a}, ${a}, ${w.base});`);
   }
-  emit(printer, inside, `for (int ${d} = ${d}_m; ${d} < ${d}_hi; ${d} += ${lanes})`);
+  emit(printer, inside, `for (int ${d} = ${dm}; ${d} < ${dhi}; ${d} += ${lanes})`);
   emit(printer, inside, '{');
   for (const w of loop.windows) {
-    emit(printer, body, `const vreal ${w.name}_b = ${at(row(w.row), `${d}${plus(w.base)}`)};`);
-    emit(printer, body, `const vreal ${w.name}_n = ${at(row(w.row), `${d}${plus(2 * w.base)}`)};`);
-    emit(printer, body, `const vreal ${w.name}_c = SHIFT(${w.name}_n, ${w.name}_n, ${lanes - w.base});`);
+    const [b, c, next] = [n(`${w.name}_b`), n(`${w.name}_c`), n(`${w.name}_n`)];
+    emit(printer, body, `const ${vreal} ${b} = ${at(row(w.row), `${d}${plus(w.base)}`)};`);
+    emit(printer, body, `const ${vreal} ${next} = ${at(row(w.row), `${d}${plus(2 * w.base)}`)};`);
+    emit(printer, body, `const ${vreal} ${c} = ${SHIFT}(${next}, ${next}, ${lanes - w.base});`);
   }
   for (const s of loop.shared) {
-    emit(printer, body, `const vreal ${s.name} = ${at(row(s.row), `${d}${plus(s.shift)}`)}; /* ${prefix(row(s.row))}[${d}${plus(s.shift)}] */`);
+    emit(printer, body, `const ${vreal} ${n(s.name)} = ${at(row(s.row), `${d}${plus(s.shift)}`)}; /* ${prefix(row(s.row))}[${d}${plus(s.shift)}] */`);
   }
   for (const p of loop.prefetches) {
     emit(printer, body, `__builtin_prefetch(${address(row(p.row), `${d}${plus(p.shift)}`)}${p.write ? ', 1' : ''});`);
@@ -95,23 +102,23 @@ export function printVectorLoop(printer: Printer, loop: VectorLoop, depth: numbe
     let value = printExpr(statement.value, ctx);
     if (!isVector(statement.value)) {
       printer.uses.splat = true;
-      value = `VSPLAT(${value})`;
+      value = `${n('VSPLAT')}(${value})`;
     }
     if (statement.op === 'define') vectorTemps.add((statement.target as TempExpr).name);
     if (statement.op === 'define') {
-      emit(printer, body, `const vreal ${printExpr(statement.target, ctx)} = ${value};`);
+      emit(printer, body, `const ${vreal} ${printExpr(statement.target, ctx)} = ${value};`);
     } else {
       const target = statement.target as AccessExpr;
       const store = operandOf(target, indexShifts(target, scalar));
       if (store.kind !== 'load') throw new Error(`internal: the vector loop stores ${target.key} to a register`);
-      emit(printer, body, `VSTORE(${address(row(store.row), `${d}${plus(store.shift)}`)}, ${value});`);
+      emit(printer, body, `${VSTORE}(${address(row(store.row), `${d}${plus(store.shift)}`)}, ${value});`);
     }
   }
-  for (const w of loop.windows) emit(printer, body, `${w.name}_a = ${w.name}_b;`);
+  for (const w of loop.windows) emit(printer, body, `${n(`${w.name}_a`)} = ${n(`${w.name}_b`)};`);
   emit(printer, inside, '}');
   emit(printer, depth, '}');
   emit(printer, 0, '#else');
-  emit(printer, depth, `const int ${d}_hi = ${d}_m;`);
+  emit(printer, depth, `const int ${dhi} = ${dm};`);
   if (loop.fallbackSimd) emit(printer, depth, '#pragma omp simd');
   emit(printer, 0, '#endif');
   printNode(printer, loop.remainder, depth);

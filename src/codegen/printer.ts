@@ -10,28 +10,30 @@ function pragmaOf(printer: Printer, loop: Iteration): string | undefined {
   if (loop.parallel) {
     const { collapse, simd } = loop.parallel;
     const region = printer.inRegion;
-    return `#pragma omp ${region ? 'for' : 'parallel for'}${simd ? ' simd' : ''}${collapse > 1 ? ` collapse(${collapse})` : ''} schedule(static)${region ? '' : ' num_threads(nthreads)'}`;
+    return `#pragma omp ${region ? 'for' : 'parallel for'}${simd ? ' simd' : ''}${collapse > 1 ? ` collapse(${collapse})` : ''} schedule(static)${region ? '' : ` num_threads(${printer.names.c('nthreads')})`}`;
   }
   return loop.simd ? '#pragma omp simd' : undefined;
 }
 
 /** `for (int x = x_m; x <= x_M; x += 1)`, downwards for direction −1, continuing when it has no lower bound. */
 export function loopHeader(printer: Printer, loop: Iteration): string {
-  const index = (e: Parameters<typeof printIndex>[0]): string => printIndex(e, printer.uses);
+  const index = (e: Parameters<typeof printIndex>[0]): string => printIndex(e, printer);
   const step = index(loop.step);
-  if (loop.direction === -1) return `for (int ${loop.index} = ${index(loop.upper)}; ${loop.index} >= ${index(loop.lower!)}; ${loop.index} -= ${step})`;
-  const init = loop.lower === undefined ? '' : `int ${loop.index} = ${index(loop.lower)}`;
-  return `for (${init}; ${loop.index} ${loop.exclusive ? '<' : '<='} ${index(loop.upper)}; ${loop.index} += ${step})`;
+  const i = printer.names.c(loop.index);
+  if (loop.direction === -1) return `for (int ${i} = ${index(loop.upper)}; ${i} >= ${index(loop.lower!)}; ${i} -= ${step})`;
+  const init = loop.lower === undefined ? '' : `int ${i} = ${index(loop.lower)}`;
+  return `for (${init}; ${i} ${loop.exclusive ? '<' : '<='} ${index(loop.upper)}; ${i} += ${step})`;
 }
 
 function printSection(printer: Printer, section: Section, depth: number): void {
   const id = section.id;
+  const start = printer.names.c(`start${id}`);
   emit(printer, depth, `/* ${printer.kernel.sections[id]}: ${section.title} */`);
-  emit(printer, depth, `double start${id} = omp_get_wtime();`);
+  emit(printer, depth, `double ${start} = omp_get_wtime();`);
   printNodes(printer, section.body, depth);
   // In a parallel region every thread reaches this after the loop's closing barrier; one adds.
   if (printer.inRegion) emit(printer, depth, '#pragma omp master');
-  emit(printer, depth, `timers[${id}] += omp_get_wtime() - start${id};`);
+  emit(printer, depth, `${printer.names.c('timers')}[${id}] += omp_get_wtime() - ${start};`);
 }
 
 export function printNode(printer: Printer, node: Node, depth: number): void {
@@ -46,9 +48,9 @@ export function printNode(printer: Printer, node: Node, depth: number): void {
       return;
     }
     case 'expression': emit(printer, depth, statementText(printer, node)); return;
-    case 'index': emit(printer, depth, `${node.mutable ? '' : 'const '}int ${node.name} = ${printIndex(node.value, printer.uses)};`); return;
+    case 'index': emit(printer, depth, `${node.mutable ? '' : 'const '}int ${printer.names.c(node.name)} = ${printIndex(node.value, printer)};`); return;
     case 'guard': {
-      const condition = printCondition(node.condition, printer.uses);
+      const condition = printCondition(node.condition, printer);
       if (node.body.length === 1 && node.body[0]!.kind === 'continue') {
         emit(printer, depth, `if (${condition}) continue;`);
         return;
@@ -62,7 +64,7 @@ export function printNode(printer: Printer, node: Node, depth: number): void {
     case 'continue': emit(printer, depth, 'continue;'); return;
     case 'section': printSection(printer, node, depth); return;
     case 'region': {
-      emit(printer, depth, '#pragma omp parallel num_threads(nthreads)');
+      emit(printer, depth, `#pragma omp parallel num_threads(${printer.names.c('nthreads')})`);
       if (node.body.length !== 1) throw new Error('internal: a parallel region holds one statement');
       printNodes({ ...printer, inRegion: true }, node.body, depth);
       return;
@@ -70,7 +72,7 @@ export function printNode(printer: Printer, node: Node, depth: number): void {
     case 'sparse': printSparse(printer, node, depth); return;
     case 'vector': printVectorLoop(printer, node, depth, printNode); return;
     case 'waveOrder': printWaveOrder(printer, node, depth); return;
-    case 'free': for (const name of sparseArrays(node.sparse)) emit(printer, depth, `free(${name});`); return;
+    case 'free': for (const name of sparseArrays(node.sparse)) emit(printer, depth, `free(${printer.names.c(name)});`); return;
     case 'comment': emit(printer, depth, `/* ${node.lines.join(`\n${'  '.repeat(depth)}`)} */`); return;
     default: assertNever(node);
   }

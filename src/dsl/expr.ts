@@ -93,18 +93,24 @@ export abstract class Symbolic {
   diff(dim: DimensionRef, order = 1, options: DiffOptions = {}): Expr {
     return derivative(this.toExpr(), dim, order, options);
   }
-  get dx(): Expr { return this.diff(spaceDimension(this.toExpr(), 0), 1); }
-  get dy(): Expr { return this.diff(spaceDimension(this.toExpr(), 1), 1); }
-  get dz(): Expr { return this.diff(spaceDimension(this.toExpr(), 2), 1); }
-  get dx2(): Expr { return this.diff(spaceDimension(this.toExpr(), 0), 2); }
-  get dy2(): Expr { return this.diff(spaceDimension(this.toExpr(), 1), 2); }
-  get dz2(): Expr { return this.diff(spaceDimension(this.toExpr(), 2), 2); }
-  get dt(): Expr { return this.diff(gridOf(this.toExpr()).time, 1); }
-  get dt2(): Expr { return this.diff(gridOf(this.toExpr()).time, 2); }
+  // The shortcuts of an expression that reads no field (a constant, or one that cancelled to a
+  // number) are 0, as `diff` along any dimension is: it has no grid to name the axis, and needs none.
+  get dx(): Expr { return this.shortcut((expr) => this.diff(spaceDimension(expr, 0), 1)); }
+  get dy(): Expr { return this.shortcut((expr) => this.diff(spaceDimension(expr, 1), 1)); }
+  get dz(): Expr { return this.shortcut((expr) => this.diff(spaceDimension(expr, 2), 1)); }
+  get dx2(): Expr { return this.shortcut((expr) => this.diff(spaceDimension(expr, 0), 2)); }
+  get dy2(): Expr { return this.shortcut((expr) => this.diff(spaceDimension(expr, 1), 2)); }
+  get dz2(): Expr { return this.shortcut((expr) => this.diff(spaceDimension(expr, 2), 2)); }
+  get dt(): Expr { return this.shortcut((expr) => this.diff(gridOf(expr).time, 1)); }
+  get dt2(): Expr { return this.shortcut((expr) => this.diff(gridOf(expr).time, 2)); }
   /** Sum of the second derivatives along every space dimension. */
   get laplace(): Expr {
+    return this.shortcut((expr) => add(...gridOf(expr).dimensions.map((dim) => derivative(expr, dim, 2, {}))));
+  }
+
+  private shortcut(fn: (expr: Expr) => Expr): Expr {
     const expr = this.toExpr();
-    return add(...gridOf(expr).dimensions.map((dim) => derivative(expr, dim, 2, {})));
+    return accessesOf(expr).length === 0 ? new NumberExpr(0) : fn(expr);
   }
 }
 
@@ -208,8 +214,6 @@ export type Expr =
   | NumberExpr | ScalarExpr | AccessExpr | SparseAccessExpr | AddExpr | MulExpr | PowExpr | CallExpr | DerivativeExpr | TempExpr;
 export type ExprKind = Expr['kind'];
 
-// Temporary re-export for src/ir, src/passes and src/codegen (being switched to src/support); remove with their last import.
-export { assertNever };
 
 export function isSymbolic(value: unknown): value is Symbolic {
   return value instanceof Symbolic;

@@ -1,8 +1,8 @@
-import { sparseLoopNames } from '../dsl/names.ts';
+import { isApplyArgumentName } from '../dsl/names.ts';
 import { Eq } from '../dsl/eq.ts';
 import { Injection, Interpolation, type SparseOperation } from '../dsl/sparse.ts';
 import type { Dtype } from '../dsl/dtype.ts';
-import { accessesOf, gridOf, add, type AccessExpr, type FieldRef, type ScalarExpr, type SparseRef, scalarsOf } from '../dsl/expr.ts';
+import { accessesOf, children, gridOf, add, type AccessExpr, type Expr, type FieldRef, type ScalarExpr, type SparseRef } from '../dsl/expr.ts';
 import { expandDerivatives } from '../dsl/finite-difference.ts';
 import type { Grid } from '../dsl/grid.ts';
 import { InvalidArgumentError, InvalidNameError, LoweringError } from '../errors.ts';
@@ -85,19 +85,41 @@ export function lowerEquations(equations: readonly (Eq | SparseOperation)[]): Eq
   checkTimeSlots(all, timeExtents);
 
   const scalarsByName = new Map<string, ScalarExpr>();
+  const addScalar = (scalar: ScalarExpr): void => {
+    const known = scalarsByName.get(scalar.name);
+    // One name, two scalars (a Constant and the grid spacing h_x, or two Constants): the
+    // expressions could not tell them apart.
+    if (known && (known.role !== scalar.role || known.constant !== scalar.constant)) {
+      const what = (s: ScalarExpr): string => (s.role === 'constant' ? 'a Constant' : s.role === 'dt' ? 'the time step' : 'the grid spacing');
+      throw new InvalidNameError(`${what(known)} and ${what(scalar) === what(known) ? 'another one' : what(scalar)} are both named "${scalar.name}"; rename the Constant`);
+    }
+    scalarsByName.set(scalar.name, scalar);
+  };
   for (const expr of [...eqs.map((eq) => eq.value), ...sparseOps.map((op) => op.expr)]) {
-    for (const [name, scalar] of scalarsOf(expr)) scalarsByName.set(name, scalar);
+    // Every occurrence, not scalarsOf's one per name: two scalars of one name may meet in one expression.
+    const visit = (e: Expr): void => {
+      if (e.kind === 'scalar') addScalar(e);
+      children(e).forEach(visit);
+    };
+    visit(expr);
   }
   // Sparse loops locate points with the grid spacing even when no stencil uses it.
-  if (sparses.length > 0) for (const dim of grid.dimensions) scalarsByName.set(dim.spacingName, dim.spacing);
+  if (sparses.length > 0) for (const dim of grid.dimensions) addScalar(dim.spacing);
   const names = new Set([...fields.map((f) => f.name), ...sparses.map((s) => s.name)]);
-  for (const name of scalarsByName.keys()) {
+  for (const [name, scalar] of scalarsByName) {
+    // Spacings and dt are the kernel's names (the C printer renames them when a field takes one).
+    if (scalar.role !== 'constant') continue;
     if (names.has(name)) throw new InvalidNameError(`a Constant and a field are both named "${name}"`);
+    // Expressions know a scalar by its name alone: a Constant h_y and the spacing h_y (in u.dy)
+    // would merge as soon as they meet in a product, before any check could see both.
+    if (grid.dimensions.some((dim) => dim.spacingName === name) || /^h_[xyz]$/.test(name)) {
+      throw new InvalidNameError(`Constant name "${name}" is the name of a grid spacing (u.dx divides by h_x), and an expression cannot tell the two apart; rename the Constant`);
+    }
+    if (isApplyArgumentName(name)) {
+      throw new InvalidNameError(`Constant name "${name}" is also an argument of Operator.apply (time range, dt, threads or a tile size), so apply({ ${name}: … }) would be ambiguous; rename the Constant`);
+    }
   }
   for (const sparse of sparses) {
-    for (const generated of Object.values(sparseLoopNames(sparse.name))) {
-      if (names.has(generated)) throw new InvalidNameError(`${generated} names a loop index or array of ${sparse.name} in the generated C; rename that field`);
-    }
     const sameName = [...fields, ...sparses].filter((f) => f.name === sparse.name);
     if (sameName.length > 1) throw new InvalidNameError(`two different objects are named "${sparse.name}"`);
   }

@@ -37,7 +37,7 @@ describe('devito-ts compile', () => {
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { operators: ManifestOperator[] };
     expect(manifest.operators.map((op) => op.name)).toEqual(['heat', 'wave']);
     const [heat, wave] = manifest.operators;
-    expect(heat!.parameters[0]).toEqual({ name: 'u_vec', kind: 'field', ctype: 'float *restrict', of: 'u' });
+    expect(heat!.parameters[0]).toEqual({ name: 'u_vec', kind: 'field', ctype: 'float *restrict', ffi: 'float *', of: 'u' });
     expect(heat!.fields[0]).toMatchObject({ name: 'u', dtype: 'float32', allocatedShape: [2, 20, 16, 16], domainShape: [2, 16, 12, 10], halo: [2, 2, 2], padding: 2 });
     expect(heat!.parameters.filter((p) => p.kind === 'blockSize').map((p) => [p.name, p.role, p.value])).toEqual([
       ['x0_blk0_size', 'block', 32], ['y0_blk0_size', 'block', 32], ['time_tile_size', 'timeTile', 4], ['x_wave_size', 'wave', 2],

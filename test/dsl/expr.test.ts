@@ -177,3 +177,16 @@ describe('NumberExpr', () => {
     expect(add(2, 2)).toBeInstanceOf(NumberExpr);
   });
 });
+
+describe('derivative shortcuts of an expression that reads no field', () => {
+  it('are 0, as diff along any dimension is (u − u cancels to 0 before the derivative)', () => {
+    const grid = new Grid({ shape: [5, 5], extent: [4, 4] });
+    const u = new TimeFunction({ name: 'u', grid, spaceOrder: 2 });
+    const c = new Constant({ name: 'c', value: 1 });
+    const cancelled = u.sub(u);
+    for (const shortcut of [cancelled.dx, cancelled.dy, cancelled.dx2, cancelled.laplace, cancelled.dt, c.sub(c).mul(u).dx]) {
+      expect(shortcut.key).toBe(cancelled.diff(grid.dimensions[0]!).key);
+      expect(shortcut.kind === 'number' && shortcut.value).toBe(0);
+    }
+  });
+});

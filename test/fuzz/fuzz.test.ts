@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareArray } from './compare.ts';
 import { fornbergWeights, spacePoints } from './fornberg.ts';
-import { AVOID_ALL_KNOWN_BUGS, generateProgram } from './generate.ts';
+import { generateProgram } from './generate.ts';
 import type { Node, Program } from './program.ts';
 import { runReference } from './reference.ts';
 import { runProgram, runSeed } from './run.ts';
@@ -52,8 +52,7 @@ describe('fuzz reference (hand-checked)', () => {
 });
 
 describe('fuzz (short seeded run)', () => {
-  // Known compiler bugs are avoided while their fixes are pending (see KnownBugs in generate.ts).
-  const options = { avoidKnownBugs: AVOID_ALL_KNOWN_BUGS, maxPoints: 500, threads: [1, 2] };
+  const options = { maxPoints: 500, threads: [1, 2] };
   const SEEDS = Array.from({ length: 12 }, (_, i) => 1000 + i);
 
   it('finds no mismatch, gcc error or internal error on 12 random programs', () => {

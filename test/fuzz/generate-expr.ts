@@ -23,8 +23,9 @@ export class Random {
 }
 
 /**
- * Whether `node` holds x − x or x ÷ x: the DSL cancels those exactly, which can leave a
- * derivative's operand without any field (see KnownBugs.derivativeOfCancelledOperand).
+ * Whether `node` holds x − x or x ÷ x, which the DSL cancels exactly: such an expression may read
+ * no field once built (fine for a derivative, which is then 0; not for an interpolation, which
+ * the DSL rejects without a field).
  */
 function cancels(node: Node): boolean {
   if ((node.op === 'sub' || node.op === 'div') && JSON.stringify(node.a) === JSON.stringify(node.b)) return true;
@@ -41,8 +42,6 @@ export class ExprGenerator {
     private readonly constants: readonly ConstantSpec[],
     private readonly ndim: number,
     private readonly timeLoop: boolean,
-    /** KnownBugs.derivativeOfCancelledOperand (generate.ts). */
-    private readonly avoidCancelledOperands: boolean,
   ) {
     this.specs = new Map(fields.map((f) => [f.name, f]));
   }
@@ -99,11 +98,11 @@ export class ExprGenerator {
   }
 
   /** An expression that reads at least one field other than `avoid` (a derivative's operand). */
-  operand(depth: number, avoid: string | undefined, derivDepth: number): Node {
+  operand(depth: number, avoid: string | undefined, derivDepth: number, keepField = false): Node {
     for (let i = 0; i < 10; i++) {
       const node = this.expression(depth, avoid === undefined ? undefined : { name: avoid, time: 0 }, derivDepth);
       const read = fieldsRead(node);
-      if (read.length > 0 && !read.includes(avoid ?? '') && !(this.avoidCancelledOperands && cancels(node))) return node;
+      if (read.length > 0 && !read.includes(avoid ?? '') && !(keepField && cancels(node))) return node;
     }
     const others = this.fields.filter((f) => f.name !== avoid);
     const f = others.length > 0 ? this.rng.pick(others) : this.fields[0]!;

@@ -7,36 +7,7 @@ import { readsOwnTargetAround, timeExtents, haloNeeds, statementReach, type Spec
 import { ExprGenerator, Random } from './generate-expr.ts';
 import { PASS_NAMES, type ConstantSpec, type FieldSpec, type Node, type PassName, type Program, type SparseSpec, type Statement } from './program.ts';
 
-/**
- * Known compiler bugs the generator can steer clear of, one flag each, so a run is green while a
- * fix is pending. Remove a flag (and its check) when its fix lands.
- */
-export interface KnownBugs {
-  /**
-   * Bug 1: with vector windows on a 2D/3D grid, an equation whose right-hand side reads no field
-   * (e.g. `Eq(b, 2)`) fails in gcc with "incompatible types … vreal_u".
-   */
-  readonly fieldlessRhs: boolean;
-  /**
-   * Bug 2: equations are reordered by dependence even against program order: in
-   * `[Eq(a, b), Eq(b, 1)]` the first equation sees the new b. Avoided by never reading, in a run
-   * of consecutive equations, a slot a later equation of the run writes.
-   */
-  readonly readBeforeLaterWrite: boolean;
-  /**
-   * Bug 3 (found by this fuzzer): `.dx`/`.dy`/`.dz`/`.dx2`…/`.laplace` of an expression that
-   * cancels to a number (e.g. `ca.sub(ca).mul(ua).laplace`, since 0·ua folds to 0) throws
-   * "reads no field, so it has no grid", while `.diff(dim)` of the same expression returns 0.
-   * Avoided by never generating x − x or x ÷ x inside a derivative's operand.
-   */
-  readonly derivativeOfCancelledOperand: boolean;
-}
-
-export const AVOID_ALL_KNOWN_BUGS: KnownBugs = { fieldlessRhs: true, readBeforeLaterWrite: true, derivativeOfCancelledOperand: true };
-export const AVOID_NO_KNOWN_BUGS: KnownBugs = { fieldlessRhs: false, readBeforeLaterWrite: false, derivativeOfCancelledOperand: false };
-
 export interface GenerateOptions {
-  readonly avoidKnownBugs?: KnownBugs;
   /** all: every pass on; none: all off; random: a random subset; mixed (default): each in turn by chance. */
   readonly passes?: 'all' | 'none' | 'random' | 'mixed';
   readonly threads?: readonly number[];
@@ -62,7 +33,6 @@ function chooseShape(rng: Random, maxPoints: number): number[] {
 /** Generates the valid program of `seed`. */
 export function generateProgram(seed: number, options: GenerateOptions = {}): Program {
   const rng = new Random(seed);
-  const bugs = options.avoidKnownBugs ?? AVOID_NO_KNOWN_BUGS;
   const shape = chooseShape(rng, options.maxPoints ?? 1600);
   const ndim = shape.length;
   const spacing = shape.map(() => rng.pick([0.5, 1, 1, 1.25, 2]));
@@ -70,7 +40,6 @@ export function generateProgram(seed: number, options: GenerateOptions = {}): Pr
   const origin = shape.map(() => rng.pick([0, 0, -2.5, 10]));
   const dtype = rng.pick(['float32', 'float64'] as const);
   const passes = choosePasses(rng, options.passes ?? 'mixed');
-  const vectorWindowsOn = passes.vectorWindows !== false && passes.openmp !== false;
 
   const timeLoop = rng.chance(0.8);
   const direction: 1 | -1 = timeLoop && rng.chance(0.25) ? -1 : 1;
@@ -90,7 +59,7 @@ export function generateProgram(seed: number, options: GenerateOptions = {}): Pr
   const constants: ConstantSpec[] = Array.from({ length: rng.int(0, 2) }, (_, i) => ({
     name: `c${'ab'[i]}`, value: rng.pick([0.5, 0.75, 1.5, -0.25, 2, 0.3, -1.1]), passAtApply: rng.chance(0.5),
   }));
-  const exprs = new ExprGenerator(rng, fieldDrafts, constants, ndim, timeLoop, bugs.derivativeOfCancelledOperand);
+  const exprs = new ExprGenerator(rng, fieldDrafts, constants, ndim, timeLoop);
 
   // Statements one by one; each is regenerated until the program so far stays valid.
   const statements: Statement[] = [];
@@ -116,7 +85,7 @@ export function generateProgram(seed: number, options: GenerateOptions = {}): Pr
     const target = rng.pick(fieldDrafts);
     const time = target.kind === 'time' ? rng.pick([0, direction, direction]) : 0;
     const sparse = `s${'abcdefgh'[sparseIndex]}`;
-    if (kind === 'interpolate') return { kind, sparse, expr: exprs.operand(2, undefined, 0) };
+    if (kind === 'interpolate') return { kind, sparse, expr: exprs.operand(2, undefined, 0, true) };
     if (kind === 'inject') {
       const rhs = exprs.injected(sparse, target.name);
       return { kind, sparse, target: target.name, time, expr: rhs };
@@ -124,21 +93,13 @@ export function generateProgram(seed: number, options: GenerateOptions = {}): Pr
     return { kind: 'eq', target: target.name, time, rhs: exprs.expression(3, { name: target.name, time }) };
   }
 
-  /** The DSL's rules (no own-target neighbour reads, enough time slots) and the known-bug flags. */
+  /** The DSL's rules: no own-target neighbour reads, enough time slots. */
   function acceptable(all: readonly Statement[]): boolean {
     const last = all[all.length - 1]!;
     if (readsOwnTargetAround(last, specs, ndim)) return false;
     for (const [name, [lo, hi]] of timeExtents(all, specs, ndim)) {
       const f = specs.get(name)!;
       if (f.save === undefined && hi - lo + 1 > f.timeOrder + 1) return false;
-    }
-    if (last.kind === 'eq' && bugs.fieldlessRhs && ndim >= 2 && vectorWindowsOn && statementReach(last, specs, ndim).reads.length === 0) return false;
-    if (bugs.readBeforeLaterWrite && last.kind === 'eq') {
-      // Earlier equations of the same run of equations must not read the slot `last` writes.
-      for (let i = all.length - 2; i >= 0 && all[i]!.kind === 'eq'; i--) {
-        const earlier = statementReach(all[i]!, specs, ndim).reads;
-        if (earlier.some((r) => r.name === last.target && (specs.get(r.name)!.kind === 'function' || r.time === last.time))) return false;
-      }
     }
     return true;
   }

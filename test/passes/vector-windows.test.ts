@@ -89,3 +89,32 @@ describe('vector windows: explicit vectors along rows, stencil neighbours shifte
     expect(again[0]!.equals(withPass[0]!)).toBe(false);
   });
 });
+
+describe('vector loops of equations whose value reads no field', () => {
+  it('2D: a = 3b; b = 2 compiles (the constant is broadcast) and gives a = 3·old b, b = 2', () => {
+    const grid = new Grid({ shape: [11, 11], extent: [10, 10] });
+    const a = new Function({ name: 'a', grid });
+    const b = new Function({ name: 'b', grid });
+    b.data.fill(5);
+    const op = new Operator([new Eq(a, b.mul(3)), new Eq(b, 2)], { name: 'splat_2d' });
+    expect(op.ccode).toContain('VSTORE(&b[x + 1][y + 1], VSPLAT(2.0F));');
+    op.apply({});
+    expect([...new Set(a.data.toArray())]).toEqual([15]);
+    expect([...new Set(b.data.toArray())]).toEqual([2]);
+  });
+
+  it('3D: f = h_x beside a time update, bitwise the simd loop', () => {
+    const results = [true, false].map((vectorWindows) => {
+      const grid = new Grid({ shape: [6, 5, 37], extent: [10, 8, 72], dtype: 'float64' });
+      const u = new TimeFunction({ name: 'u', grid, timeOrder: 1, spaceOrder: 2 });
+      const f = new Function({ name: 'f', grid });
+      fillSeeded(u.data.raw, 3);
+      const op = new Operator([new Eq(f, grid.dimensions[0]!.spacing), new Eq(u.forward, u.add(u.dx2.mul(0.1)).add(f))], { name: `splat_3d_${vectorWindows}`, passes: { vectorWindows } });
+      expect(op.ccode.includes('VSPLAT(')).toBe(vectorWindows);
+      op.apply({ timeMin: 0, timeMax: 3 });
+      return [bufferOf(u.data.raw), bufferOf(f.data.raw)];
+    });
+    expect(results[0]![0]!.equals(results[1]![0]!)).toBe(true);
+    expect(results[0]![1]!.equals(results[1]![1]!)).toBe(true);
+  });
+});
