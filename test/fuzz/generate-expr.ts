@@ -23,9 +23,9 @@ export class Random {
 }
 
 /**
- * Whether `node` holds x − x or x ÷ x, which the DSL cancels exactly: such an expression may read
- * no field once built (fine for a derivative, which is then 0; not for an interpolation, which
- * the DSL rejects without a field).
+ * Whether `node` holds x − x or x ÷ x, which the DSL cancels exactly before a derivative takes
+ * its default order from the fields its operand reads (the reference would count the cancelled
+ * field's order too).
  */
 function cancels(node: Node): boolean {
   if ((node.op === 'sub' || node.op === 'div') && JSON.stringify(node.a) === JSON.stringify(node.b)) return true;
@@ -97,12 +97,22 @@ export class ExprGenerator {
     return { op: 'add', a: { op: 'num', value: this.rng.pick([1, 1.5, 2]) }, b: { op: 'pow', a: this.expression(Math.min(depth, 1), target, derivDepth), exponent: 2 } };
   }
 
+  /**
+   * What an interpolation samples: a field read times k + e² (k ≥ 1), which reads a field
+   * however the DSL simplifies e (it rejects interpolating an expression without one).
+   */
+  sampled(depth: number): Node {
+    const f = this.rng.pick(this.fields);
+    const time = f.kind === 'time' ? this.rng.pick([0, 0, 1]) : 0;
+    return { op: 'mul', a: { op: 'field', name: f.name, time, offsets: this.zeros() }, b: this.positive(depth, undefined, 0) };
+  }
+
   /** An expression that reads at least one field other than `avoid` (a derivative's operand). */
-  operand(depth: number, avoid: string | undefined, derivDepth: number, keepField = false): Node {
+  operand(depth: number, avoid: string | undefined, derivDepth: number): Node {
     for (let i = 0; i < 10; i++) {
       const node = this.expression(depth, avoid === undefined ? undefined : { name: avoid, time: 0 }, derivDepth);
       const read = fieldsRead(node);
-      if (read.length > 0 && !read.includes(avoid ?? '') && !(keepField && cancels(node))) return node;
+      if (read.length > 0 && !read.includes(avoid ?? '') && !cancels(node)) return node;
     }
     const others = this.fields.filter((f) => f.name !== avoid);
     const f = others.length > 0 ? this.rng.pick(others) : this.fields[0]!;

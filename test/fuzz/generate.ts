@@ -85,7 +85,7 @@ export function generateProgram(seed: number, options: GenerateOptions = {}): Pr
     const target = rng.pick(fieldDrafts);
     const time = target.kind === 'time' ? rng.pick([0, direction, direction]) : 0;
     const sparse = `s${'abcdefgh'[sparseIndex]}`;
-    if (kind === 'interpolate') return { kind, sparse, expr: exprs.operand(2, undefined, 0, true) };
+    if (kind === 'interpolate') return { kind, sparse, expr: exprs.sampled(1) };
     if (kind === 'inject') {
       const rhs = exprs.injected(sparse, target.name);
       return { kind, sparse, target: target.name, time, expr: rhs };

@@ -10,6 +10,7 @@
  * weights, the expression evaluated at each corner, points in order.
  */
 import { spaceStencil, timeStencil } from './fornberg.ts';
+import { timeExtents } from './analysis.ts';
 import { sparseStatement } from './reference-sparse.ts';
 import { fieldInitial, slotCount, sparseInitial, spacingOf, type FieldSpec, type Node, type Program, type Statement } from './program.ts';
 
@@ -178,8 +179,12 @@ class Evaluator {
   }
 
   run(): ReferenceResult {
-    const { time, direction } = this.program;
-    if (!time) {
+    const { time, direction, statements } = this.program;
+    // As the compiler (and Devito): a time loop exists only where a TimeFunction is accessed or
+    // a sparse operation runs; otherwise the equations run once, whatever time range is given.
+    const specs = new Map(this.program.fields.map((f) => [f.name, f]));
+    const varies = statements.some((s) => s.kind !== 'eq') || timeExtents(statements, specs, this.program.shape.length).size > 0;
+    if (!time || !varies) {
       for (const s of this.program.statements) this.statement(s, 0);
     } else if (direction === 1) {
       for (let t = time.min; t <= time.max; t++) for (const s of this.program.statements) this.statement(s, t);
