@@ -212,3 +212,8 @@ export interface VectorLoop {
 export function vectorOperandKey(field: FieldRef, timeOffset: number, shifts: readonly number[]): string {
   return `${field.name}@${timeOffset}|${shifts.join(',')}`;
 }
+
+/** Index shifts of an access at a statement's point: offset, plus halo (indices count from the allocation's start), plus the jammed copy's shift. */
+export function pointShifts(access: AccessExpr, shifts: Readonly<Record<string, number>>): number[] {
+  return access.offsets.map((offset, axis) => offset + access.field.halo[axis]! + (shifts[access.field.dimensions[axis]!.name] ?? 0));
+}

@@ -2,7 +2,7 @@ import { sparseLoopNames } from '../dsl/names.ts';
 import { accessesOf, children, type AccessExpr, type Expr, type FieldRef } from '../dsl/expr.ts';
 import { assertNever } from '../support/assert-never.ts';
 import { conditionVariables, indexVariables, type IndexCondition, type IndexExpr } from './index-expr.ts';
-import { vectorOperandKey, type Expression, type Iteration, type Node, type SparsePoints, type VectorLoop } from './tree.ts';
+import { pointShifts, vectorOperandKey, type Expression, type Iteration, type Node, type SparsePoints, type VectorLoop } from './tree.ts';
 import type { Kernel } from './types.ts';
 import { loopChain } from './visit.ts';
 
@@ -83,10 +83,6 @@ function ringSlots(field: FieldRef): number | undefined {
   return f.isTimeFunction && f.save === undefined ? f.timeSlots : undefined;
 }
 
-/** Index shifts of an access in a vector loop's operand key (as passes/vector-rows.ts `pointShifts`). */
-function pointShifts(access: AccessExpr, shifts: Readonly<Record<string, number>>): number[] {
-  return access.offsets.map((offset, axis) => offset + access.field.halo[axis]! + (shifts[access.field.dimensions[axis]!.name] ?? 0));
-}
 
 /** How far below its end a loop bound stops: minus the sum of its integer terms (`x_end − 1` → 1). */
 function margin(upper: IndexExpr): number {

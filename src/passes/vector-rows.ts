@@ -1,7 +1,7 @@
 import type { AccessExpr, FieldRef } from '../dsl/expr.ts';
 import { accessesOf } from '../dsl/expr.ts';
 import { ivar } from '../ir/index-expr.ts';
-import { vectorOperandKey, type Expression, type Iteration, type VectorLoop, type VectorOperand, type VectorRow } from '../ir/tree.ts';
+import { pointShifts, vectorOperandKey, type Expression, type Iteration, type VectorLoop, type VectorOperand, type VectorRow } from '../ir/tree.ts';
 
 /** A row of a field along the innermost axis while the vector loop is planned. */
 interface RowPlan {
@@ -16,10 +16,6 @@ interface RowPlan {
   stored: boolean;
 }
 
-/** Index shifts of an access at a statement's point: offset, plus halo (indices count from the allocation's start), plus the jammed copy's shift. */
-export function pointShifts(access: AccessExpr, shifts: Readonly<Record<string, number>>): number[] {
-  return access.offsets.map((offset, axis) => offset + access.field.halo[axis]! + (shifts[access.field.dimensions[axis]!.name] ?? 0));
-}
 
 const slotOf = (access: AccessExpr): string => `${access.field.name}@${access.timeOffset}`;
 
