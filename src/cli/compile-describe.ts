@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Dtype } from '../dsl/dtype.ts';
 import { assertNever } from '../support/assert-never.ts';
 import type { Kernel, Parameter } from '../ir/types.ts';
-import { timeLoopOf } from '../ir/visit.ts';
+import { sectionsOf, timeLoopOf } from '../ir/visit.ts';
 import { parameterCType, parameterFfiType } from '../codegen/c-types.ts';
 import type { CompiledLibrary, ResolvedTarget } from '../jit/compiler.ts';
 import { fixedValue, spacingValue, timeLimits, type FieldWithData } from '../runtime/arguments.ts';
@@ -106,12 +106,9 @@ export interface OperatorDescription {
 }
 
 
-/** Section titles as the C file header lists them (`section0: update u`). */
-function sectionsOf(ccode: string, kernel: Kernel): { name: string; title: string }[] {
-  return kernel.sections.map((name) => {
-    const match = new RegExp(`^ \\*   ${name}: (.*)$`, 'm').exec(ccode);
-    return { name, title: match ? match[1]! : name };
-  });
+/** Timer names with what each section does (`section0`, `update u`), read off the loop tree. */
+function sectionTitles(kernel: Kernel): { name: string; title: string }[] {
+  return sectionsOf(kernel).map((section) => ({ name: kernel.sections[section.id]!, title: section.title }));
 }
 
 function parameterValue(kernel: Kernel, param: Parameter): Pick<ParameterDescription, 'of' | 'role' | 'axis' | 'value'> {
@@ -189,7 +186,7 @@ export function describeOperator(op: OperatorLike, library: CompiledLibrary): Op
       dataShape: [s.nt, s.npoint],
       coordinatesShape: [s.npoint, kernel.grid.ndim],
     })),
-    sections: sectionsOf(op.ccode, kernel),
+    sections: sectionTitles(kernel),
     time: timeRules(kernel),
     compiler: { command: library.compiler, flags: [...library.flags], version: library.compilerVersion, target: library.target },
     hash: library.hash,

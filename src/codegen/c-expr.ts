@@ -2,6 +2,7 @@ import type { Dtype } from '../dsl/dtype.ts';
 import { NumberExpr, isProductPower, mul, type AccessExpr, type Expr, type FieldRef, type MulExpr } from '../dsl/expr.ts';
 import { assertNever } from '../support/assert-never.ts';
 import { sparseLoopNames } from '../dsl/names.ts';
+import { pointShifts } from '../ir/tree.ts';
 import type { CNames } from './names.ts';
 
 /** How the printer names things that depend on the loop structure. */
@@ -11,21 +12,12 @@ export interface ExprContext {
   readonly names: CNames;
   /** C index expression of the time axis for an access to a TimeFunction. */
   readonly timeIndex: (access: AccessExpr) => string;
-  /** Extra offset along a space dimension (the copies of an unrolled-and-jammed loop body). */
-  readonly indexShift?: (dim: string) => number;
-  /** The C name of a compiler temporary (jammed copies rename their loop-body temporaries). */
-  readonly tempName?: (name: string) => string;
-  /** Replaces the text of a field access (`shifts` are its {@link indexShifts}): vector loads and windows. */
+  /** The statement's shifts along named dimensions (the copies of an unrolled-and-jammed body). */
+  readonly shifts: Readonly<Record<string, number>>;
+  /** Replaces the text of a field access (`shifts` are its `pointShifts`): vector loads and windows. */
   readonly accessText?: (access: AccessExpr, shifts: readonly number[]) => string;
 }
 
-/**
- * The constant added to each space index of an access, per axis: its offset, plus the halo
- * (indices count from the start of the allocation), plus the jammed copy's shift.
- */
-export function indexShifts(access: AccessExpr, ctx: ExprContext): number[] {
-  return access.offsets.map((offset, axis) => offset + access.field.halo[axis]! + (ctx.indexShift?.(access.field.dimensions[axis]!.name) ?? 0));
-}
 
 /**
  * `u[t0][x + 4][y - 1]`: the field indexed by `time` (TimeFunctions only) and by its first
@@ -81,11 +73,11 @@ function print(expr: Expr, ctx: ExprContext): [string, number] {
       // A Constant is the user's name; spacings and dt are the kernel's.
       return [expr.role === 'constant' ? expr.name : ctx.names.c(expr.name), ATOM];
     case 'temp':
-      return [ctx.names.c(ctx.tempName?.(expr.name) ?? expr.name), ATOM];
+      return [ctx.names.c(expr.name), ATOM];
     case 'sparse':
       return [`${expr.sparse.name}[${ctx.names.c('time')}][${ctx.names.c(sparseLoopNames(expr.sparse.name).point)}]`, ATOM];
     case 'access': {
-      const shifts = indexShifts(expr, ctx);
+      const shifts = pointShifts(expr, ctx.shifts);
       if (ctx.accessText) return [ctx.accessText(expr, shifts), ATOM];
       return [printIndexed(expr.field, expr.field.isTimeFunction ? ctx.timeIndex(expr) : undefined, shifts, ctx.names), ATOM];
     }

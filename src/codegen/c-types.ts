@@ -5,26 +5,24 @@ import { assertNever } from '../support/assert-never.ts';
 /**
  * One table from a kernel parameter's kind to its C declaration and its FFI type: codegen
  * declares the C function with it, the runtime binds the library with it (koffi), and the
- * binding generator types its arguments with it, so the three cannot disagree.
+ * compile manifest records both for the generated binding, so the three cannot disagree.
  */
 interface ParameterType {
   /** The C declaration before the name (`const int`, `float *restrict`). */
   readonly c: string;
   /** koffi's type (`int`, `float *`). */
   readonly ffi: string;
-  /** What a caller hands over: a typed array of reals, of doubles, or a number. */
-  readonly value: 'reals' | 'doubles' | 'number';
 }
 
-export function parameterType(param: Parameter, dtype: Dtype): ParameterType {
+function parameterType(param: Parameter, dtype: Dtype): ParameterType {
   const real = dtype === 'float32' ? 'float' : 'double';
   switch (param.kind) {
-    case 'field': case 'sparseData': return { c: `${real} *restrict`, ffi: `${real} *`, value: 'reals' };
-    case 'coordinates': return { c: 'const double *restrict', ffi: 'double *', value: 'doubles' };
-    case 'timers': return { c: 'double *restrict', ffi: 'double *', value: 'doubles' };
-    case 'size': case 'timeBound': case 'spaceBound': case 'nthreads': case 'npoint': case 'blockSize': return { c: 'const int', ffi: 'int', value: 'number' };
-    case 'scalar': return { c: `const ${real}`, ffi: real, value: 'number' };
-    case 'origin': return { c: 'const double', ffi: 'double', value: 'number' };
+    case 'field': case 'sparseData': return { c: `${real} *restrict`, ffi: `${real} *` };
+    case 'coordinates': return { c: 'const double *restrict', ffi: 'double *' };
+    case 'timers': return { c: 'double *restrict', ffi: 'double *' };
+    case 'size': case 'timeBound': case 'spaceBound': case 'nthreads': case 'npoint': case 'blockSize': return { c: 'const int', ffi: 'int' };
+    case 'scalar': return { c: `const ${real}`, ffi: real };
+    case 'origin': return { c: 'const double', ffi: 'double' };
     default: return assertNever(param);
   }
 }

@@ -1,6 +1,6 @@
 import type { AccessExpr } from '../dsl/expr.ts';
 import { assertNever } from '../support/assert-never.ts';
-import type { Expression } from '../ir/tree.ts';
+import type { Expression, Parallel } from '../ir/tree.ts';
 import type { Kernel } from '../ir/types.ts';
 import { walk } from '../ir/visit.ts';
 import { printExpr, type ExprContext } from './c-expr.ts';
@@ -34,9 +34,15 @@ export function emit(printer: Printer, depth: number, text: string): void {
   printer.lines.push(`${'  '.repeat(depth)}${text}`);
 }
 
+/** `#pragma omp parallel for …` (`omp for …` inside a region, where the threads already run). */
+export function parallelFor(printer: Printer, { collapse, simd }: Parallel): string {
+  const region = printer.inRegion;
+  return `#pragma omp ${region ? 'for' : 'parallel for'}${simd ? ' simd' : ''}${collapse > 1 ? ` collapse(${collapse})` : ''} schedule(static)${region ? '' : ` num_threads(${printer.names.c('nthreads')})`}`;
+}
+
 /** The printer for an expression statement moved by `shifts` (the copies of a jammed body). */
 export function shifted(printer: Printer, shifts: Readonly<Record<string, number>>): ExprContext {
-  return Object.keys(shifts).length === 0 ? printer.expr : { ...printer.expr, indexShift: (dim) => shifts[dim] ?? 0 };
+  return Object.keys(shifts).length === 0 ? printer.expr : { ...printer.expr, shifts };
 }
 
 /** A printer whose ring-buffer accesses print the slot names the tree defines (`u[t0]`), saved buffers `u[time + 1]`. */
@@ -55,6 +61,7 @@ export function createPrinter(kernel: Kernel, names: CNames): Printer {
     expr: {
       dtype: kernel.dtype,
       names,
+      shifts: {},
       timeIndex: (access: AccessExpr): string => {
         const field = access.field as AccessExpr['field'] & { save?: number; timeSlots?: number };
         const time = names.c('time');

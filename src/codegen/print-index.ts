@@ -9,7 +9,6 @@ export interface IndexPrinting {
 }
 
 // Precedence levels: higher binds tighter.
-const CONDITIONAL = 0;
 const ADD = 1;
 const MUL = 2;
 const ATOM = 3;
@@ -39,10 +38,10 @@ function print(expr: IndexExpr, at: IndexPrinting): [string, number] {
       return [text, ADD];
     }
     case 'mul': return [expr.factors.map((f, i) => { const [t, p] = print(f, at); return wrap(t, p, i === 0 ? MUL : ATOM); }).join('*'), MUL];
-    case 'div': case 'mod': {
+    case 'mod': {
       const [a, pa] = print(expr.a, at);
       const [b, pb] = print(expr.b, at);
-      return [`${wrap(a, pa, MUL)}${expr.kind === 'div' ? '/' : ' % '}${wrap(b, pb, ATOM)}`, MUL];
+      return [`${wrap(a, pa, MUL)} % ${wrap(b, pb, ATOM)}`, MUL];
     }
     case 'min': case 'max': {
       if (expr.kind === 'max') at.uses.max = true;
@@ -62,6 +61,5 @@ export function printIndex(expr: IndexExpr, at: IndexPrinting): string {
 /** C text of an index condition. */
 export function printCondition(condition: IndexCondition, at: IndexPrinting): string {
   if (condition.kind === 'or') return condition.args.map((c) => printCondition(c, at)).join(' || ');
-  void CONDITIONAL;
   return `${printIndex(condition.a, at)} ${condition.op} ${printIndex(condition.b, at)}`;
 }

@@ -3,7 +3,7 @@ import { sparseLoopNames } from '../dsl/names.ts';
 import type { SparsePoints, WaveOrder } from '../ir/tree.ts';
 import { printExpr } from './c-expr.ts';
 import { printIndex } from './print-index.ts';
-import { emit, type Printer } from './print-context.ts';
+import { emit, parallelFor, type Printer } from './print-context.ts';
 
 /** The one non-zero status a kernel returns: a time-tiled loop could not allocate its receiver order. */
 export const OUT_OF_MEMORY_STATUS = 1;
@@ -37,8 +37,7 @@ export function printSparse(printer: Printer, loop: SparsePoints, depth: number)
   const real = printer.real;
   const one = printExpr(new NumberExpr(1), printer.expr);
   const index = (e: Parameters<typeof printIndex>[0]): string => printIndex(e, printer);
-  const nthreads = n('nthreads');
-  if (loop.parallel) emit(printer, depth, printer.inRegion ? '#pragma omp for schedule(static)' : `#pragma omp parallel for schedule(static) num_threads(${nthreads})`);
+  if (loop.parallel) emit(printer, depth, parallelFor(printer, { collapse: 1, simd: false }));
   else if (printer.inRegion) emit(printer, depth, '#pragma omp single');
   const inner = depth + 1;
   if (loop.wave) {

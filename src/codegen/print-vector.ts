@@ -1,7 +1,7 @@
 import { children, type AccessExpr, type Expr, type TempExpr } from '../dsl/expr.ts';
 import { allocatedExtent } from '../ir/types.ts';
-import { vectorOperandKey, type VectorLoop, type VectorOperand, type VectorRow } from '../ir/tree.ts';
-import { indexShifts, printExpr, printIndexed, type ExprContext } from './c-expr.ts';
+import { pointShifts, vectorOperandKey, type VectorLoop, type VectorOperand, type VectorRow } from '../ir/tree.ts';
+import { printExpr, printIndexed, type ExprContext } from './c-expr.ts';
 import type { Node } from '../ir/tree.ts';
 import { emit, shifted, type Printer } from './print-context.ts';
 
@@ -109,7 +109,7 @@ export function printVectorLoop(printer: Printer, loop: VectorLoop, depth: numbe
       emit(printer, body, `const ${vreal} ${printExpr(statement.target, ctx)} = ${value};`);
     } else {
       const target = statement.target as AccessExpr;
-      const store = operandOf(target, indexShifts(target, scalar));
+      const store = operandOf(target, pointShifts(target, statement.shifts));
       if (store.kind !== 'load') throw new Error(`internal: the vector loop stores ${target.key} to a register`);
       emit(printer, body, `${VSTORE}(${address(row(store.row), `${d}${plus(store.shift)}`)}, ${value});`);
     }

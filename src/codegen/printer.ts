@@ -1,17 +1,13 @@
 import { assertNever } from '../support/assert-never.ts';
 import type { Iteration, Node, Section } from '../ir/tree.ts';
-import { emit, statementText, type Printer } from './print-context.ts';
+import { emit, parallelFor, statementText, type Printer } from './print-context.ts';
 import { printCondition, printIndex } from './print-index.ts';
 import { printSparse, printWaveOrder, sparseArrays } from './print-sparse.ts';
 import { printVectorLoop } from './print-vector.ts';
 
 /** The OpenMP pragma of a loop, if any. */
 function pragmaOf(printer: Printer, loop: Iteration): string | undefined {
-  if (loop.parallel) {
-    const { collapse, simd } = loop.parallel;
-    const region = printer.inRegion;
-    return `#pragma omp ${region ? 'for' : 'parallel for'}${simd ? ' simd' : ''}${collapse > 1 ? ` collapse(${collapse})` : ''} schedule(static)${region ? '' : ` num_threads(${printer.names.c('nthreads')})`}`;
-  }
+  if (loop.parallel) return parallelFor(printer, loop.parallel);
   return loop.simd ? '#pragma omp simd' : undefined;
 }
 

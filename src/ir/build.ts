@@ -9,7 +9,7 @@ import type { Kernel, LoweredEq, LoweredSparse, Parameter } from './types.ts';
 export type Schedule = readonly (readonly (readonly LoweredEq[])[] | LoweredSparse)[];
 
 /** Name of the variable holding `(time + offset) mod modulus`: t0, t1, tm1 (suffixed if moduli differ). */
-export function timeSlotName(offset: number, modulus: number, suffixModulus: boolean): string {
+function timeSlotName(offset: number, modulus: number, suffixModulus: boolean): string {
   const base = offset < 0 ? `tm${-offset}` : `t${offset}`;
   return suffixModulus ? `${base}_${modulus}` : base;
 }
@@ -19,7 +19,7 @@ function isRing(field: FieldRef): field is FieldRef & { timeSlots: number } {
   return field.isTimeFunction && withSave.save === undefined;
 }
 
-export function ringModulus(field: FieldRef): number {
+function ringModulus(field: FieldRef): number {
   return (field as FieldRef & { timeSlots: number }).timeSlots;
 }
 
@@ -65,7 +65,7 @@ function parametersOf(set: EquationSet): Parameter[] {
 }
 
 /** `for (int d = d_m; d <= d_M; d += 1)` over a space dimension. */
-export function spaceIteration(dim: Dimension, body: readonly Node[]): Iteration {
+function spaceIteration(dim: Dimension, body: readonly Node[]): Iteration {
   return {
     kind: 'iteration', index: dim.name, role: 'space', dim, lower: ivar(`${dim.name}_m`), upper: ivar(`${dim.name}_M`),
     exclusive: false, direction: 1, step: int(1), parallel: undefined, simd: false, jam: 1, body,

@@ -1,12 +1,8 @@
 import { accessesOf, children, isProductPower, type AccessExpr, type Expr } from '../dsl/expr.ts';
 import { assertNever } from '../support/assert-never.ts';
 import { slotKey } from './lower.ts';
-import type { Expression } from './tree.ts';
 import type { Kernel } from './types.ts';
-
-/** The statements computing one point of every loop nest, in order. */
-const nestStatements = (kernel: Kernel): Expression[] => sectionsOf(kernel).filter(isNest).flatMap(pointStatements);
-import { isNest, pointStatements, sectionsOf } from './visit.ts';
+import { nestStatements } from './visit.ts';
 
 /** Floating-point operations to evaluate `expr` once (a call or division counts as one). */
 export function flopsOf(expr: Expr): number {

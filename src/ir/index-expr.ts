@@ -8,8 +8,7 @@ export type IndexExpr =
   /** A sum; a term that is a negative integer or a product with a negative leading integer prints as a subtraction. */
   | { readonly kind: 'add'; readonly terms: readonly IndexExpr[] }
   | { readonly kind: 'mul'; readonly factors: readonly IndexExpr[] }
-  /** C integer division and remainder (operands are non-negative where the tree uses them). */
-  | { readonly kind: 'div'; readonly a: IndexExpr; readonly b: IndexExpr }
+  /** C integer remainder (operands are non-negative where the tree uses them). */
   | { readonly kind: 'mod'; readonly a: IndexExpr; readonly b: IndexExpr }
   | { readonly kind: 'min'; readonly a: IndexExpr; readonly b: IndexExpr }
   | { readonly kind: 'max'; readonly a: IndexExpr; readonly b: IndexExpr }
@@ -29,9 +28,11 @@ export function iadd(...terms: readonly (IndexExpr | number | string)[]): IndexE
   return kept.length === 1 ? kept[0]! : { kind: 'add', terms: kept };
 }
 
-/** `a*b*…`; a factor of 1 is dropped. */
+/** `a*b*…`; a factor of 1 is dropped, a factor of 0 makes 0. */
 export function imul(...factors: readonly (IndexExpr | number | string)[]): IndexExpr {
-  const kept = factors.map(lift).filter((f) => !(f.kind === 'int' && f.value === 1));
+  const lifted = factors.map(lift);
+  if (lifted.some((f) => f.kind === 'int' && f.value === 0)) return int(0);
+  const kept = lifted.filter((f) => !(f.kind === 'int' && f.value === 1));
   if (kept.length === 0) return int(1);
   return kept.length === 1 ? kept[0]! : { kind: 'mul', factors: kept };
 }
@@ -44,7 +45,6 @@ export function isub(a: IndexExpr | number | string, b: IndexExpr | number | str
 
 export const imin = (a: IndexExpr | string, b: IndexExpr | string): IndexExpr => ({ kind: 'min', a: lift(a), b: lift(b) });
 export const imax = (a: IndexExpr | string, b: IndexExpr | string): IndexExpr => ({ kind: 'max', a: lift(a), b: lift(b) });
-export const idiv = (a: IndexExpr, b: IndexExpr | number): IndexExpr => ({ kind: 'div', a, b: lift(b) });
 export const imod = (a: IndexExpr, b: IndexExpr | number): IndexExpr => ({ kind: 'mod', a, b: lift(b) });
 
 export function compare(op: Extract<IndexCondition, { kind: 'compare' }>['op'], a: IndexExpr | string | number, b: IndexExpr | string | number): IndexCondition {

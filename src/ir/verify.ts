@@ -4,6 +4,7 @@ import { assertNever } from '../support/assert-never.ts';
 import { conditionVariables, indexVariables, type IndexCondition, type IndexExpr } from './index-expr.ts';
 import { pointShifts, vectorOperandKey, type Expression, type Iteration, type Node, type SparsePoints, type VectorLoop } from './tree.ts';
 import type { Kernel } from './types.ts';
+import { slotKeyOf } from './lower.ts';
 import { loopChain } from './visit.ts';
 
 /**
@@ -74,8 +75,6 @@ class Names {
 }
 
 type Undo = (() => void)[];
-
-const slotName = (field: FieldRef, timeOffset: number): string => `${field.name}@${timeOffset}`;
 
 /** A ring buffer (no `save`): its time slots are named `(time + offset) mod timeSlots` by the tree. */
 function ringSlots(field: FieldRef): number | undefined {
@@ -355,10 +354,10 @@ class Verifier {
     const scan = (nodes: readonly Node[]): void => {
       for (const node of nodes) {
         if (node.kind === 'expression') {
-          if (node.op !== 'define' && node.target.kind === 'access') writes.add(slotName(node.target.field, node.target.timeOffset));
+          if (node.op !== 'define' && node.target.kind === 'access') writes.add(slotKeyOf(node.target.field, node.target.timeOffset));
           accessesOf(node.value, reads);
         } else if (node.kind === 'sparse') {
-          if (node.field) writes.add(slotName(node.field.field, node.field.timeOffset));
+          if (node.field) writes.add(slotKeyOf(node.field.field, node.field.timeOffset));
           accessesOf(node.expr, reads);
         } else if (node.kind === 'vector') {
           scan(node.body);
@@ -371,13 +370,13 @@ class Verifier {
     scan(loop.body);
     const reported = new Set<string>();
     for (const read of reads) {
-      if (!writes.has(slotName(read.field, read.timeOffset)) || reported.has(read.key)) continue;
+      if (!writes.has(slotKeyOf(read.field, read.timeOffset)) || reported.has(read.key)) continue;
       const along = read.offsets.findIndex((offset, axis) => offset !== 0 && dims.has(read.field.dimensions[axis]!.name));
       if (along < 0) continue;
       reported.add(read.key);
       this.report(
         'parallel',
-        `loop ${loop.index} is parallel along ${[...dims].join(', ')}, but its body writes ${slotName(read.field, read.timeOffset)} and reads it at ${describeAccess(read)}: a loop-carried write–read dependence`,
+        `loop ${loop.index} is parallel along ${[...dims].join(', ')}, but its body writes ${slotKeyOf(read.field, read.timeOffset)} and reads it at ${describeAccess(read)}: a loop-carried write–read dependence`,
       );
     }
   }

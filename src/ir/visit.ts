@@ -105,14 +105,19 @@ export function isNest(section: Section): boolean {
  * The statements that compute one point of a nest: the first innermost loop body, copy 0 of an
  * unrolled-and-jammed body (statements not moved along any dimension), the scalar form of a vector loop.
  */
-export function pointStatements(section: Section): readonly Expression[] {
+export function pointStatements(nest: readonly Node[]): readonly Expression[] {
   let found: readonly Expression[] | undefined;
-  walk(section.body, (node) => {
+  walk(nest, (node) => {
     if (found || node.kind !== 'iteration') return;
     const list = statementList(node.body);
     if (list) found = list.filter((s) => Object.values(s.shifts).every((shift) => shift === 0));
   });
   return found ?? [];
+}
+
+/** The statements computing one point of every loop nest of the kernel, in order. */
+export function nestStatements(kernel: Kernel): Expression[] {
+  return sectionsOf(kernel).flatMap((section) => pointStatements(section.body));
 }
 
 /**
@@ -137,7 +142,7 @@ export function sectionsOf(kernel: Kernel): Section[] {
 /** Number of temporaries already named in the kernel (so new ones continue the sequence). */
 export function tempCount(kernel: Kernel): number {
   let count = kernel.preamble.length;
-  for (const section of sectionsOf(kernel)) count += pointStatements(section).filter((s) => s.op === 'define').length;
+  for (const section of sectionsOf(kernel)) count += pointStatements(section.body).filter((s) => s.op === 'define').length;
   return count;
 }
 

@@ -1,6 +1,6 @@
 import type { Dimension } from '../dsl/dimension.ts';
 import { accessesOf, type AccessExpr, type FieldRef } from '../dsl/expr.ts';
-import { compare, iadd, imax, imin, int, isub, ivar, substituteIndex, type IndexExpr } from '../ir/index-expr.ts';
+import { compare, iadd, imax, imin, imul, int, isub, ivar, substituteIndex, type IndexExpr } from '../ir/index-expr.ts';
 import { slotKey, slotKeyOf } from '../ir/lower.ts';
 import type { Iteration, Node, Section, SparsePoints } from '../ir/tree.ts';
 import type { Kernel, Parameter } from '../ir/types.ts';
@@ -35,7 +35,7 @@ function writesOf(parts: readonly StepPart[]): Map<FieldRef, Set<number>> {
   const writes = new Map<FieldRef, Set<number>>();
   for (const part of parts) {
     if (!part.nest) continue;
-    for (const statement of pointStatements(part.section)) {
+    for (const statement of pointStatements(part.section.body)) {
       if (statement.op === 'define') continue;
       const { field, timeOffset } = statement.target as AccessExpr;
       if (!writes.has(field)) writes.set(field, new Set());
@@ -105,7 +105,7 @@ export function timeTilingPlan(loop: Iteration): TilingPlan | undefined {
   const sampled = new Set<string>();
   for (const part of parts) {
     if (part.nest) {
-      for (const statement of pointStatements(part.section)) {
+      for (const statement of pointStatements(part.section.body)) {
         for (const access of accessesOf(statement.value)) {
           read.add(slotKey(access));
           if (!writes.has(access.field)) continue;
@@ -187,15 +187,6 @@ export function timeTiling(kernel: Kernel): Kernel {
   return { ...next, parameters: [...kernel.parameters.slice(0, at), ...sizes, ...kernel.parameters.slice(at)] };
 }
 
-/** `−expr`, for a term of a sum (a product with a negated leading integer). */
-function negated(expr: IndexExpr): IndexExpr {
-  if (expr.kind === 'mul' && expr.factors[0]!.kind === 'int') return { kind: 'mul', factors: [int(-expr.factors[0].value), ...expr.factors.slice(1)] };
-  return { kind: 'mul', factors: [int(-1), expr] };
-}
-
-/** `skew*count`, kept as a product even for skew 1 (the count is what varies). */
-const skewed = (skew: number, count: IndexExpr): IndexExpr => ({ kind: 'mul', factors: [int(skew), count] });
-
 /**
  * A sparse loop inside a tile step: an interpolation visits the points its wave order places in
  * this wave (the order is made before the loop); an injection adds only the corners in the
@@ -239,20 +230,23 @@ function tileTimeLoop(loop: Iteration, plan: TilingPlan, x: Dimension): Node[] {
     return node;
   });
   const definition = (name: string, value: IndexExpr): Node => ({ kind: 'index', name, value, mutable: false, slot: undefined });
+  // Each step of a tile lags the one before by `skew` planes.
+  const lag = imul(-skew, 'tile_step');
   const tileStep: Iteration = {
     kind: 'iteration', index: 'tile_step', role: 'tileStep', dim: undefined, lower: int(0), upper: ivar('tile_steps'), exclusive: true,
     direction: 1, step: int(1), parallel: undefined, simd: false, jam: 1,
     body: [
       definition('time', forward ? iadd('time_tile', 'tile_step') : isub('time_tile', 'tile_step')),
-      definition(waveM, imax(`${d}_m`, iadd(`${d}_wave`, ...(skew === 0 ? [] : [negated(skewed(skew, ivar('tile_step')))])))),
-      definition(waveUpper, imin(`${d}_M`, iadd(`${d}_wave`, waveSize, -1, ...(skew === 0 ? [] : [negated(skewed(skew, ivar('tile_step')))])))),
+      definition(waveM, imax(`${d}_m`, iadd(`${d}_wave`, lag))),
+      definition(waveUpper, imin(`${d}_M`, iadd(`${d}_wave`, waveSize, -1, lag))),
       { kind: 'guard', condition: compare('>', waveM, waveUpper), body: [{ kind: 'continue' }] },
       ...step,
     ],
   };
   const wave: Iteration = {
     kind: 'iteration', index: `${d}_wave`, role: 'wave', dim: undefined, lower: ivar(`${d}_m`),
-    upper: skew === 0 ? ivar(`${d}_M`) : iadd(`${d}_M`, skewed(skew, iadd('tile_steps', -1))), exclusive: false,
+    // Kept a product even for skew 1: the IR says the skew.
+    upper: skew === 0 ? ivar(`${d}_M`) : iadd(`${d}_M`, { kind: 'mul', factors: [int(skew), iadd('tile_steps', -1)] }), exclusive: false,
     direction: 1, step: ivar(waveSize), parallel: undefined, simd: false, jam: 1, body: [tileStep],
   };
   const remaining = forward ? iadd(isub('time_M', 'time_tile'), 1) : iadd(isub('time_tile', 'time_m'), 1);

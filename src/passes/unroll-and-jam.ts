@@ -82,7 +82,7 @@ export function unrollAndJam(kernel: Kernel): Kernel {
     const blocks = chain.filter((loop) => loop.role === 'block');
     const x = chain[blocks.length];
     if (!x || x.role !== 'space' || x.dim !== blocks[0]!.dim || x.jam > 1) return body;
-    const reach = reachAlongOuter(pointStatements({ kind: 'section', id: -1, title: '', body }));
+    const reach = reachAlongOuter(pointStatements(body));
     if (reach === 0) return body;
     const timeTiled = ancestors.some((node) => node.kind === 'iteration' && node.role === 'tileStep');
     const jammed = jam(x, jamFactor(reach, timeTiled));

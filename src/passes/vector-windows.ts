@@ -46,7 +46,7 @@ export function vectorWindows(kernel: Kernel): Kernel {
   const lanes = kernel.dtype === 'float32' ? 16 : 8;
   const fixed = kernel.fixedStrides && kernel.grid.ndim === 3;
   return mapNests(kernel, (body) => {
-    const statements = pointStatements({ kind: 'section', id: -1, title: '', body });
+    const statements = pointStatements(body);
     if (!statements.every((statement) => vectorizable(statement.value))) return body;
     if (!statements.some((statement) => accessesOf(statement.value).length > 0)) return body;
     // Nests jammed 4 times (stencil reach 4 along x) keep the simd loop: four copies with their

@@ -1,13 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Constant, Eq, Function, Grid, Operator, SparseTimeFunction, TimeFunction, solve } from '../../src/index.ts';
 import { cParameterNames } from '../../src/codegen/print-kernel.ts';
 import { bufferOf, fillSeeded } from '../helpers.ts';
 
-const cacheDir = mkdtempSync(join(tmpdir(), 'devito-ts-cnames-'));
-afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
 
 interface Names {
   readonly u: string;
@@ -51,7 +46,7 @@ function seismic(names: Partial<Names>, opName: string) {
     new Eq(u.forward, solve(m.add(e).mul(u.dt2).sub(u.laplace), u.forward)),
     src.inject({ field: u.forward, expr: src.mul(c).div(m) }),
     rec.interpolate({ expr: u }),
-  ], { name: opName, compiler: { cacheDir } });
+  ], { name: opName });
   const run = (): Buffer[] => {
     fillSeeded(u.data.raw, 1000);
     fillSeeded(rec.data.raw, 1001);

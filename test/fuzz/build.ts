@@ -86,8 +86,8 @@ export function resetData(program: Program, built: Built): void {
   for (const s of program.sparses) built.sparses.get(s.name)!.data.assign(typed(sparseInitial(program, s)));
 }
 
-/** Whether the generated C function has a scalar parameter `name`. */
-const takes = (built: Built, name: string): boolean => new RegExp(`const (int|float|double) ${name}[,\\n]`).test(built.operator.ccode);
+/** Whether the kernel takes an argument `name` (what `apply` accepts; its C spelling may differ). */
+const takes = (built: Built, name: string): boolean => built.operator.kernel.parameters.some((p) => p.name === name);
 
 /** The `apply` arguments: time range, dt, thread count, Constants passed at apply, block sizes the C takes. */
 export function applyArgs(program: Program, built: Built, nthreads: number): ApplyArgs {

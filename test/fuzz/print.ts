@@ -70,7 +70,7 @@ export function programText(p: Program, nthreads: number): string {
   const args: string[] = [`nthreads: ${nthreads}`];
   if (p.time) args.push(`timeMin: ${p.time.min}`, `timeMax: ${p.time.max}`, `dt: ${p.time.dt}`);
   for (const c of p.constants) if (c.passAtApply) args.push(`${c.name}: ${c.value}`);
-  for (const [name, size] of Object.entries(p.blockSizes)) args.push(`...(op.ccode.includes('const int ${name}') ? { ${name}: ${size} } : {})`);
+  for (const [name, size] of Object.entries(p.blockSizes)) args.push(`...(op.kernel.parameters.some((p) => p.name === '${name}') ? { ${name}: ${size} } : {})`);
   lines.push(`op.apply({ ${args.join(', ')} });`);
   for (const f of p.fields) lines.push(`console.log('${f.name}', Array.from(${f.name}.data.toArray()));`);
   for (const s of p.sparses) lines.push(`console.log('${s.name}', Array.from(${s.name}.data.toArray()));`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { children, type Expr } from '../../src/dsl/expr.ts';
 import type { Expression, IndexDefinition, Iteration, IterationRole, Node, VectorLoop } from '../../src/ir/tree.ts';
-import { isIteration, isNest, nodesOf, pointStatements, sectionsOf, timeLoopOf } from '../../src/ir/visit.ts';
+import { isIteration, isNest, nestStatements, nodesOf, sectionsOf, timeLoopOf } from '../../src/ir/visit.ts';
 import type { Operator } from '../../src/index.ts';
 import { expectGolden } from '../golden.ts';
 import { PASS_NAMES, passOperator, type PassName } from './pass-ops.ts';
@@ -53,7 +53,7 @@ const vectorLoopsOf = (op: Operator): VectorLoop[] => nodesOf(op.kernel.body, is
 /** Loops whose body is statements only (a vector loop's scalar remainder included). */
 const innermostLoopsOf = (op: Operator): Iteration[] => loopsOf(op).filter((loop) => loop.body.length > 0 && loop.body.every((node) => node.kind === 'expression'));
 /** The statements computing one point of every nest (copy 0 of a jammed body). */
-const pointStatementsOf = (op: Operator) => sectionsOf(op.kernel).filter(isNest).flatMap(pointStatements);
+const pointStatementsOf = (op: Operator) => nestStatements(op.kernel);
 /** Every statement inside the loop nests (all jammed copies, vector and scalar forms). */
 const nestStatementsOf = (op: Operator) => sectionsOf(op.kernel).filter(isNest).flatMap((section) => nodesOf(section.body, (node): node is Expression => node.kind === 'expression'));
 /** Index variables assigned more than once (the jammed loop and its remainder share one). */
