@@ -1,7 +1,7 @@
 export { Grid, type GridOptions } from './dsl/grid.ts';
 export { Dimension } from './dsl/dimension.ts';
 export { Function, TimeFunction, Constant, type FunctionOptions, type TimeFunctionOptions, type ConstantOptions } from './dsl/functions.ts';
-export { DataView } from './dsl/data.ts';
+export { FieldData } from './dsl/data.ts';
 export type { Dtype, FloatArray } from './dsl/dtype.ts';
 export { Eq } from './dsl/eq.ts';
 export { SparseTimeFunction, Injection, Interpolation, type SparseTimeFunctionOptions, type SparseOperation } from './dsl/sparse.ts';

@@ -38,7 +38,7 @@ function rowMajorStrides(shape: readonly number[]): number[] {
  * A view on a field's data that hides halo and padding: `shape`, `get`, `set`, `fill`, `toArray`,
  * `assign`. The underlying allocation (`raw`) is what generated kernels receive, without copies.
  */
-export class DataView {
+export class FieldData {
   readonly dtype: Dtype;
   /** Visible shape: leading axes (time slots) then domain axes. */
   readonly shape: readonly number[];

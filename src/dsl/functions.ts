@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors.ts';
-import { DataView } from './data.ts';
+import { FieldData } from './data.ts';
 import type { Dimension } from './dimension.ts';
 import { checkDtype, type Dtype } from './dtype.ts';
 import { AccessExpr, ScalarExpr, Symbolic, type ConstantRef, type Expr, type FieldRef } from './expr.ts';
@@ -51,7 +51,7 @@ export class Function extends Symbolic implements FieldRef {
   /** Points appended to each innermost row (0 without padding). */
   readonly padding: number;
   readonly dimensions: readonly Dimension[];
-  readonly data: DataView;
+  readonly data: FieldData;
   readonly isTimeFunction: boolean = false;
   readonly timeOrder: number = 0;
 
@@ -72,7 +72,7 @@ export class Function extends Symbolic implements FieldRef {
     }
     const innermost = grid.shape[grid.ndim - 1]! + 2 * halo;
     this.padding = options.padding === false ? 0 : rowPadding(innermost, this.dtype);
-    this.data = new DataView(this.name, this.dtype, { leading, domain: grid.shape, halo: this.halo, padding: this.padding });
+    this.data = new FieldData(this.name, this.dtype, { leading, domain: grid.shape, halo: this.halo, padding: this.padding });
   }
 
   /** The field at the current point (and, for a TimeFunction, the current time index). */

@@ -1,5 +1,5 @@
 import { GridMismatchError, InvalidArgumentError, ShapeError } from '../errors.ts';
-import { DataView } from './data.ts';
+import { FieldData } from './data.ts';
 import { checkDtype, type Dtype } from './dtype.ts';
 import { AccessExpr, SparseAccessExpr, Symbolic, accessesOf, children, toExpr, type Expr, type ExprLike, type SparseRef } from './expr.ts';
 import { Grid } from './grid.ts';
@@ -33,7 +33,7 @@ export class SparseTimeFunction extends Symbolic implements SparseRef {
   readonly npoint: number;
   readonly nt: number;
   readonly dtype: Dtype;
-  readonly data: DataView;
+  readonly data: FieldData;
   /** Row-major `npoint × ndim` physical coordinates (float64). */
   readonly coordinates: Float64Array;
 
@@ -48,7 +48,7 @@ export class SparseTimeFunction extends Symbolic implements SparseRef {
     this.npoint = options.npoint;
     this.nt = options.nt;
     this.dtype = checkDtype(options.dtype ?? this.grid.dtype, this.name);
-    this.data = new DataView(this.name, this.dtype, { leading: [this.nt], domain: [this.npoint], halo: [0], padding: 0 });
+    this.data = new FieldData(this.name, this.dtype, { leading: [this.nt], domain: [this.npoint], halo: [0], padding: 0 });
     this.coordinates = new Float64Array(this.npoint * this.grid.ndim);
     if (options.coordinates !== undefined) this.setCoordinates(options.coordinates);
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DevitoError, Function, Grid, InvalidArgumentError, ShapeError, TimeFunction } from '../../src/index.ts';
 import { addressOf } from '../../src/runtime/memory.ts';
 
-/** Raw (allocation) index of a visible index, computed independently of DataView. */
+/** Raw (allocation) index of a visible index, computed independently of FieldData. */
 function rawIndex(allocated: readonly number[], leading: number, halo: number, index: readonly number[]): number {
   let flat = 0;
   index.forEach((i, axis) => {
@@ -49,7 +49,7 @@ const CASES: Case[] = [
   { label: '3D TimeFunction, dense', make: () => new TimeFunction({ name: 'u', grid: new Grid({ shape: [3, 2, 4] }), dtype: 'float64', padding: false }), shape: [2, 3, 2, 4], allocated: [2, 5, 4, 6], leading: 1, halo: 1 , aligned: false },
 ];
 
-describe.each(CASES)('DataView of a $label', ({ make, shape, allocated, leading, halo, aligned }) => {
+describe.each(CASES)('FieldData of a $label', ({ make, shape, allocated, leading, halo, aligned }) => {
   const size = shape.reduce((a, b) => a * b, 1);
 
   it('has the visible shape (time slots first) and the allocation includes the halo', () => {
@@ -167,7 +167,7 @@ describe.each(CASES)('DataView of a $label', ({ make, shape, allocated, leading,
   });
 });
 
-describe('DataView of a TimeFunction: slots are independent', () => {
+describe('FieldData of a TimeFunction: slots are independent', () => {
   it('filling through set on one slot leaves the others untouched', () => {
     const u = new TimeFunction({ name: 'u', grid: new Grid({ shape: [4, 5] }), timeOrder: 2 });
     const slot = 4 * 5;
