@@ -1,7 +1,5 @@
 #!/usr/bin/env node
-// Thin shim: load TypeScript sources through tsx, then hand over to the CLI.
-import { register } from 'tsx/esm/api';
-
-register();
-const { main } = await import('../src/cli/main.ts');
+// Thin shim: hand over to the built CLI. `#cli` resolves to dist/cli/main.js, or to the
+// TypeScript sources under the `development` condition (the repository's own tests).
+const { main } = await import('#cli');
 process.exitCode = await main(process.argv);

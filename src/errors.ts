@@ -35,3 +35,5 @@ export class KernelOutOfMemoryError extends DevitoError {}
 export class CheckpointCorruptError extends DevitoError {}
 /** Checkpointing: a memory budget or schedule request that cannot be met. */
 export class CheckpointBudgetError extends DevitoError {}
+/** An optional package a command needs (ts-morph for `compile`, a TypeScript loader) is not installed. */
+export class MissingPackageError extends DevitoError {}

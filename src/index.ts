@@ -1,3 +1,4 @@
+/** `devito-ts`: the DSL, the Operator and the seismic solvers. */
 export { Grid, type GridOptions } from './dsl/grid.ts';
 export { Dimension } from './dsl/dimension.ts';
 export { Function, TimeFunction, Constant, type FunctionOptions, type TimeFunctionOptions, type ConstantOptions } from './dsl/functions.ts';
@@ -11,10 +12,13 @@ export { finiteDifferenceWeights } from './dsl/fd-weights.ts';
 export { Operator, type OperatorOptions, type PerformanceSummary, type BoundOperator } from './operator.ts';
 export type { PassOptions } from './passes/pipeline.ts';
 export type { ApplyArgs } from './runtime/arguments.ts';
-export * from './revolve/index.ts';
-export { writeNpy, readNpy, encodeNpy, decodeNpy, NpyFormatError, type NpyArray } from './io/npy.ts';
-export { writePng, renderImage, encodePng, type ImageOptions } from './io/png.ts';
-export { writeFigure, renderFigure, type FigureOptions, type FigureAxis } from './io/figure.ts';
+// The checkpointing contract; schedules, storages and codecs are in `devito-ts/revolve`, NumPy and
+// PNG output in `devito-ts/io`.
+export type { Checkpointable, Stepper } from './revolve/contracts.ts';
+export { Revolver, type RevolverOptions, type RevolverStats } from './revolve/revolver.ts';
+export { Checkpoint, type CheckpointOptions } from './revolve/checkpoint.ts';
+export { CheckpointOperator, type CheckpointOperatorOptions } from './revolve/checkpoint-operator.ts';
+export { CompressionUnavailableError } from './revolve/storage/zfp-library.ts';
 export * from './errors.ts';
 export { SeismicModel, type SeismicModelOptions, type ModelOverride } from './seismic/model.ts';
 export { AcquisitionGeometry, type AcquisitionGeometryOptions, type SourceType } from './seismic/geometry.ts';

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { UserFileError } from './compile-load.ts';
+import { importOptional } from './optional.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -22,7 +23,11 @@ const BENCHMARKS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Runs `node --import tsx bench/<name>.ts` with inherited stdio; resolves to its exit status. */
-export function runBench(options: BenchOptions): number {
+export async function runBench(options: BenchOptions): Promise<number> {
+  if (!existsSync(`${ROOT}bench`)) {
+    throw new UserFileError('bench: the benchmarks run from a clone of the devito-ts repository (bench/ is not part of the package)');
+  }
+  await importOptional('tsx', 'devito-ts bench (the benchmarks are TypeScript)', () => import('tsx/esm/api'));
   const script = `${ROOT}bench/${options.name}.ts`;
   if (!(options.name in BENCHMARKS) || !existsSync(script)) {
     const available = Object.keys(BENCHMARKS).filter((name) => existsSync(`${ROOT}bench/${name}.ts`));

@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DevitoError } from '../errors.ts';
 import type { PassOptions } from '../passes/pipeline.ts';
 import type { OperatorLike } from './compile-describe.ts';
+import { importOptional } from './optional.ts';
 
 /** A mistake in the user's file or command line; the message names the file (and line when known). */
 export class UserFileError extends DevitoError {
@@ -105,13 +106,26 @@ export function userCodeError(error: unknown, file: string, doing?: string): Use
   return new UserFileError(`${where}: ${err.name}: ${firstLine}${doing ? ` (${doing})` : ''}`, err);
 }
 
-/** Imports the user's TypeScript file through tsx (no build step). */
+/** Node runs TypeScript itself (22.6+ with type stripping on); Node 20 needs a loader. */
+const nodeStripsTypes = (): boolean => Boolean((process.features as { typescript?: unknown }).typescript);
+
+/**
+ * Imports the user's file: JavaScript directly; TypeScript through tsx when it is installed (no
+ * build step, the user's tsconfig paths honoured), else through Node's own type stripping when
+ * this Node has it, else a one-line error saying what to install.
+ */
 export async function importUserFile(file: string): Promise<Record<string, unknown>> {
-  const { tsImport } = await import('tsx/esm/api');
+  const url = pathToFileURL(file).href;
+  const typeScript = /\.[cm]?tsx?$/.test(file);
+  let load = (): Promise<unknown> => import(url);
+  if (typeScript && !nodeStripsTypes()) {
+    const { tsImport } = await importOptional('tsx', `loading the TypeScript file ${displayPath(file)} on Node ${process.versions.node}`, () => import('tsx/esm/api'));
+    load = () => tsImport(url, import.meta.url);
+  }
   // Map stack frames back to the user's TypeScript lines.
   process.setSourceMapsEnabled(true);
   try {
-    return (await tsImport(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
+    return (await load()) as Record<string, unknown>;
   } catch (error) {
     throw userCodeError(error, file);
   }

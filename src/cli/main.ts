@@ -3,6 +3,7 @@ import { DevitoError } from '../errors.ts';
 import { runWaveDemo } from './demo.ts';
 import { clearCache, describeCache } from './cache.ts';
 import { registerFwiGradient } from './fwi/command.ts';
+import { importOptional } from './optional.ts';
 
 /** Runs the `devito-ts` command line; resolves to the process exit code (0 ok, 1 user error, 2 internal). */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -82,6 +83,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       '  devito-ts compile model.ts --opt 2   # model.ts exports (options) => new Operator(eqs, options)',
     ].join('\n'))
     .action(async (file: string, opts: { out: string; name?: string; opt?: string; print?: boolean; typecheck: boolean }) => {
+      // ts-morph writes the typed binding and type-checks the file; only this command needs it.
+      await importOptional('ts-morph', 'devito-ts compile (its typed binding and type check)', () => import('ts-morph'));
       const { runCompile } = await import('./compile.ts');
       await runCompile({
         file,
@@ -105,7 +108,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       const { runBench } = await import('./bench.ts');
       // `devito-ts bench -- --orders 8`: everything after -- is for the default benchmark.
       const [script, passed] = name.startsWith('-') ? ['acoustic', [name, ...args]] : [name, args];
-      exitCode = runBench({ name: script, quick: Boolean(opts.quick), args: passed });
+      exitCode = await runBench({ name: script, quick: Boolean(opts.quick), args: passed });
     });
 
   try {

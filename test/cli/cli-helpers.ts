@@ -25,8 +25,15 @@ export function runNode(args: readonly string[], options: { cwd?: string } = {})
   });
 }
 
-/** Runs the CLI as a user would: `node bin/devito-ts.js <args>`. */
-export const runCli = (args: readonly string[]): Promise<RunResult> => runNode([join(ROOT, 'bin/devito-ts.js'), ...args]);
+/**
+ * Node arguments that run the CLI as a user would (`node bin/devito-ts.js`), on the TypeScript
+ * sources instead of the build: the package's `devito-ts-source` condition points `#cli` at
+ * src/cli/main.ts, which tsx loads. (test/package tests the built package.)
+ */
+export const CLI = ['--conditions=devito-ts-source', '--import', 'tsx', join(ROOT, 'bin/devito-ts.js')] as const;
+
+/** Runs the CLI on the sources: `node bin/devito-ts.js <args>`. */
+export const runCli = (args: readonly string[], options: { cwd?: string } = {}): Promise<RunResult> => runNode([...CLI, ...args], options);
 
 /**
  * A fresh directory inside the checkout (generated bindings import koffi, which resolves from

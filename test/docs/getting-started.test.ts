@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
-import { INDEX, ROOT, runNode, scratchDir, type RunResult } from '../cli/cli-helpers.ts';
+import { INDEX, ROOT, runCli, runNode, scratchDir, type RunResult } from '../cli/cli-helpers.ts';
 
 interface Block {
   readonly lang: string;
@@ -51,7 +51,7 @@ function stepsOf(blocks: readonly Block[]): Step[] {
     } else if (block.lang === 'sh') {
       for (const command of block.code.split('\n').filter((l) => l.startsWith('npx devito-ts '))) {
         const args = command.slice('npx devito-ts '.length).split(/\s+/).filter(Boolean);
-        steps.push({ title: `${command} (line ${block.line})`, run: () => runNode([join(ROOT, 'bin/devito-ts.js'), ...args], { cwd: scratch.dir }), expected });
+        steps.push({ title: `${command} (line ${block.line})`, run: () => runCli(args, { cwd: scratch.dir }), expected });
       }
     }
   });

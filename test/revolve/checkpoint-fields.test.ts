@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Checkpoint, CheckpointOperator, Eq, Function, Grid, Operator, Revolver, TimeFunction, solve, type StorageSpec } from '../../src/index.ts';
+import { Checkpoint, CheckpointOperator, Eq, Function, Grid, Operator, Revolver, TimeFunction, solve } from '../../src/index.ts';
+import type { StorageSpec } from '../../src/revolve/index.ts';
 
 const directories: string[] = [];
 afterAll(() => directories.forEach((d) => rmSync(d, { recursive: true, force: true })));

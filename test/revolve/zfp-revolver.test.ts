@@ -5,21 +5,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   Checkpoint,
   CheckpointOperator,
-  checkpointSegments,
-  createStorage,
   Eq,
   Function,
   Grid,
   Operator,
-  predictForwardSteps,
   Revolver,
   solve,
   TimeFunction,
-  ZfpCodec,
   type Checkpointable,
-  type StorageSpec,
   type Stepper,
 } from '../../src/index.ts';
+import { checkpointSegments, createStorage, predictForwardSteps, ZfpCodec, type StorageSpec } from '../../src/revolve/index.ts';
 import { descending } from './toy.ts';
 import { bytesOf, maxAbsDiff } from './zfp-fields.ts';
 

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  AcousticWaveSolver, AcquisitionGeometry, CheckpointBudgetError, SeismicModel, type StorageSpec,
+  AcousticWaveSolver, AcquisitionGeometry, CheckpointBudgetError, SeismicModel,
 } from '../../src/index.ts';
+import type { StorageSpec } from '../../src/revolve/index.ts';
 import { random, texturedVelocity } from './seismic-helpers.ts';
 import { bufferOf } from '../helpers.ts';
 

@@ -1,0 +1,4 @@
+/** `devito-ts/io`: NumPy files, PNG images and figures for fields and records. */
+export { writeNpy, readNpy, encodeNpy, decodeNpy, NpyFormatError, type NpyArray } from './npy.ts';
+export { writePng, renderImage, encodePng, type ImageOptions } from './png.ts';
+export { writeFigure, renderFigure, type FigureOptions, type FigureAxis } from './figure.ts';
