@@ -111,7 +111,7 @@ describe('installed into a fresh project', () => {
     expect(printed.sum).toBe(waveSumHere());
     expect(printed.sum).not.toBe(0);
     expect(printed).toMatchObject({ revolver: 'function', error: 'DevitoError', spec: 'memory' });
-    expect(printed.npy).toBe(128 + 31 * 27 * 4);
+    expect(printed.npy).toBe(128 + 3 * 31 * 27 * 4); // three time slots of float32
   });
 
   it('runs devito-ts --help and devito-ts compile through the installed bin, naming ts-morph when it is missing', () => {
