@@ -3,6 +3,13 @@ export { Grid, type GridOptions } from './dsl/grid.ts';
 export { Dimension } from './dsl/dimension.ts';
 export { Function, TimeFunction, Constant, type FunctionOptions, type TimeFunctionOptions, type ConstantOptions } from './dsl/functions.ts';
 export { FieldData } from './dsl/data.ts';
+export type { Staggering } from './dsl/staggered.ts';
+export { VectorExpr, TensorExpr, type Componentwise, type ScalarLike } from './dsl/vector-expr.ts';
+export { div, grad, curl, diag } from './dsl/vector-calculus.ts';
+export {
+  VectorFunction, VectorTimeFunction, TensorFunction, TensorTimeFunction,
+  type VectorFunctionOptions, type VectorTimeFunctionOptions, type TensorFunctionOptions, type TensorTimeFunctionOptions,
+} from './dsl/tensor.ts';
 export type { Dtype, FloatArray } from './dsl/dtype.ts';
 export { Eq } from './dsl/eq.ts';
 export { SparseTimeFunction, Injection, Interpolation, type SparseTimeFunctionOptions, type SparseOperation } from './dsl/sparse.ts';

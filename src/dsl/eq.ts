@@ -1,19 +1,35 @@
 import { InvalidArgumentError } from '../errors.ts';
 import { AccessExpr, Symbolic, toExpr, type Expr, type ExprLike } from './expr.ts';
+import { evaluateAtLhs } from './staggered.ts';
+import { componentPairs, isComponentwise, type Componentwise } from './vector-expr.ts';
 
-/** An equation `lhs = rhs`: in an Operator, `lhs` must be a field access that gets assigned. */
+/**
+ * An equation `lhs = rhs`: in an Operator, `lhs` must be a field access that gets assigned. A
+ * vector or tensor `lhs` stands for one equation per component (`components`).
+ */
 export class Eq {
-  readonly lhs: Expr;
-  readonly rhs: Expr;
+  /** The scalar equations this stands for: itself, or one per (unique) component of a vector or tensor lhs. */
+  readonly components: readonly Eq[];
+  readonly #sides: { readonly lhs: Expr; readonly rhs: Expr } | undefined;
 
-  constructor(lhs: ExprLike, rhs: ExprLike = 0) {
-    if (!(lhs instanceof Symbolic) && typeof lhs !== 'number') {
-      throw new InvalidArgumentError(`Eq: left-hand side must be an expression or a field, got ${String(lhs)}`);
+  constructor(lhs: ExprLike | Componentwise, rhs: ExprLike | Componentwise = 0) {
+    if (isComponentwise(lhs) || isComponentwise(rhs)) {
+      this.components = Object.freeze(componentPairs(lhs, rhs).map(([l, r]) => new Eq(l, r)));
+      this.#sides = undefined;
+    } else {
+      if (!(lhs instanceof Symbolic) && typeof lhs !== 'number') {
+        throw new InvalidArgumentError(`Eq: left-hand side must be an expression or a field, got ${String(lhs)}`);
+      }
+      const left = toExpr(lhs);
+      // Derivatives without an explicit x0 are evaluated where the lhs sits (staggered grids).
+      this.#sides = { lhs: left, rhs: evaluateAtLhs(left, toExpr(rhs)) };
+      this.components = Object.freeze([this]);
     }
-    this.lhs = toExpr(lhs);
-    this.rhs = toExpr(rhs);
     Object.freeze(this);
   }
+
+  get lhs(): Expr { return this.sides.lhs; }
+  get rhs(): Expr { return this.sides.rhs; }
 
   /** The field access this equation assigns, or a clear error if the lhs is not one. */
   get target(): AccessExpr {
@@ -26,6 +42,13 @@ export class Eq {
   }
 
   toString(): string {
-    return `Eq(${this.lhs.key}, ${this.rhs.key})`;
+    return this.#sides ? `Eq(${this.lhs.key}, ${this.rhs.key})` : this.components.join(', ');
+  }
+
+  private get sides(): { readonly lhs: Expr; readonly rhs: Expr } {
+    if (!this.#sides) {
+      throw new InvalidArgumentError(`Eq: this equation of a vector or tensor stands for ${this.components.length} component equations; read eq.components[i].lhs / .rhs`);
+    }
+    return this.#sides;
   }
 }

@@ -43,6 +43,8 @@ export interface FieldRef {
   readonly halo: readonly number[];
   /** Points appended to the innermost axis of each row of the allocation (alignment padding). */
   readonly padding: number;
+  /** Per space axis, the offset of point `i` from node `i` in spacings: 0, or ½ when staggered (absent: 0). */
+  readonly stagger?: readonly number[];
 }
 
 /** What an expression needs to know of a sparse point set (sources, receivers). */
@@ -69,7 +71,12 @@ export type MathFunction = 'sqrt' | 'sin' | 'cos' | 'exp' | 'fabs';
 export type ExprLike = number | Expr | Symbolic;
 
 export interface DiffOptions {
-  /** Evaluate the derivative at `dim + shift·h` (±0.5 for staggered schemes). Default 0. */
+  /**
+   * Evaluate the derivative at `dim + x0·h` from the node at the loop index (0, ±½ or ±1). Default:
+   * where the operand's points sit, or in an `Eq` where its left-hand side sits (Devito's rule).
+   */
+  x0?: number;
+  /** The same as `x0` (its earlier name). */
   shift?: number;
   /** Accuracy order of the stencil; defaults to the fields' space order (time order for time). */
   fdOrder?: number;
@@ -92,6 +99,16 @@ export abstract class Symbolic {
   /** Derivative of order `order` along `dim` (a space dimension of the grid, or `grid.time`). */
   diff(dim: DimensionRef, order = 1, options: DiffOptions = {}): Expr {
     return derivative(this.toExpr(), dim, order, options);
+  }
+
+  /**
+   * This derivative with other options, as Devito's `u.dx(x0=…)`: `u.dx.with({ x0: 0.5 })`
+   * evaluates at x + h/2. Throws for an expression that is not a derivative.
+   */
+  with(options: DiffOptions): Expr {
+    const expr = this.toExpr();
+    if (expr.kind !== 'derivative') throw new InvalidArgumentError(`${expr.key} is not a derivative; only derivatives (u.dx, u.diff(…)) take x0 or fdOrder`);
+    return derivative(expr.expr, expr.dim, expr.order, { x0: expr.x0, fdOrder: expr.fdOrder, ...options });
   }
   // The shortcuts of an expression that reads no field (a constant, or one that cancelled to a
   // number) are 0, as `diff` along any dimension is: it has no grid to name the axis, and needs none.
@@ -179,7 +196,10 @@ export class CallExpr extends ExprNode {
   constructor(readonly fn: MathFunction, readonly arg: Expr) { super(); this.key = `(${fn} ${arg.key})`; Object.freeze(this); }
 }
 
-/** A lazy derivative; lowering expands it with finite-difference weights. */
+/**
+ * A lazy derivative; lowering expands it with finite-difference weights. `x0` is the evaluation
+ * point (spacings from the node at the loop index), undefined for "where the operand's points sit".
+ */
 export class DerivativeExpr extends ExprNode {
   readonly kind = 'derivative';
   readonly key: string;
@@ -188,10 +208,10 @@ export class DerivativeExpr extends ExprNode {
     readonly dim: DimensionRef,
     readonly order: number,
     readonly fdOrder: number,
-    readonly shift: number,
+    readonly x0: number | undefined,
   ) {
     super();
-    this.key = `(D ${expr.key} ${dim.name} ${order} ${fdOrder} ${shift})`;
+    this.key = `(D ${expr.key} ${dim.name} ${order} ${fdOrder} ${x0 === undefined ? 0 : `${x0}!`})`;
     Object.freeze(this);
   }
 }
@@ -343,7 +363,7 @@ export function withChildren(expr: Expr, next: readonly Expr[]): Expr {
     case 'mul': return mul(...next);
     case 'pow': return pow(next[0]!, next[1]!);
     case 'call': return call(expr.fn, next[0]!);
-    case 'derivative': return new DerivativeExpr(next[0]!, expr.dim, expr.order, expr.fdOrder, expr.shift);
+    case 'derivative': return new DerivativeExpr(next[0]!, expr.dim, expr.order, expr.fdOrder, expr.x0);
     default: return expr;
   }
 }
@@ -402,9 +422,12 @@ export function derivative(expr: Expr, dim: DimensionRef, order: number, options
   if (!Number.isInteger(order) || order < 1) {
     throw new InvalidArgumentError(`derivative order must be a positive integer, got ${order}`);
   }
-  const shift = options.shift ?? 0;
-  if (!Number.isFinite(shift) || shift * 2 !== Math.round(shift * 2) || Math.abs(shift) > 1 || (dim.isTime && shift !== 0)) {
-    throw new InvalidArgumentError(`derivative shift must be 0, ±0.5 or ±1 grid spacings (0 for time derivatives), got ${shift}`);
+  if (options.x0 !== undefined && options.shift !== undefined && options.x0 !== options.shift) {
+    throw new InvalidArgumentError(`derivative: x0 (${options.x0}) and shift (${options.shift}) name the same point; give one of them`);
+  }
+  const x0 = options.x0 ?? options.shift;
+  if (x0 !== undefined && (typeof x0 !== 'number' || !Number.isFinite(x0) || x0 * 2 !== Math.round(x0 * 2) || Math.abs(x0) > 1 || (dim.isTime && x0 !== 0))) {
+    throw new InvalidArgumentError(`derivative x0 must be a half or integer offset: 0, ±0.5 or ±1 grid spacings (0 for time derivatives), got ${x0}`);
   }
   const accesses = accessesOf(expr);
   if (accesses.length === 0) return new NumberExpr(0);
@@ -425,5 +448,5 @@ export function derivative(expr: Expr, dim: DimensionRef, order: number, options
   if (!dim.isTime && (!Number.isInteger(fdOrder) || fdOrder < 2 || fdOrder % 2 !== 0)) {
     throw new InvalidArgumentError(`fdOrder of a space derivative must be an even integer >= 2, got ${fdOrder}`);
   }
-  return new DerivativeExpr(expr, dim, order, fdOrder, shift);
+  return new DerivativeExpr(expr, dim, order, fdOrder, dim.isTime ? undefined : x0);
 }

@@ -6,6 +6,7 @@ import { AccessExpr, ScalarExpr, Symbolic, type ConstantRef, type Expr, type Fie
 import { Grid } from './grid.ts';
 import { rowPadding } from './memory.ts';
 import { validateName } from './names.ts';
+import { staggerOf, type Staggering } from './staggered.ts';
 
 export interface FunctionOptions {
   name: string;
@@ -24,6 +25,12 @@ export interface FunctionOptions {
    * values either way. `false` gives the dense layout (domain + halo, nothing more).
    */
   padding?: boolean;
+  /**
+   * Where the points sit (Devito's `staggered`): a space dimension or a list of them (point `i` at
+   * `x_i + h/2` along each), `'cell'` (all) or `'node'` (none, the default). Space derivatives are
+   * then evaluated at the half points their equation needs (see README, Staggered grids).
+   */
+  staggered?: Staggering;
 }
 
 export interface TimeFunctionOptions extends FunctionOptions {
@@ -54,6 +61,8 @@ export class Function extends Symbolic implements FieldRef {
   readonly data: FieldData;
   readonly isTimeFunction: boolean = false;
   readonly timeOrder: number = 0;
+  /** Per space axis, the offset of point `i` from node `i` in spacings (0, or ½ where staggered). */
+  readonly stagger: readonly number[];
 
   constructor(options: FunctionOptions, leading: readonly number[] = []) {
     super();
@@ -67,12 +76,18 @@ export class Function extends Symbolic implements FieldRef {
     if (!Number.isInteger(halo) || halo < 0) throw new InvalidArgumentError(`${this.name}: halo must be a non-negative integer, got ${halo}`);
     this.halo = Object.freeze(grid.dimensions.map(() => halo));
     this.dimensions = grid.dimensions;
+    this.stagger = staggerOf(this.name, grid, options.staggered);
     if (options.padding !== undefined && typeof options.padding !== 'boolean') {
       throw new InvalidArgumentError(`${this.name}: padding must be true or false, got ${String(options.padding)}`);
     }
     const innermost = grid.shape[grid.ndim - 1]! + 2 * halo;
     this.padding = options.padding === false ? 0 : rowPadding(innermost, this.dtype);
     this.data = new FieldData(this.name, this.dtype, { leading, domain: grid.shape, halo: this.halo, padding: this.padding });
+  }
+
+  /** The dimensions this field is staggered along (empty for a field on the nodes). */
+  get staggered(): readonly Dimension[] {
+    return this.dimensions.filter((_, axis) => this.stagger[axis] !== 0);
   }
 
   /** The field at the current point (and, for a TimeFunction, the current time index). */

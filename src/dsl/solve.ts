@@ -2,6 +2,7 @@ import { SolveError } from '../errors.ts';
 import { Eq } from './eq.ts';
 import { add, children, mul, pow, type AccessExpr, type Expr, type ExprLike, toExpr } from './expr.ts';
 import { expandDerivatives } from './finite-difference.ts';
+import { isComponentwise, solveComponentwise, type Componentwise, type TensorExpr, type VectorExpr } from './vector-expr.ts';
 
 interface Linear { readonly coefficient: Expr; readonly rest: Expr }
 
@@ -42,9 +43,21 @@ function contains(expr: Expr, target: AccessExpr): boolean {
 
 /**
  * Solves `eq = 0` (or `lhs = rhs`) for `target`, a field access that appears linearly once
- * derivatives are expanded; returns the expression `target` equals.
+ * derivatives are expanded; returns the expression `target` equals. With a vector or tensor target
+ * (`v.forward`), solves component by component and returns the vector or tensor of solutions.
  */
-export function solve(eq: Eq | ExprLike, target: AccessExpr): Expr {
+export function solve(eq: Eq | ExprLike, target: AccessExpr): Expr;
+export function solve(eq: Eq | Componentwise, target: VectorExpr<AccessExpr>): VectorExpr;
+export function solve(eq: Eq | Componentwise, target: TensorExpr<AccessExpr>): TensorExpr;
+export function solve(eq: Eq | ExprLike | Componentwise, target: AccessExpr | Componentwise): Expr | Componentwise {
+  if (isComponentwise(target)) {
+    return solveComponentwise(eq instanceof Eq ? eq.components.map((c) => c.lhs.sub(c.rhs)) : eq, target, solveScalar);
+  }
+  if (isComponentwise(eq)) throw new SolveError('solve: the equation is a vector or tensor; solve it for a vector or tensor target such as v.forward');
+  return solveScalar(eq, target);
+}
+
+function solveScalar(eq: Eq | ExprLike, target: AccessExpr): Expr {
   const residual = eq instanceof Eq ? eq.lhs.sub(eq.rhs) : toExpr(eq);
   if (target === undefined || target.kind !== 'access') {
     throw new SolveError('solve: the target must be a field access such as u.forward');

@@ -35,6 +35,8 @@ export function lowerEquations(equations: readonly (Eq | SparseOperation)[]): Eq
   if (!Array.isArray(equations) || equations.length === 0) {
     throw new InvalidArgumentError('Operator: give a non-empty array of Eq (and inject / interpolate operations)');
   }
+  // A vector or tensor Eq stands for one Eq per component.
+  equations = equations.flatMap((item) => (item instanceof Eq ? item.components : [item]));
   const segments: (LoweredEq[] | LoweredSparse)[] = [];
   const eqs: LoweredEq[] = [];
   const sparseOps: LoweredSparse[] = [];
