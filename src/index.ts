@@ -12,7 +12,10 @@ export {
 } from './dsl/tensor.ts';
 export type { Dtype, FloatArray } from './dsl/dtype.ts';
 export { Eq } from './dsl/eq.ts';
-export { SparseTimeFunction, Injection, Interpolation, type SparseTimeFunctionOptions, type SparseOperation } from './dsl/sparse.ts';
+export {
+  SparseFunction, SparseTimeFunction, Injection, Interpolation, type SparseFunctionOptions, type SparseTimeFunctionOptions, type SparseOperation, type AnySparseFunction,
+} from './dsl/sparse.ts';
+export { DEFAULT_SINC_RADIUS, type InterpolationKind, type SparseInterpolation } from './dsl/interpolation.ts';
 export { solve } from './dsl/solve.ts';
 export { sqrt, sin, cos, exp, abs, add, mul, pow, type Expr, type ExprLike, type DiffOptions } from './dsl/expr.ts';
 export { finiteDifferenceWeights } from './dsl/fd-weights.ts';

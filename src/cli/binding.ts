@@ -62,7 +62,7 @@ function argumentProperties(desc: OperatorDescription): OptionalKind<PropertySig
       }
       case 'sparseData':
         prop(sparse!.name, arrayType(sparse!.dtype), false,
-          `Sparse points ${sparse!.name} (${sparse!.dtype}), C \`${param.name}\`: row-major [time, point], shape ${list(sparse!.dataShape)} = ${sparse!.nt * sparse!.npoint} elements (checked).`);
+          `Sparse points ${sparse!.name} (${sparse!.dtype}), C \`${param.name}\`: row-major [${sparse!.nt === null ? 'point' : 'time, point'}], shape ${list(sparse!.dataShape)} = ${(sparse!.nt ?? 1) * sparse!.npoint} elements (checked).`);
         break;
       case 'coordinates':
         prop(param.name, 'Float64Array', false,
@@ -138,7 +138,7 @@ function applyBody(desc: OperatorDescription, known: readonly string[]): string 
       lines.push(`checkBuffer('${field.name}', args.${field.name}, ${arrayType(field.dtype)}, ${field.length});`);
     } else if (param.kind === 'sparseData') {
       const sparse = sparseByName.get(param.of!)!;
-      lines.push(`checkBuffer('${sparse.name}', args.${sparse.name}, ${arrayType(sparse.dtype)}, ${sparse.nt * sparse.npoint});`);
+      lines.push(`checkBuffer('${sparse.name}', args.${sparse.name}, ${arrayType(sparse.dtype)}, ${(sparse.nt ?? 1) * sparse.npoint});`);
     } else if (param.kind === 'coordinates') {
       lines.push(`checkBuffer('${param.name}', args.${param.name}, Float64Array, ${sparseByName.get(param.of!)!.npoint * desc.grid.shape.length});`);
     } else if (param.kind === 'size') {

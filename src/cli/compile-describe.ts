@@ -40,13 +40,14 @@ export interface FieldDescription {
   readonly written: boolean;
 }
 
-/** A sparse point set: `data` is `[nt, npoint]`, coordinates `[npoint, ndim]` float64. */
+/** A sparse point set: `data` is `[nt, npoint]` (`[npoint]` without a time axis), coordinates `[npoint, ndim]` float64. */
 export interface SparseDescription {
   readonly name: string;
   readonly dtype: Dtype;
   readonly npoint: number;
-  readonly nt: number;
-  readonly dataShape: readonly [number, number];
+  /** Time samples; null for a SparseFunction. */
+  readonly nt: number | null;
+  readonly dataShape: readonly number[];
   readonly coordinatesShape: readonly [number, number];
 }
 
@@ -182,8 +183,8 @@ export function describeOperator(op: OperatorLike, library: CompiledLibrary): Op
       name: s.name,
       dtype: s.dtype,
       npoint: s.npoint,
-      nt: s.nt,
-      dataShape: [s.nt, s.npoint],
+      nt: s.nt ?? null,
+      dataShape: s.nt === undefined ? [s.npoint] : [s.nt, s.npoint],
       coordinatesShape: [s.npoint, kernel.grid.ndim],
     })),
     sections: sectionTitles(kernel),

@@ -74,8 +74,11 @@ function print(expr: Expr, ctx: ExprContext): [string, number] {
       return [expr.role === 'constant' ? expr.name : ctx.names.c(expr.name), ATOM];
     case 'temp':
       return [ctx.names.c(expr.name), ATOM];
-    case 'sparse':
-      return [`${expr.sparse.name}[${ctx.names.c('time')}][${ctx.names.c(sparseLoopNames(expr.sparse.name).point)}]`, ATOM];
+    case 'sparse': {
+      // A SparseTimeFunction's sample at the current time; a SparseFunction has no time axis.
+      const point = `[${ctx.names.c(sparseLoopNames(expr.sparse.name).point)}]`;
+      return [`${expr.sparse.name}${expr.sparse.nt === undefined ? '' : `[${ctx.names.c('time')}]`}${point}`, ATOM];
+    }
     case 'access': {
       const shifts = pointShifts(expr, ctx.shifts);
       if (ctx.accessText) return [ctx.accessText(expr, shifts), ATOM];

@@ -13,6 +13,8 @@ export interface Uses {
   allocation: boolean;
   /** A vector statement whose value is a scalar (broadcast with VSPLAT). */
   splat: boolean;
+  /** A sparse loop with sinc interpolation (the file defines its weight function). */
+  sinc: boolean;
 }
 
 /** The state of one kernel's printing: the lines so far, and where in the tree they are. */
@@ -55,7 +57,7 @@ export function createPrinter(kernel: Kernel, names: CNames): Printer {
     kernel,
     real: kernel.dtype === 'float32' ? 'float' : 'double',
     lines: [],
-    uses: { vectors: false, max: false, allocation: false, splat: false },
+    uses: { vectors: false, max: false, allocation: false, splat: false, sinc: false },
     inRegion: false,
     names,
     expr: {

@@ -7,6 +7,7 @@ import { parameterCType } from './c-types.ts';
 import { parameterCName, parameterCNames, printWithNames, type CNames } from './names.ts';
 import { createPrinter, statementText } from './print-context.ts';
 import { printNodes } from './printer.ts';
+import { sincHelpers } from './print-sparse-stencils.ts';
 
 const template = Handlebars.compile(readFileSync(new URL('../../templates/kernel.c.hbs', import.meta.url), 'utf8'), {
   noEscape: true,
@@ -31,9 +32,11 @@ function sparseCasts(kernel: Kernel, real: string, names: CNames): string[] {
     parameterCName(kernel.parameters.find((p) => p.kind === kind && 'sparse' in p && p.sparse === sparse)!, names);
   return kernel.sparses.flatMap((s) => {
     const npoint = of(s, 'npoint');
+    const coordinates = `const double (*restrict ${names.c(`${s.name}_xyz`)})[${ndim}] = (const double (*)[${ndim}]) ${of(s, 'coordinates')};`;
+    if (s.nt === undefined) return [`${real} *restrict ${s.name} = ${of(s, 'sparseData')};`, coordinates];
     return [
       `${real} (*restrict ${s.name})[${npoint}] = (${real} (*)[${npoint}]) ${of(s, 'sparseData')};`,
-      `const double (*restrict ${names.c(`${s.name}_xyz`)})[${ndim}] = (const double (*)[${ndim}]) ${of(s, 'coordinates')};`,
+      coordinates,
     ];
   });
 }
@@ -63,6 +66,7 @@ function render(kernel: Kernel, names: CNames): { ccode: string; parameters: str
     body,
     vectors,
     max: printer.uses.max,
+    helpers: printer.uses.sinc ? sincHelpers(names) : undefined,
     allocates: printer.uses.allocation,
     // Only the macros the file defines are asked for (an unused one would rename nothing).
     macros: {

@@ -1,9 +1,12 @@
-import { NumberExpr, type SparseRef } from '../dsl/expr.ts';
+import { NumberExpr, SparseAccessExpr, type SparseRef } from '../dsl/expr.ts';
+import { stencilSpan } from '../dsl/interpolation.ts';
 import { sparseLoopNames } from '../dsl/names.ts';
+import { assertNever } from '../support/assert-never.ts';
 import type { SparsePoints, WaveOrder } from '../ir/tree.ts';
 import { printExpr } from './c-expr.ts';
 import { printIndex } from './print-index.ts';
 import { emit, parallelFor, type Printer } from './print-context.ts';
+import { printNearest, printSinc, type SparseStencil } from './print-sparse-stencils.ts';
 
 /** The one non-zero status a kernel returns: a time-tiled loop could not allocate its receiver order. */
 export const OUT_OF_MEMORY_STATUS = 1;
@@ -25,7 +28,8 @@ function locate(printer: Printer, sparse: string, d: string, axis: number, depth
 }
 
 /**
- * A loop over a sparse set's points. Each of the 2^d corners around a point is a block that
+ * A loop over a sparse set's points: each is located (its cell's lower corner `idx_<d>` along
+ * every axis), then its interpolation visits the grid points of its stencil, each in a block that
  * re-declares the loop indices, so field accesses print exactly as in stencil nests.
  */
 export function printSparse(printer: Printer, loop: SparsePoints, depth: number): void {
@@ -34,8 +38,6 @@ export function printSparse(printer: Printer, loop: SparsePoints, depth: number)
   const names = sparseLoopNames(sparse.name);
   const point = n(names.point);
   const dims = printer.kernel.grid.dimensions;
-  const real = printer.real;
-  const one = printExpr(new NumberExpr(1), printer.expr);
   const index = (e: Parameters<typeof printIndex>[0]): string => printIndex(e, printer);
   if (loop.parallel) emit(printer, depth, parallelFor(printer, { collapse: 1, simd: false }));
   else if (printer.inRegion) emit(printer, depth, '#pragma omp single');
@@ -51,33 +53,54 @@ export function printSparse(printer: Printer, loop: SparsePoints, depth: number)
     emit(printer, depth, '{');
   }
   const planes = loop.planes && { dim: loop.planes.dim.name, lower: index(loop.planes.lower), upper: index(loop.planes.upper) };
+  const kind = sparse.interpolation.kind;
   for (const dim of dims) {
-    const [idx, frac] = [n(`idx_${dim.name}`), n(`frac_${dim.name}`)];
+    const idx = n(`idx_${dim.name}`);
     locate(printer, sparse.name, dim.name, dim.axis, inner);
     if (planes && dim.name === planes.dim) {
-      emit(printer, inner, `if (${idx} + 1 < ${planes.lower} || ${idx} > ${planes.upper}) continue;`);
+      const reach = stencilSpan(sparse.interpolation);
+      const [low, high] = [reach.first === 0 ? idx : `${idx} - ${-reach.first}`, `${idx} + ${reach.first + reach.count - 1}`];
+      emit(printer, inner, `if (${high} < ${planes.lower} || ${low} > ${planes.upper}) continue;`);
     }
-    emit(printer, inner, `const ${real} ${frac} = (${real}) (${n(`pos_${dim.name}`)} - ${idx});`);
+    if (kind === 'linear') emit(printer, inner, `const ${printer.real} ${n(`frac_${dim.name}`)} = (${printer.real}) (${n(`pos_${dim.name}`)} - ${idx});`);
   }
-  const value = printExpr(loop.expr, printer.expr);
-  const target = loop.mode === 'inject' ? printExpr(loop.field!, printer.expr) : undefined;
+  const stencil: SparseStencil = {
+    value: printExpr(loop.expr, printer.expr),
+    target: loop.mode === 'inject' ? printExpr(loop.field!, printer.expr) : undefined,
+    sample: printExpr(new SparseAccessExpr(sparse), printer.expr),
+    planes,
+  };
+  switch (kind) {
+    case 'linear': printLinear(printer, stencil, inner); break;
+    case 'nearest': printNearest(printer, stencil, inner); break;
+    case 'sinc': printSinc(printer, stencil, sparse.interpolation.radius, inner); break;
+    default: assertNever(kind);
+  }
+  emit(printer, depth, '}');
+}
+
+/** The 2^d corners of the point's cell, unrolled, with multilinear weights. */
+function printLinear(printer: Printer, stencil: SparseStencil, depth: number): void {
+  const n = (name: string): string => printer.names.c(name);
+  const dims = printer.kernel.grid.dimensions;
+  const one = printExpr(new NumberExpr(1), printer.expr);
   const [sum, weight] = [n('sum'), n('weight')];
-  if (loop.mode === 'interpolate') emit(printer, inner, `${real} ${sum} = 0;`);
+  const { target, value, planes } = stencil;
+  if (target === undefined) emit(printer, depth, `${printer.real} ${sum} = 0;`);
   for (let corner = 0; corner < 1 << dims.length; corner++) {
     const bits = dims.map((_, axis) => (corner >> (dims.length - 1 - axis)) & 1);
     const product = dims.map((dim, axis) => (bits[axis] ? n(`frac_${dim.name}`) : `(${one} - ${n(`frac_${dim.name}`)})`)).join('*');
-    emit(printer, inner, '{');
-    dims.forEach((dim, axis) => emit(printer, inner + 1, `const int ${n(dim.name)} = ${n(`idx_${dim.name}`)}${bits[axis] ? ' + 1' : ''};`));
-    emit(printer, inner + 1, `const ${real} ${weight} = ${product};`);
+    emit(printer, depth, '{');
+    dims.forEach((dim, axis) => emit(printer, depth + 1, `const int ${n(dim.name)} = ${n(`idx_${dim.name}`)}${bits[axis] ? ' + 1' : ''};`));
+    emit(printer, depth + 1, `const ${printer.real} ${weight} = ${product};`);
     if (target !== undefined && planes) {
       const p = n(planes.dim);
-      emit(printer, inner + 1, `if (${p} >= ${planes.lower} && ${p} <= ${planes.upper}) ${target} += ${weight}*(${value});`);
-    } else if (target !== undefined) emit(printer, inner + 1, `${target} += ${weight}*(${value});`);
-    else emit(printer, inner + 1, `${sum} += ${weight}*(${value});`);
-    emit(printer, inner, '}');
+      emit(printer, depth + 1, `if (${p} >= ${planes.lower} && ${p} <= ${planes.upper}) ${target} += ${weight}*(${value});`);
+    } else if (target !== undefined) emit(printer, depth + 1, `${target} += ${weight}*(${value});`);
+    else emit(printer, depth + 1, `${sum} += ${weight}*(${value});`);
+    emit(printer, depth, '}');
   }
-  if (loop.mode === 'interpolate') emit(printer, inner, `${sparse.name}[${n('time')}][${point}] = ${sum};`);
-  emit(printer, depth, '}');
+  if (target === undefined) emit(printer, depth, `${stencil.sample} = ${sum};`);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { GridMismatchError, InvalidArgumentError } from '../errors.ts';
 import { assertNever } from '../support/assert-never.ts';
 import type { Dtype } from './dtype.ts';
+import type { SparseInterpolation } from './interpolation.ts';
 
 // Dimension (dimension.ts) and Grid (grid.ts) build on this module (a dimension's spacing is a
 // ScalarExpr), so expressions see them through these interfaces, which the classes implement.
@@ -52,8 +53,11 @@ export interface SparseRef {
   readonly name: string;
   readonly grid: GridRef;
   readonly npoint: number;
-  readonly nt: number;
+  /** Time samples (data `[nt, npoint]`); undefined for a SparseFunction (data `[npoint]`, no time axis). */
+  readonly nt: number | undefined;
   readonly dtype: Dtype;
+  /** The weights of its inject and interpolate. */
+  readonly interpolation: SparseInterpolation;
 }
 
 /** A user constant whose value may change between calls (read at `apply` time). */

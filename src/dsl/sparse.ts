@@ -4,6 +4,7 @@ import { checkDtype, type Dtype } from './dtype.ts';
 import { AccessExpr, SparseAccessExpr, Symbolic, accessesOf, children, toExpr, type Expr, type ExprLike, type SparseRef } from './expr.ts';
 import { Grid } from './grid.ts';
 import { validateName } from './names.ts';
+import { interpolationOf, type InterpolationKind, type SparseInterpolation } from './interpolation.ts';
 import { firstOutside, flattenPoints, type PointsLike } from './points.ts';
 
 /** The grid's domain as per-axis lower and upper bounds (physical coordinates). */
@@ -11,46 +12,51 @@ export function domainOf(grid: Grid): [number[], number[]] {
   return [[...grid.origin], grid.origin.map((o, d) => o + grid.extent[d]!)];
 }
 
-export interface SparseTimeFunctionOptions {
+/** Options shared by SparseFunction and SparseTimeFunction. */
+export interface SparseFunctionOptions {
   name: string;
   grid: Grid;
   npoint: number;
-  /** Number of time samples (first axis of `data`). */
-  nt: number;
-  /** Physical coordinates, `npoint × ndim` (nested arrays or a flat row-major array). */
+  /** Physical coordinates, `npoint × ndim` (nested arrays or a flat row-major list). */
   coordinates?: PointsLike;
   dtype?: Dtype;
+  /** Weights of inject and interpolate: `'linear'` (default, multilinear), `'nearest'` or `'sinc'` (Kaiser-windowed, Hicks 2002). */
+  interpolation?: InterpolationKind;
+  /** Sinc only: grid points used on each side of a point along each axis, 2…10 (default 4). */
+  radius?: number;
+}
+
+export interface SparseTimeFunctionOptions extends SparseFunctionOptions {
+  /** Number of time samples (first axis of `data`). */
+  nt: number;
 }
 
 /**
- * Values at arbitrary physical points (sources, receivers) for each time sample: `data` has
- * shape `[nt, npoint]`. `inject` scatters into a grid field, `interpolate` gathers from one,
- * both with multilinear weights (so each is the other's adjoint).
+ * Values at arbitrary physical points: what SparseFunction and SparseTimeFunction share.
+ * `inject` scatters into a grid field, `interpolate` gathers from one, both with the weights of
+ * `interpolation` (so each is the other's adjoint). Stencil points outside the domain get no
+ * weight in either direction; the points themselves must lie inside it.
  */
-export class SparseTimeFunction extends Symbolic implements SparseRef {
+abstract class SparsePointSet extends Symbolic implements SparseRef {
   readonly name: string;
   readonly grid: Grid;
   readonly npoint: number;
-  readonly nt: number;
+  abstract readonly nt: number | undefined;
   readonly dtype: Dtype;
-  readonly data: FieldData;
+  readonly interpolation: SparseInterpolation;
+  abstract readonly data: FieldData;
   /** Row-major `npoint × ndim` physical coordinates (float64). */
   readonly coordinates: Float64Array;
 
-  constructor(options: SparseTimeFunctionOptions) {
+  protected constructor(options: SparseFunctionOptions, kind: string) {
     super();
-    this.name = validateName(options.name, 'SparseTimeFunction');
+    this.name = validateName(options.name, kind);
     if (!(options.grid instanceof Grid)) throw new InvalidArgumentError(`${this.name}: grid must be a Grid`);
     this.grid = options.grid;
-    for (const [key, value] of [['npoint', options.npoint], ['nt', options.nt]] as const) {
-      if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError(`${this.name}: ${key} must be a positive integer, got ${value}`);
-    }
-    this.npoint = options.npoint;
-    this.nt = options.nt;
+    this.npoint = positiveInteger(this.name, 'npoint', options.npoint);
     this.dtype = checkDtype(options.dtype ?? this.grid.dtype, this.name);
-    this.data = new FieldData(this.name, this.dtype, { leading: [this.nt], domain: [this.npoint], halo: [0], padding: 0 });
+    this.interpolation = interpolationOf(options, this.grid, this.name);
     this.coordinates = new Float64Array(this.npoint * this.grid.ndim);
-    if (options.coordinates !== undefined) this.setCoordinates(options.coordinates);
   }
 
   /** Replaces the coordinates after checking the shape and that every point lies in the domain. */
@@ -69,23 +75,65 @@ export class SparseTimeFunction extends Symbolic implements SparseRef {
     this.coordinates.set(flat);
   }
 
-  /** The point's value at the current time index, for use in an `inject` expression. */
+  /** The point's value (at the current time index for a SparseTimeFunction), for use in an `inject` expression. */
   override toExpr(): Expr {
     return new SparseAccessExpr(this);
   }
 
-  /** `field[corners] += weight · expr` at every point: adds a source term to a field update. */
+  /** `field[stencil] += weight · expr` at every point: adds a source term to a field update. */
   inject(options: { field: AccessExpr | Symbolic; expr: ExprLike }): Injection {
     const field = options.field instanceof Symbolic ? options.field.toExpr() : options.field;
     if (!(field instanceof AccessExpr)) throw new InvalidArgumentError(`${this.name}.inject: field must be a field or a field access such as u.forward`);
     return new Injection(this, field, toExpr(options.expr));
   }
 
-  /** `this[time, p] = Σ weight · expr[corners]`: samples an expression of fields at the points. */
+  /** `this[(time,) p] = Σ weight · expr[stencil]`: samples an expression of fields at the points. */
   interpolate(options: { expr: ExprLike }): Interpolation {
     return new Interpolation(this, toExpr(options.expr));
   }
 }
+
+function positiveInteger(owner: string, key: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError(`${owner}: ${key} must be a positive integer, got ${value}`);
+  return value;
+}
+
+/**
+ * Values at arbitrary physical points (sources, receivers) for each time sample: `data` has
+ * shape `[nt, npoint]`; inside a time loop, `inject` and `interpolate` use the sample of the
+ * current time index.
+ */
+export class SparseTimeFunction extends SparsePointSet {
+  readonly nt: number;
+  readonly data: FieldData;
+
+  constructor(options: SparseTimeFunctionOptions) {
+    super(options, 'SparseTimeFunction');
+    this.nt = positiveInteger(this.name, 'nt', options.nt);
+    this.data = new FieldData(this.name, this.dtype, { leading: [this.nt], domain: [this.npoint], halo: [0], padding: 0 });
+    if (options.coordinates !== undefined) this.setCoordinates(options.coordinates);
+  }
+}
+
+/**
+ * One value per point, without a time axis: `data` has shape `[npoint]`. Interpolating a
+ * Function needs no time loop; inside one, every step injects the same values, and an
+ * interpolation leaves the last step's samples.
+ */
+export class SparseFunction extends SparsePointSet {
+  readonly nt = undefined;
+  readonly data: FieldData;
+
+  constructor(options: SparseFunctionOptions) {
+    super(options, 'SparseFunction');
+    if ('nt' in options) throw new InvalidArgumentError(`${this.name}: a SparseFunction has no time axis; drop nt, or use a SparseTimeFunction`);
+    this.data = new FieldData(this.name, this.dtype, { leading: [], domain: [this.npoint], halo: [0], padding: 0 });
+    if (options.coordinates !== undefined) this.setCoordinates(options.coordinates);
+  }
+}
+
+/** A sparse function of either kind, as inject and interpolate see it. */
+export type AnySparseFunction = SparseFunction | SparseTimeFunction;
 
 function sparsesIn(expr: Expr, into: SparseAccessExpr[] = []): SparseAccessExpr[] {
   if (expr.kind === 'sparse') into.push(expr);
@@ -93,7 +141,7 @@ function sparsesIn(expr: Expr, into: SparseAccessExpr[] = []): SparseAccessExpr[
   return into;
 }
 
-function checkGrid(sparse: SparseTimeFunction, expr: Expr, what: string): void {
+function checkGrid(sparse: AnySparseFunction, expr: Expr, what: string): void {
   for (const other of sparsesIn(expr)) {
     if (other.sparse !== sparse) {
       throw new InvalidArgumentError(`${what}: the expression reads ${other.sparse.name}; an injection may use only its own values (${sparse.name})`);
@@ -109,7 +157,7 @@ function checkGrid(sparse: SparseTimeFunction, expr: Expr, what: string): void {
 /** Scatter of `expr` into `field` around each point of `sparse` (an Operator equation). */
 export class Injection {
   readonly kind = 'inject';
-  constructor(readonly sparse: SparseTimeFunction, readonly field: AccessExpr, readonly expr: Expr) {
+  constructor(readonly sparse: AnySparseFunction, readonly field: AccessExpr, readonly expr: Expr) {
     if (!(field instanceof AccessExpr) || field.offsets.some((o) => o !== 0)) {
       throw new InvalidArgumentError(`${sparse.name}.inject: field must be a field access such as u.forward`);
     }
@@ -122,7 +170,7 @@ export class Injection {
 /** Gather of `expr` at each point of `sparse` into its data at the current time (an Operator equation). */
 export class Interpolation {
   readonly kind = 'interpolate';
-  constructor(readonly sparse: SparseTimeFunction, readonly expr: Expr) {
+  constructor(readonly sparse: AnySparseFunction, readonly expr: Expr) {
     checkGrid(sparse, expr, `${sparse.name}.interpolate`);
     if (sparsesIn(expr).length > 0) throw new InvalidArgumentError(`${sparse.name}.interpolate: expr must be made of grid fields, not sparse values`);
     if (accessesOf(expr).length === 0) throw new InvalidArgumentError(`${sparse.name}.interpolate: expr must read a field, e.g. { expr: u }`);

@@ -113,7 +113,7 @@ export function buildKernel(name: string, set: EquationSet, schedule: Schedule):
     }));
   });
   const sparseOps = schedule.filter((item): item is LoweredSparse => !Array.isArray(item));
-  let body: Node[];
+  let body: Node[] = sections;
   if (set.hasTimeLoop) {
     const time: Iteration = {
       kind: 'iteration', index: 'time', role: 'time', dim: set.grid.time, lower: ivar('time_m'), upper: ivar('time_M'),
@@ -121,9 +121,6 @@ export function buildKernel(name: string, set: EquationSet, schedule: Schedule):
       body: [...timeSlotsOf(set.accesses).map(slotDefinition), ...sections],
     };
     body = [time];
-  } else {
-    if (sparseOps.length > 0) throw new Error('internal: sparse operations need a time loop');
-    body = sections;
   }
   const written = [...new Set([...set.eqs.map((eq) => eq.target.field), ...sparseOps.flatMap((op) => (op.field ? [op.field.field] : []))])];
   return {

@@ -127,7 +127,8 @@ export function lowerEquations(equations: readonly (Eq | SparseOperation)[]): Eq
   }
   const scalars = [...scalarsByName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
 
-  const hasTimeLoop = fields.some((f) => f.isTimeFunction) || sparses.length > 0;
+  // A SparseFunction (no time axis) alone needs no time loop: it interpolates or injects once.
+  const hasTimeLoop = fields.some((f) => f.isTimeFunction) || sparses.some((s) => s.nt !== undefined);
   const targetOffsets = new Set(
     [...eqs.map((eq) => eq.target), ...sparseOps.flatMap((op) => (op.field ? [op.field] : []))]
       .filter((target) => target.field.isTimeFunction)

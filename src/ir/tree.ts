@@ -120,8 +120,10 @@ export interface ParallelRegion {
 }
 
 /**
- * A loop over the points of a sparse set, visiting the 2^d grid corners around each with
- * multilinear weights; points are located in double precision from physical coordinates.
+ * A loop over the points of a sparse set, visiting the grid points of each one's stencil with
+ * the weights of the set's interpolation (`sparse.interpolation`: the 2^d corners around it,
+ * multilinear; the nearest one; or 2·radius per axis, Kaiser-windowed sinc); points are
+ * located in double precision from physical coordinates.
  */
 export interface SparsePoints {
   readonly kind: 'sparse';

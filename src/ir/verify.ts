@@ -301,7 +301,8 @@ class Verifier {
       case 'sparse': {
         const { point } = sparseLoopNames(expr.sparse.name);
         if (!this.loops.has(point)) this.report('bound', `the value of ${expr.sparse.name} is read outside its point loop (${point} is not bound)`);
-        if (!this.isBound('time')) this.report('bound', `the value of ${expr.sparse.name} is read where time is not bound`);
+        // A SparseFunction's value has no time index.
+        if (expr.sparse.nt !== undefined && !this.isBound('time')) this.report('bound', `the value of ${expr.sparse.name} is read where time is not bound`);
         return;
       }
       case 'derivative': this.report('structure', `a derivative is left unexpanded: ${expr.key}`); break;
@@ -396,7 +397,7 @@ class Verifier {
       this.index(points.planes.lower, `plane lower bound of ${name}`);
       this.index(points.planes.upper, `plane upper bound of ${name}`);
     }
-    if (!this.isBound('time')) this.report('bound', `the points of ${name} are visited where time is not bound`);
+    if (points.sparse.nt !== undefined && !this.isBound('time')) this.report('bound', `the points of ${name} are visited where time is not bound`);
     // Each corner declares every grid index; the point index is the loop's own.
     const bound = [...this.kernel.grid.dimensions.map((d) => d.name), sparseLoopNames(name).point];
     for (const n of bound) { this.names.add(n); this.loops.add(n); }

@@ -1,5 +1,6 @@
 import type { Dimension } from '../dsl/dimension.ts';
 import { accessesOf, type AccessExpr, type FieldRef } from '../dsl/expr.ts';
+import { stencilSpan } from '../dsl/interpolation.ts';
 import { compare, iadd, imax, imin, imul, int, isub, ivar, substituteIndex, type IndexExpr } from '../ir/index-expr.ts';
 import { slotKey, slotKeyOf } from '../ir/lower.ts';
 import type { Iteration, Node, Section, SparsePoints } from '../ir/tree.ts';
@@ -126,6 +127,10 @@ export function timeTilingPlan(loop: Iteration): TilingPlan | undefined {
     }
     const block = part.sparse;
     const id = part.section.id;
+    // The wave placement below reasons about stencils of the two planes idx and idx + 1 along x
+    // (linear, and nearest, which uses one of them); sinc's 2·radius planes would need a skew
+    // and wave shifts of their own: such loops stay untiled.
+    if (stencilSpan(block.sparse.interpolation).count > 2) return undefined;
     const reads = accessesOf(block.expr).filter((access) => writes.has(access.field));
     if (block.mode === 'inject') {
       if (!block.field || reads.length > 0) return undefined;

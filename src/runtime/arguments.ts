@@ -126,7 +126,7 @@ export function timeLimits(kernel: Kernel): TimeLimits {
       highest = Math.min(highest, field.save - 1 - extent[1]);
     }
   }
-  for (const sparse of kernel.sparses) highest = Math.min(highest, sparse.nt - 1);
+  for (const { nt } of kernel.sparses) if (nt !== undefined) highest = Math.min(highest, nt - 1);
   return { lowest: savedLowest, timeMinDefault: saved ? lowest : 0, highest };
 }
 
@@ -162,9 +162,9 @@ export function checkTimeRange(kernel: Kernel, timeMin: number, timeMax: number)
       );
     }
   }
-  for (const sparse of kernel.sparses) {
-    if (timeMax > sparse.nt - 1) {
-      throw new ApplyArgumentError(`apply: timeMax ${timeMax} is beyond ${sparse.name}'s ${sparse.nt} time samples (0…${sparse.nt - 1}); use timeMax <= ${sparse.nt - 1}`);
+  for (const { name, nt } of kernel.sparses) {
+    if (nt !== undefined && timeMax > nt - 1) {
+      throw new ApplyArgumentError(`apply: timeMax ${timeMax} is beyond ${name}'s ${nt} time samples (0…${nt - 1}); use timeMax <= ${nt - 1}`);
     }
   }
 }
