@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../errors.ts';
+import { GridMismatchError, InvalidArgumentError } from '../errors.ts';
 import { FieldData } from './data.ts';
 import type { Dimension } from './dimension.ts';
 import { checkDtype, type Dtype } from './dtype.ts';
@@ -27,10 +27,18 @@ export interface FunctionOptions {
 }
 
 export interface TimeFunctionOptions extends FunctionOptions {
-  /** 1 or 2 (default 1): accuracy order of time derivatives and number of past slots kept. */
+  /**
+   * Any integer >= 1 (default 1): accuracy order of time derivatives and number of past slots
+   * kept. Time derivatives use the `timeOrder + 1` levels `t + 1 − timeOrder … t + 1`.
+   */
   timeOrder?: number;
   /** Keep the full history of `save` time indices instead of a `timeOrder + 1` slot ring. */
   save?: number;
+  /**
+   * Slots of the ring (default `timeOrder + 1`): more, for multi-step schemes that read further
+   * back in time (`u.shift(time, -3)`) than the derivatives' order needs. Not with `save`.
+   */
+  buffer?: number;
 }
 
 /** The even accuracy order of space derivatives, checked (`name` prefixes the error). */
@@ -87,6 +95,23 @@ export class Function extends Symbolic implements FieldRef {
     }
     return new AccessExpr(this, 0, offsets);
   }
+
+  /**
+   * The field `n` points further along `dim`: a space dimension of the field, or (TimeFunction)
+   * the grid's time, where `u.shift(grid.time, -2)` is time index t − 2 (`u.forward` is shift 1).
+   */
+  shift(dim: Dimension, n: number): AccessExpr {
+    if (!Number.isInteger(n)) throw new InvalidArgumentError(`${this.name}.shift: the shift must be an integer, got ${n}`);
+    if (dim === this.grid.time) {
+      if (!this.isTimeFunction) throw new GridMismatchError(`${this.name}.shift: ${this.name} is not a TimeFunction, it has no time to shift along`);
+      return new AccessExpr(this, n, this.dimensions.map(() => 0));
+    }
+    const axis = this.dimensions.indexOf(dim);
+    if (axis < 0) {
+      throw new GridMismatchError(`${this.name}.shift: ${String(dim)} is not a dimension of ${this.name} (${this.dimensions.join(', ')}${this.isTimeFunction ? ', time' : ''})`);
+    }
+    return new AccessExpr(this, 0, this.dimensions.map((_, i) => (i === axis ? n : 0)));
+  }
 }
 
 /** A field with a time dimension, stored as a ring of `timeOrder + 1` slots or a full history. */
@@ -100,14 +125,20 @@ export class TimeFunction extends Function {
 
   constructor(options: TimeFunctionOptions) {
     const timeOrder = options.timeOrder ?? 1;
-    const save = options.save;
-    if (timeOrder !== 1 && timeOrder !== 2) {
-      throw new InvalidArgumentError(`${options.name}: timeOrder must be 1 or 2, got ${timeOrder}`);
+    const { save, buffer } = options;
+    if (!Number.isInteger(timeOrder) || timeOrder < 1) {
+      throw new InvalidArgumentError(`${options.name}: timeOrder must be an integer >= 1, got ${timeOrder}`);
     }
     if (save !== undefined && (!Number.isInteger(save) || save < timeOrder + 1)) {
       throw new InvalidArgumentError(`${options.name}: save must be an integer number of time indices >= ${timeOrder + 1}, got ${save}`);
     }
-    const timeSlots = save ?? timeOrder + 1;
+    if (buffer !== undefined && save !== undefined) {
+      throw new InvalidArgumentError(`${options.name}: give either save (the full history) or buffer (a ring of slots), not both`);
+    }
+    if (buffer !== undefined && (!Number.isInteger(buffer) || buffer < timeOrder + 1)) {
+      throw new InvalidArgumentError(`${options.name}: buffer must be an integer number of slots >= timeOrder + 1 = ${timeOrder + 1}, got ${buffer}`);
+    }
+    const timeSlots = save ?? buffer ?? timeOrder + 1;
     super(options, [timeSlots]);
     this.timeOrder = timeOrder;
     this.save = save;
@@ -122,6 +153,14 @@ export class TimeFunction extends Function {
   /** The field at time index t − 1. */
   get backward(): AccessExpr {
     return new AccessExpr(this, -1, this.dimensions.map(() => 0));
+  }
+
+  /**
+   * Time levels that make up the state a step starts from: every slot of a ring but the one the
+   * step overwrites, or `timeOrder` levels of a saved history (what a `Checkpoint` copies).
+   */
+  get stateLevels(): number {
+    return this.save === undefined ? this.timeSlots - 1 : this.timeOrder;
   }
 
   /** The slot of `data` that holds time index `t`. */

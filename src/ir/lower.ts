@@ -157,7 +157,7 @@ function checkTimeSlots(accesses: readonly AccessExpr[], extents: ReadonlyMap<st
     if (field.save === undefined && field.timeSlots !== undefined && hi - lo + 1 > field.timeSlots) {
       throw new LoweringError(
         `${name} is accessed at ${hi - lo + 1} time indices (t${lo < 0 ? lo : `+${lo}`} … t+${hi}) but keeps only ${field.timeSlots} slots; ` +
-          `create it with timeOrder ${hi - lo} or with save`,
+          `create it with timeOrder ${hi - lo}, with buffer: ${hi - lo + 1}, or with save`,
       );
     }
   }
