@@ -4,6 +4,7 @@ export { Function, TimeFunction, Constant, type FunctionOptions, type TimeFuncti
 export { FieldData } from './dsl/data.ts';
 export type { Dtype, FloatArray } from './dsl/dtype.ts';
 export { Eq } from './dsl/eq.ts';
+export { Inc } from './dsl/inc.ts';
 export { SparseTimeFunction, Injection, Interpolation, type SparseTimeFunctionOptions, type SparseOperation } from './dsl/sparse.ts';
 export { solve } from './dsl/solve.ts';
 export { sqrt, sin, cos, exp, abs, add, mul, pow, type Expr, type ExprLike, type DiffOptions } from './dsl/expr.ts';

@@ -24,6 +24,12 @@ export interface FunctionOptions {
    * values either way. `false` gives the dense layout (domain + halo, nothing more).
    */
   padding?: boolean;
+  /**
+   * The grid dimensions the field spans, in grid order (default all): a field over fewer, e.g.
+   * `[grid.dimensions[1]]`, holds one value per y and is the target of reductions such as
+   * `new Inc(f, u)` (a sum over x), or a coefficient constant along the others.
+   */
+  dimensions?: readonly Dimension[];
 }
 
 export interface TimeFunctionOptions extends FunctionOptions {
@@ -47,6 +53,18 @@ export function checkSpaceOrder(name: string, spaceOrder: number): number {
     throw new InvalidArgumentError(`${name}: spaceOrder must be an even integer >= 2 (2, 4, …, 16), got ${spaceOrder}`);
   }
   return spaceOrder;
+}
+
+/** The dimensions a field spans: all of the grid's, or the given non-empty subset in grid order. */
+function fieldDimensions(name: string, grid: Grid, dimensions: readonly Dimension[] | undefined): readonly Dimension[] {
+  if (dimensions === undefined) return grid.dimensions;
+  const axes = Array.isArray(dimensions) ? dimensions.map((dim) => grid.dimensions.indexOf(dim)) : [];
+  if (axes.length === 0 || axes.some((axis, i) => axis < 0 || (i > 0 && axis <= axes[i - 1]!))) {
+    throw new GridMismatchError(
+      `${name}: dimensions must be a non-empty list of the grid's own space dimensions (${grid.dimensions.join(', ')}) in that order, got [${Array.isArray(dimensions) ? dimensions.map(String).join(', ') : String(dimensions)}]`,
+    );
+  }
+  return Object.freeze([...dimensions]);
 }
 
 /** A field on a grid with no time dimension (e.g. a velocity model). */
@@ -73,14 +91,15 @@ export class Function extends Symbolic implements FieldRef {
     this.dtype = checkDtype(options.dtype ?? grid.dtype, this.name);
     const halo = options.halo ?? this.spaceOrder / 2;
     if (!Number.isInteger(halo) || halo < 0) throw new InvalidArgumentError(`${this.name}: halo must be a non-negative integer, got ${halo}`);
-    this.halo = Object.freeze(grid.dimensions.map(() => halo));
-    this.dimensions = grid.dimensions;
+    this.dimensions = fieldDimensions(this.name, grid, options.dimensions);
+    this.halo = Object.freeze(this.dimensions.map(() => halo));
     if (options.padding !== undefined && typeof options.padding !== 'boolean') {
       throw new InvalidArgumentError(`${this.name}: padding must be true or false, got ${String(options.padding)}`);
     }
-    const innermost = grid.shape[grid.ndim - 1]! + 2 * halo;
+    const domain = this.dimensions.map((dim) => grid.shape[dim.axis]!);
+    const innermost = domain[domain.length - 1]! + 2 * halo;
     this.padding = options.padding === false ? 0 : rowPadding(innermost, this.dtype);
-    this.data = new FieldData(this.name, this.dtype, { leading, domain: grid.shape, halo: this.halo, padding: this.padding });
+    this.data = new FieldData(this.name, this.dtype, { leading, domain, halo: this.halo, padding: this.padding });
   }
 
   /** The field at the current point (and, for a TimeFunction, the current time index). */
