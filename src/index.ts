@@ -12,6 +12,7 @@ export {
 } from './dsl/tensor.ts';
 export type { Dtype, FloatArray } from './dsl/dtype.ts';
 export { Eq } from './dsl/eq.ts';
+export { Inc } from './dsl/inc.ts';
 export {
   SparseFunction, SparseTimeFunction, Injection, Interpolation, type SparseFunctionOptions, type SparseTimeFunctionOptions, type SparseOperation, type AnySparseFunction,
 } from './dsl/sparse.ts';

@@ -84,7 +84,12 @@ export function stencilPoints(order: number, fdOrder: number, shift = 0): number
   return Array.from({ length: count }, (_, i) => first + i);
 }
 
-/** Time stencil points for a TimeFunction of `timeOrder`: forward for order 1, centred for 2. */
+/**
+ * Time stencil points for a TimeFunction of `timeOrder`: the `timeOrder + 1` levels its ring
+ * holds, `t + 1 − timeOrder … t + 1` (forward for order 1, centred for 2), so `solve(pde,
+ * u.forward)` gives an explicit update; evaluated at t, a first derivative is `timeOrder`-th
+ * order accurate.
+ */
 export function timeStencilPoints(timeOrder: number): number[] {
-  return timeOrder === 1 ? [0, 1] : [-1, 0, 1];
+  return Array.from({ length: timeOrder + 1 }, (_, i) => i + 1 - timeOrder);
 }

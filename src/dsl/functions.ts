@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../errors.ts';
+import { GridMismatchError, InvalidArgumentError } from '../errors.ts';
 import { FieldData } from './data.ts';
 import type { Dimension } from './dimension.ts';
 import { checkDtype, type Dtype } from './dtype.ts';
@@ -31,13 +31,27 @@ export interface FunctionOptions {
    * then evaluated at the half points their equation needs (see README, Staggered grids).
    */
   staggered?: Staggering;
+  /**
+   * The grid dimensions the field spans, in grid order (default all): a field over fewer, e.g.
+   * `[grid.dimensions[1]]`, holds one value per y and is the target of reductions such as
+   * `new Inc(f, u)` (a sum over x), or a coefficient constant along the others.
+   */
+  dimensions?: readonly Dimension[];
 }
 
 export interface TimeFunctionOptions extends FunctionOptions {
-  /** 1 or 2 (default 1): accuracy order of time derivatives and number of past slots kept. */
+  /**
+   * Any integer >= 1 (default 1): accuracy order of time derivatives and number of past slots
+   * kept. Time derivatives use the `timeOrder + 1` levels `t + 1 − timeOrder … t + 1`.
+   */
   timeOrder?: number;
   /** Keep the full history of `save` time indices instead of a `timeOrder + 1` slot ring. */
   save?: number;
+  /**
+   * Slots of the ring (default `timeOrder + 1`): more, for multi-step schemes that read further
+   * back in time (`u.shift(time, -3)`) than the derivatives' order needs. Not with `save`.
+   */
+  buffer?: number;
 }
 
 /** The even accuracy order of space derivatives, checked (`name` prefixes the error). */
@@ -46,6 +60,18 @@ export function checkSpaceOrder(name: string, spaceOrder: number): number {
     throw new InvalidArgumentError(`${name}: spaceOrder must be an even integer >= 2 (2, 4, …, 16), got ${spaceOrder}`);
   }
   return spaceOrder;
+}
+
+/** The dimensions a field spans: all of the grid's, or the given non-empty subset in grid order. */
+function fieldDimensions(name: string, grid: Grid, dimensions: readonly Dimension[] | undefined): readonly Dimension[] {
+  if (dimensions === undefined) return grid.dimensions;
+  const axes = Array.isArray(dimensions) ? dimensions.map((dim) => grid.dimensions.indexOf(dim)) : [];
+  if (axes.length === 0 || axes.some((axis, i) => axis < 0 || (i > 0 && axis <= axes[i - 1]!))) {
+    throw new GridMismatchError(
+      `${name}: dimensions must be a non-empty list of the grid's own space dimensions (${grid.dimensions.join(', ')}) in that order, got [${Array.isArray(dimensions) ? dimensions.map(String).join(', ') : String(dimensions)}]`,
+    );
+  }
+  return Object.freeze([...dimensions]);
 }
 
 /** A field on a grid with no time dimension (e.g. a velocity model). */
@@ -74,15 +100,16 @@ export class Function extends Symbolic implements FieldRef {
     this.dtype = checkDtype(options.dtype ?? grid.dtype, this.name);
     const halo = options.halo ?? this.spaceOrder / 2;
     if (!Number.isInteger(halo) || halo < 0) throw new InvalidArgumentError(`${this.name}: halo must be a non-negative integer, got ${halo}`);
-    this.halo = Object.freeze(grid.dimensions.map(() => halo));
-    this.dimensions = grid.dimensions;
-    this.stagger = staggerOf(this.name, grid, options.staggered);
+    this.dimensions = fieldDimensions(this.name, grid, options.dimensions);
+    this.halo = Object.freeze(this.dimensions.map(() => halo));
+    this.stagger = staggerOf(this.name, grid, options.staggered, this.dimensions);
     if (options.padding !== undefined && typeof options.padding !== 'boolean') {
       throw new InvalidArgumentError(`${this.name}: padding must be true or false, got ${String(options.padding)}`);
     }
-    const innermost = grid.shape[grid.ndim - 1]! + 2 * halo;
+    const domain = this.dimensions.map((dim) => grid.shape[dim.axis]!);
+    const innermost = domain[domain.length - 1]! + 2 * halo;
     this.padding = options.padding === false ? 0 : rowPadding(innermost, this.dtype);
-    this.data = new FieldData(this.name, this.dtype, { leading, domain: grid.shape, halo: this.halo, padding: this.padding });
+    this.data = new FieldData(this.name, this.dtype, { leading, domain, halo: this.halo, padding: this.padding });
   }
 
   /** The dimensions this field is staggered along (empty for a field on the nodes). */
@@ -102,6 +129,23 @@ export class Function extends Symbolic implements FieldRef {
     }
     return new AccessExpr(this, 0, offsets);
   }
+
+  /**
+   * The field `n` points further along `dim`: a space dimension of the field, or (TimeFunction)
+   * the grid's time, where `u.shift(grid.time, -2)` is time index t − 2 (`u.forward` is shift 1).
+   */
+  shift(dim: Dimension, n: number): AccessExpr {
+    if (!Number.isInteger(n)) throw new InvalidArgumentError(`${this.name}.shift: the shift must be an integer, got ${n}`);
+    if (dim === this.grid.time) {
+      if (!this.isTimeFunction) throw new GridMismatchError(`${this.name}.shift: ${this.name} is not a TimeFunction, it has no time to shift along`);
+      return new AccessExpr(this, n, this.dimensions.map(() => 0));
+    }
+    const axis = this.dimensions.indexOf(dim);
+    if (axis < 0) {
+      throw new GridMismatchError(`${this.name}.shift: ${String(dim)} is not a dimension of ${this.name} (${this.dimensions.join(', ')}${this.isTimeFunction ? ', time' : ''})`);
+    }
+    return new AccessExpr(this, 0, this.dimensions.map((_, i) => (i === axis ? n : 0)));
+  }
 }
 
 /** A field with a time dimension, stored as a ring of `timeOrder + 1` slots or a full history. */
@@ -115,14 +159,20 @@ export class TimeFunction extends Function {
 
   constructor(options: TimeFunctionOptions) {
     const timeOrder = options.timeOrder ?? 1;
-    const save = options.save;
-    if (timeOrder !== 1 && timeOrder !== 2) {
-      throw new InvalidArgumentError(`${options.name}: timeOrder must be 1 or 2, got ${timeOrder}`);
+    const { save, buffer } = options;
+    if (!Number.isInteger(timeOrder) || timeOrder < 1) {
+      throw new InvalidArgumentError(`${options.name}: timeOrder must be an integer >= 1, got ${timeOrder}`);
     }
     if (save !== undefined && (!Number.isInteger(save) || save < timeOrder + 1)) {
       throw new InvalidArgumentError(`${options.name}: save must be an integer number of time indices >= ${timeOrder + 1}, got ${save}`);
     }
-    const timeSlots = save ?? timeOrder + 1;
+    if (buffer !== undefined && save !== undefined) {
+      throw new InvalidArgumentError(`${options.name}: give either save (the full history) or buffer (a ring of slots), not both`);
+    }
+    if (buffer !== undefined && (!Number.isInteger(buffer) || buffer < timeOrder + 1)) {
+      throw new InvalidArgumentError(`${options.name}: buffer must be an integer number of slots >= timeOrder + 1 = ${timeOrder + 1}, got ${buffer}`);
+    }
+    const timeSlots = save ?? buffer ?? timeOrder + 1;
     super(options, [timeSlots]);
     this.timeOrder = timeOrder;
     this.save = save;
@@ -137,6 +187,14 @@ export class TimeFunction extends Function {
   /** The field at time index t − 1. */
   get backward(): AccessExpr {
     return new AccessExpr(this, -1, this.dimensions.map(() => 0));
+  }
+
+  /**
+   * Time levels that make up the state a step starts from: every slot of a ring but the one the
+   * step overwrites, or `timeOrder` levels of a saved history (what a `Checkpoint` copies).
+   */
+  get stateLevels(): number {
+    return this.save === undefined ? this.timeSlots - 1 : this.timeOrder;
   }
 
   /** The slot of `data` that holds time index `t`. */

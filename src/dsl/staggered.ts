@@ -15,9 +15,9 @@ export const HALF = 0.5;
  * `staggered` → per space axis of `grid`, the offset of the field's point `i` from node `i` (0 or ½).
  * Throws a `GridMismatchError` for a dimension of another grid (or one the grid lacks).
  */
-export function staggerOf(name: string, grid: GridRef, staggered: Staggering | undefined): readonly number[] {
-  if (staggered === undefined || staggered === 'node') return Object.freeze(grid.dimensions.map(() => 0));
-  if (staggered === 'cell') return Object.freeze(grid.dimensions.map(() => HALF));
+export function staggerOf(name: string, grid: GridRef, staggered: Staggering | undefined, dimensions: readonly DimensionRef[] = grid.dimensions): readonly number[] {
+  if (staggered === undefined || staggered === 'node') return Object.freeze(dimensions.map(() => 0));
+  if (staggered === 'cell') return Object.freeze(dimensions.map(() => HALF));
   const dims: readonly unknown[] = Array.isArray(staggered) ? staggered : [staggered];
   for (const dim of dims) {
     if (typeof dim !== 'object' || dim === null || !('name' in dim)) {
@@ -30,8 +30,11 @@ export function staggerOf(name: string, grid: GridRef, staggered: Staggering | u
       const why = grid.dimensions.some((d) => d.name === ref.name) ? `belongs to another Grid` : `is not a dimension of the grid (${have})`;
       throw new GridMismatchError(`${name}: cannot stagger along ${ref.name}: it ${why}; pass dimensions of this field's grid (grid.dimensions)`);
     }
+    if (!dimensions.includes(ref)) {
+      throw new GridMismatchError(`${name}: cannot stagger along ${ref.name}: the field spans only ${dimensions.map((d) => d.name).join(', ')}`);
+    }
   }
-  return Object.freeze(grid.dimensions.map((d) => (dims.includes(d) ? HALF : 0)));
+  return Object.freeze(dimensions.map((d) => (dims.includes(d) ? HALF : 0)));
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Dimension } from '../dsl/dimension.ts';
 import type { AccessExpr, FieldRef } from '../dsl/expr.ts';
 import { iadd, imod, int, ivar } from './index-expr.ts';
 import type { EquationSet } from './lower.ts';
+import { nestDimensions } from './reduction.ts';
 import type { Expression, IndexDefinition, Iteration, Node, Section, SparsePoints, TimeSlot } from './tree.ts';
 import type { Kernel, LoweredEq, LoweredSparse, Parameter } from './types.ts';
 
@@ -74,7 +75,7 @@ function spaceIteration(dim: Dimension, body: readonly Node[]): Iteration {
 
 /** A loop nest over every space dimension (outermost first) around the cluster's equations. */
 function nestOf(dims: readonly Dimension[], cluster: readonly LoweredEq[]): Iteration {
-  const statements: Expression[] = cluster.map((eq) => ({ kind: 'expression', op: 'assign', target: eq.target, value: eq.value, shifts: {} }));
+  const statements: Expression[] = cluster.map((eq) => ({ kind: 'expression', op: eq.increment ? 'increment' : 'assign', target: eq.target, value: eq.value, shifts: {} }));
   return dims.reduceRight<Iteration | undefined>((inner, dim) => spaceIteration(dim, inner ? [inner] : statements), undefined)!;
 }
 
@@ -109,7 +110,7 @@ export function buildKernel(name: string, set: EquationSet, schedule: Schedule):
       kind: 'section',
       id: id++,
       title: `update ${[...new Set(cluster.map((eq) => eq.target.field.name))].join(', ')}`,
-      body: [nestOf(set.grid.dimensions, cluster)],
+      body: [nestOf(nestDimensions(set.grid.dimensions, cluster), cluster)],
     }));
   });
   const sparseOps = schedule.filter((item): item is LoweredSparse => !Array.isArray(item));

@@ -1,11 +1,13 @@
 import { isApplyArgumentName } from '../dsl/names.ts';
 import { Eq } from '../dsl/eq.ts';
+import { Inc } from '../dsl/inc.ts';
 import { Injection, Interpolation, type SparseOperation } from '../dsl/sparse.ts';
 import type { Dtype } from '../dsl/dtype.ts';
 import { accessesOf, children, gridOf, add, type AccessExpr, type Expr, type FieldRef, type ScalarExpr, type SparseRef } from '../dsl/expr.ts';
 import { expandDerivatives } from '../dsl/finite-difference.ts';
 import type { Grid } from '../dsl/grid.ts';
 import { InvalidArgumentError, InvalidNameError, LoweringError } from '../errors.ts';
+import { isReduced } from './reduction.ts';
 import type { LoweredEq, LoweredSparse } from './types.ts';
 
 /** What the whole equation set shares: one grid, one dtype, its fields and scalars. */
@@ -54,7 +56,7 @@ export function lowerEquations(equations: readonly (Eq | SparseOperation)[]): Eq
     if (target.offsets.some((o) => o !== 0)) {
       throw new LoweringError(`${item}: the left-hand side must be the field at the current point, not shifted in space`);
     }
-    const lowered = { target, value: expandDerivatives(item.rhs) };
+    const lowered: LoweredEq = item instanceof Inc ? { target, value: expandDerivatives(item.rhs), increment: true } : { target, value: expandDerivatives(item.rhs) };
     eqs.push(lowered);
     const last = segments[segments.length - 1];
     if (Array.isArray(last)) last.push(lowered);
@@ -83,6 +85,10 @@ export function lowerEquations(equations: readonly (Eq | SparseOperation)[]): Eq
     );
   }
   for (const access of all) checkHalo(access);
+  for (const op of sparseOps) {
+    const partial = accessesOf(op.expr, op.field ? [op.field] : []).find((access) => isReduced(access.field));
+    if (partial) throw new LoweringError(`${sparseTitleOf(op)}: ${partial.field.name} does not span every grid dimension; inject into and interpolate from fields over the whole grid`);
+  }
   const timeExtents = timeExtentsOf(all);
   checkTimeSlots(all, timeExtents);
 
@@ -141,6 +147,8 @@ export function lowerEquations(equations: readonly (Eq | SparseOperation)[]): Eq
   return { eqs, segments, sparses, grid, dtype: fields[0]!.dtype, fields, scalars, hasTimeLoop, direction, accesses: all, timeExtents };
 }
 
+const sparseTitleOf = (op: LoweredSparse): string => `${op.mode === 'inject' ? 'inject' : 'interpolate'} ${op.sparse.name}`;
+
 function checkHalo(access: AccessExpr): void {
   access.offsets.forEach((offset, axis) => {
     const halo = access.field.halo[axis]!;
@@ -160,7 +168,7 @@ function checkTimeSlots(accesses: readonly AccessExpr[], extents: ReadonlyMap<st
     if (field.save === undefined && field.timeSlots !== undefined && hi - lo + 1 > field.timeSlots) {
       throw new LoweringError(
         `${name} is accessed at ${hi - lo + 1} time indices (t${lo < 0 ? lo : `+${lo}`} … t+${hi}) but keeps only ${field.timeSlots} slots; ` +
-          `create it with timeOrder ${hi - lo} or with save`,
+          `create it with timeOrder ${hi - lo}, with buffer: ${hi - lo + 1}, or with save`,
       );
     }
   }
@@ -193,6 +201,8 @@ function readsOf(eq: LoweredEq): AccessExpr[] {
  * the nest writes (flow: that needs the earlier sweep finished), or writes a slot an earlier one
  * reads at a neighbouring point (anti: the neighbour would see the new value). Reads and writes
  * at the point itself keep their order within the fused body (flow, anti and output alike).
+ * A reduced slot (written into a field lacking a grid dimension, see ir/reduction.ts) is final
+ * only after its whole nest: any read or second write of it starts a new nest.
  */
 export function clusterize(eqs: readonly LoweredEq[]): LoweredEq[][] {
   const clusters: LoweredEq[][] = [];
@@ -204,15 +214,27 @@ export function clusterize(eqs: readonly LoweredEq[]): LoweredEq[][] {
         `${eq.target.key} = …: the equation reads its own target at neighbouring points, so the result would depend on loop order; write into another field (or the next time slot)`,
       );
     }
+    if (isReduced(eq.target.field) && reads.some((r) => slotKey(r) === ownTarget)) {
+      const missing = eq.target.field.grid.dimensions.filter((dim) => !eq.target.field.dimensions.includes(dim)).join(', ');
+      throw new LoweringError(
+        `${eq.increment ? 'Inc' : 'Eq'}(${eq.target.field.name}, …) accumulates over ${missing} (${eq.target.field.name} has no ${missing}) and its value reads ${eq.target.field.name}: ` +
+          `every point along ${missing} would see a different partial result, which races in parallel loops; compute the value into another field first`,
+      );
+    }
     const current = clusters[clusters.length - 1];
     const fusible =
       current !== undefined &&
       current.every((earlier) => {
         const written = slotKey(earlier.target);
         const earlierReads = readsOf(earlier);
-        const flow = reads.some((r) => slotKey(r) === written && r.offsets.some((o) => o !== 0));
-        const anti = earlierReads.some((r) => slotKey(r) === ownTarget && r.offsets.some((o) => o !== 0));
-        return !flow && !anti;
+        // A reduced slot (a target lacking a loop dimension) is final only once its whole nest ran:
+        // reading it, or writing it again, at any offset needs the earlier sweep finished.
+        const reducedEarlier = isReduced(earlier.target.field);
+        const reducedOwn = isReduced(eq.target.field);
+        const flow = reads.some((r) => slotKey(r) === written && (reducedEarlier || r.offsets.some((o) => o !== 0)));
+        const anti = earlierReads.some((r) => slotKey(r) === ownTarget && (reducedOwn || r.offsets.some((o) => o !== 0)));
+        const output = written === ownTarget && (reducedEarlier || reducedOwn);
+        return !flow && !anti && !output;
       });
     if (fusible) current.push(eq);
     else clusters.push([eq]);

@@ -9,6 +9,8 @@ import type { Expression, Node } from './tree.ts';
 export interface LoweredEq {
   readonly target: AccessExpr;
   readonly value: Expr;
+  /** `target += value` (an `Inc`) instead of `target = value`. */
+  readonly increment?: boolean;
 }
 
 /** An injection or interpolation after derivative expansion. */
@@ -73,6 +75,7 @@ export interface Kernel {
  * TimeFunction): the layout rule of `dsl/data.ts`, the one the field's memory was allocated by.
  */
 export function allocatedExtent(field: FieldRef, axis: number): number {
-  const space = allocatedShape({ leading: [], domain: field.grid.shape, halo: field.halo, padding: field.padding });
+  const domain = field.dimensions.map((dim) => field.grid.shape[dim.axis]!);
+  const space = allocatedShape({ leading: [], domain, halo: field.halo, padding: field.padding });
   return space[axis - (field.isTimeFunction ? 1 : 0)]!;
 }

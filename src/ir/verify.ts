@@ -21,7 +21,8 @@ import { loopChain } from './visit.ts';
  *   of the enclosing loop over its dimension, and a jammed loop stops jam − 1 points early;
  * - `[parallel]`: a parallel loop (the loops it collapses) walks space, carries no write–read
  *   dependence along them (no statement reads a slot the body writes at a non-zero offset along
- *   a parallel dimension), does not nest in another; injections are serial;
+ *   a parallel dimension), does not nest in another; injections are serial; no statement writes
+ *   a field lacking the dimension of a parallel (or simd) loop around it (a reduction's race);
  * - `[sections]`: section ids are 0 … n − 1 in execution order, once each, as many as the
  *   kernel's timers, and sections do not nest;
  * - `[structure]`: a region holds one node, a `continue` is inside a loop, a vector loop's
@@ -117,6 +118,8 @@ class Verifier {
   private sectionDepth = 0;
   private regionDepth = 0;
   private parallelDepth = 0;
+  /** Dimensions (names) of enclosing loops whose points run concurrently. */
+  private readonly concurrent: string[] = [];
 
   constructor(private readonly kernel: Kernel) {
     this.parameters = new Set(kernel.parameters.map((p) => p.name));
@@ -248,6 +251,12 @@ class Verifier {
     const parallel = loop.parallel !== undefined;
     if (parallel) this.parallelLoop(loop);
     if (parallel) this.parallelDepth++;
+    // Dimensions whose points run concurrently: the collapsed loops of a parallel loop, a simd loop's own.
+    const shared = [
+      ...(parallel ? loopChain(loop).slice(0, Math.max(loop.parallel!.collapse, 1)) : []),
+      ...(loop.simd ? [loop] : []),
+    ].flatMap((l) => (l.dim ? [l.dim.name] : []));
+    this.concurrent.push(...shared);
     this.stack.push(loop);
     this.names.add(loop.index);
     this.loops.add(loop.index);
@@ -255,6 +264,7 @@ class Verifier {
     this.loops.remove(loop.index);
     this.names.remove(loop.index);
     this.stack.pop();
+    this.concurrent.splice(this.concurrent.length - shared.length, shared.length);
     if (parallel) this.parallelDepth--;
     this.path.pop();
   }
@@ -270,6 +280,9 @@ class Verifier {
       this.report('structure', `an ${statement.op} of temporary ${target.name} (only fields are assigned)`);
     } else {
       this.access(target);
+      for (const racing of new Set(this.concurrent.filter((dim) => !target.field.dimensions.some((d) => d.name === dim)))) {
+        this.report('parallel', `${describeAccess(target)} is written by every point along ${racing}, whose points run concurrently (parallel or simd): a race`);
+      }
     }
     for (const [dim, shift] of Object.entries(statement.shifts)) {
       if (shift === 0) continue;

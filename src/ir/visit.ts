@@ -1,5 +1,6 @@
 import { assertNever } from '../support/assert-never.ts';
 import type { Expression, Iteration, Node, Section } from './tree.ts';
+import { isPlainNest } from './reduction.ts';
 import type { Kernel } from './types.ts';
 
 /** The child nodes of a node, in execution order (a vector loop's scalar remainder included). */
@@ -148,11 +149,13 @@ export function tempCount(kernel: Kernel): number {
 
 /**
  * Rewrites the loop nest of every nest section: `fn` gets the section's body (its loops) and
- * the section's ancestors, and returns the new body or the same array.
+ * the section's ancestors, and returns the new body or the same array. Only plain nests (see
+ * `isPlainNest`: no increments, no fields over fewer dimensions) unless `all`.
  */
-export function mapNests(kernel: Kernel, fn: (body: readonly Node[], ancestors: readonly Node[]) => readonly Node[]): Kernel {
+export function mapNests(kernel: Kernel, fn: (body: readonly Node[], ancestors: readonly Node[]) => readonly Node[], all = false): Kernel {
   return rewriteKernel(kernel, (node, ancestors) => {
     if (node.kind !== 'section' || !isNest(node)) return undefined;
+    if (!all && !isPlainNest(pointStatements(node.body))) return [node];
     const body = fn(node.body, ancestors);
     return [body === node.body ? node : { ...node, body }];
   });

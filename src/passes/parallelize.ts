@@ -1,11 +1,20 @@
 import type { Iteration, Node } from '../ir/tree.ts';
 import type { Kernel } from '../ir/types.ts';
-import { isNest, isSection, mapNests, mapTree, nodesOf, rewriteKernel } from '../ir/visit.ts';
+import { racingDimensions } from '../ir/reduction.ts';
+import { isNest, isSection, mapNests, mapTree, nodesOf, pointStatements, rewriteKernel } from '../ir/visit.ts';
 
-/** Marks the nest's outer loop parallel (collapsed over its block loops) and every innermost loop simd. */
+/**
+ * Marks the nest's outer loop parallel (collapsed over its block loops) and every innermost loop
+ * simd. A nest with racing dimensions (a reduction: a target lacks them; lowering put their
+ * loops innermost) gets neither simd nor, when its outer loop races too, a parallel loop.
+ */
 function parallelNest(body: readonly Node[]): readonly Node[] {
   const outer = body[0];
   if (body.length !== 1 || outer?.kind !== 'iteration' || outer.parallel) return body;
+  const racing = racingDimensions(pointStatements(body));
+  if (racing.size > 0) {
+    return racing.has(outer.dim?.name ?? '') ? body : [{ ...outer, parallel: { collapse: 1, simd: false } }];
+  }
   let blocks = 0;
   for (let loop: Node | undefined = outer; loop?.kind === 'iteration' && loop.role === 'block'; loop = loop.body[0]) blocks++;
   const innermost = (loop: Iteration): boolean => loop.body.every((node) => node.kind === 'expression');
@@ -23,7 +32,7 @@ function parallelNest(body: readonly Node[]): readonly Node[] {
  * once per call instead of once per nest, wave and step.
  */
 export function parallelize(kernel: Kernel): Kernel {
-  const marked = mapNests(kernel, parallelNest);
+  const marked = mapNests(kernel, parallelNest, true);
   return rewriteKernel(marked, (node) => {
     if (node.kind === 'region') return [node];
     if (node.kind !== 'iteration' || node.role !== 'timeTile') return undefined;

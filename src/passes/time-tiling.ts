@@ -5,6 +5,7 @@ import { compare, iadd, imax, imin, imul, int, isub, ivar, substituteIndex, type
 import { slotKey, slotKeyOf } from '../ir/lower.ts';
 import type { Iteration, Node, Section, SparsePoints } from '../ir/tree.ts';
 import type { Kernel, Parameter } from '../ir/types.ts';
+import { isPlainNest } from '../ir/reduction.ts';
 import { isNest, mapTree, pointStatements, rewriteKernel } from '../ir/visit.ts';
 
 /** Runtime argument names of the tile: steps per tile, and planes per wave. */
@@ -92,6 +93,8 @@ export function timeTilingPlan(loop: Iteration): TilingPlan | undefined {
   const parts = partsOf(loop);
   // Without a stencil there is nothing to keep in cache between steps.
   if (!parts.some((part) => part.nest)) return undefined;
+  // Reductions and increments keep their nests' loops (a tile would reorder their additions).
+  if (parts.some((part) => part.nest && !isPlainNest(pointStatements(part.section.body)))) return undefined;
   const writes = writesOf(parts);
   const sameStep = (access: AccessExpr): boolean => writes.get(access.field)?.has(access.timeOffset) ?? false;
   /** Data the step before wrote: a written field one step back against the loop's direction. */

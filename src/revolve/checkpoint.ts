@@ -12,16 +12,17 @@ interface Part {
   /** Bytes of one time slot (halo included: slots are contiguous in memory). */
   readonly slotBytes: number;
   readonly bytes: Uint8Array;
-  /** Time levels of the state (timeOrder for a TimeFunction; 1 for a Function). */
+  /** Time levels of the state (a TimeFunction's `stateLevels`; 1 for a Function). */
   readonly levels: number;
   /** The field, when it has time slots (its own `slotOf` finds them). */
   readonly timeFunction: TimeFunction | undefined;
 }
 
 /**
- * The forward state of fields as a `Checkpointable`. A TimeFunction of timeOrder T contributes
- * only the T time levels the next step reads — time indices k+offset, …, k+offset−T+1 at state
- * k, found by their ring position — so a timeOrder-2 field costs 2 of its 3 slots and more
+ * The forward state of fields as a `Checkpointable`. A TimeFunction contributes only the T time
+ * levels the next step reads (T = `stateLevels`: its timeOrder, or a deeper buffer's slots but
+ * one) — time indices k+offset, …, k+offset−T+1 at state k, found by their ring position — so
+ * a timeOrder-2 field costs 2 of its 3 slots and more
  * checkpoints fit in the same memory. A Function contributes all of its data.
  * NOTE: slots are copied whole (halo included); a reverse stepper may scribble on the ring slot
  * outside the state, but must leave halos alone, since forward recomputation only rewrites
@@ -44,7 +45,7 @@ export class Checkpoint implements Checkpointable {
       const bytes = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
       if (field instanceof TimeFunction) {
         const slotBytes = raw.byteLength / field.timeSlots;
-        return { slotBytes, bytes, levels: field.timeOrder, timeFunction: field };
+        return { slotBytes, bytes, levels: field.stateLevels, timeFunction: field };
       }
       return { slotBytes: raw.byteLength, bytes, levels: 1, timeFunction: undefined };
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Eq, Function, Grid, Operator, SparseTimeFunction, TimeFunction, solve, type PassOptions } from '../../src/index.ts';
+import { Eq, Function, Grid, Inc, Operator, SparseTimeFunction, TimeFunction, solve, type PassOptions } from '../../src/index.ts';
 import { AccessExpr, add, rewrite, type Expr } from '../../src/dsl/expr.ts';
 import type { Eq as EqType } from '../../src/dsl/eq.ts';
 import type { SparseOperation } from '../../src/dsl/sparse.ts';
@@ -223,6 +223,23 @@ describe('verifyKernel: broken trees are caught, one rule at a time', () => {
       s.op === 'assign' ? { ...s, value: add(s.value, new AccessExpr((s.target as AccessExpr).field, 1, [0, 1])) } : s,
     );
     expect(verifyKernel(inner)).toEqual([]);
+  });
+
+  it('parallel: a reduction (a target lacking a dimension) in a parallel or simd loop along that dimension', () => {
+    const grid = new Grid({ shape: [9, 7, 5], extent: [80, 60, 40] });
+    const g = new Function({ name: 'g', grid });
+    const fz = new Function({ name: 'fz', grid, dimensions: [grid.dimensions[2]!] });
+    const kernel = finalKernel([new Inc(fz, g)]);
+    expectClean(built([new Inc(fz, g)]));
+    expect(verifyKernel(kernel)).toEqual([]);
+    const racing = kernelWith(kernel, (node) =>
+      node.kind !== 'iteration' ? node : node.dim?.name === 'x' ? { ...node, parallel: { collapse: 1, simd: false } } : { ...node, parallel: undefined, simd: node.dim?.name === 'y' },
+    );
+    const violations = verifyKernel(racing);
+    expect(violations).toEqual([
+      expect.stringMatching(/^\[parallel\] fz\[z\] is written by every point along x, whose points run concurrently/),
+      expect.stringMatching(/^\[parallel\] fz\[z\] is written by every point along y/),
+    ]);
   });
 
   it('parallel: a time loop marked parallel', () => {

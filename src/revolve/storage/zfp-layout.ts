@@ -27,7 +27,7 @@ export type ZfpPiece =
 
 /**
  * Fields → the segments of the slot a `Checkpoint` of those fields (same order) fills: per field,
- * one segment per time level saved (a TimeFunction's `timeOrder` levels, a Function's one), each
+ * one segment per time level saved (a TimeFunction's `stateLevels`, a Function's one), each
  * the field's allocated space shape, halo included (halo values come back within the tolerance
  * too; all-zero 4×4(×4) blocks come back exactly zero).
  * NOTE: mirrors the byte order of `Checkpoint.save`; the ZFP tests hold the two together.
@@ -39,7 +39,7 @@ export function checkpointSegments(fields: readonly (Function | TimeFunction)[])
     if (!(field instanceof Function)) throw new InvalidArgumentError(`checkpointSegments: ${String(field)} is not a Function or TimeFunction`);
     const isTime = field instanceof TimeFunction;
     const shape = Object.freeze(field.data.allocatedShape.slice(isTime ? 1 : 0));
-    const levels = isTime ? field.timeOrder : 1;
+    const levels = field instanceof TimeFunction ? field.stateLevels : 1;
     const bytes = shape.reduce((a, b) => a * b, 1) * bytesPerElement(field.dtype);
     for (let level = 0; level < levels; level++) {
       segments.push(Object.freeze({ dtype: field.dtype, shape, byteOffset }));
