@@ -3,7 +3,11 @@ export { Dimension } from './dsl/dimension.ts';
 export { Function, TimeFunction, Constant, type FunctionOptions, type TimeFunctionOptions, type ConstantOptions } from './dsl/functions.ts';
 export { FieldData } from './dsl/data.ts';
 export type { Dtype, FloatArray } from './dsl/dtype.ts';
-export { Eq } from './dsl/eq.ts';
+export { Eq, type EqOptions } from './dsl/eq.ts';
+export { SubDomain, SubDimension, type SubDomainOptions, type SubDimensionOptions, type Extent } from './dsl/subdomain.ts';
+export {
+  ConditionalDimension, Condition, gt, lt, ge, le, eq, and, or, type ConditionalDimensionOptions, type ComparisonOp,
+} from './dsl/conditional.ts';
 export { SparseTimeFunction, Injection, Interpolation, type SparseTimeFunctionOptions, type SparseOperation } from './dsl/sparse.ts';
 export { solve } from './dsl/solve.ts';
 export { sqrt, sin, cos, exp, abs, add, mul, pow, type Expr, type ExprLike, type DiffOptions } from './dsl/expr.ts';

@@ -3,12 +3,15 @@ import type { Dimension } from '../dsl/dimension.ts';
 import type { Dtype } from '../dsl/dtype.ts';
 import type { AccessExpr, Expr, FieldRef, ScalarExpr, SparseRef } from '../dsl/expr.ts';
 import type { Grid } from '../dsl/grid.ts';
+import type { Restriction } from './restriction.ts';
 import type { Expression, Node } from './tree.ts';
 
 /** An equation after derivative expansion: `target = value`, with no derivative left. */
 export interface LoweredEq {
   readonly target: AccessExpr;
   readonly value: Expr;
+  /** Subdomain bounds and guards, when the equation does not run at every point of every step. */
+  readonly restriction?: Restriction;
 }
 
 /** An injection or interpolation after derivative expansion. */
