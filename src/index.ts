@@ -11,8 +11,12 @@ export {
   type VectorFunctionOptions, type VectorTimeFunctionOptions, type TensorFunctionOptions, type TensorTimeFunctionOptions,
 } from './dsl/tensor.ts';
 export type { Dtype, FloatArray } from './dsl/dtype.ts';
-export { Eq } from './dsl/eq.ts';
+export { Eq, type EqOptions } from './dsl/eq.ts';
 export { Inc } from './dsl/inc.ts';
+export { SubDomain, SubDimension, type SubDomainOptions, type SubDimensionOptions, type Extent } from './dsl/subdomain.ts';
+export {
+  ConditionalDimension, Condition, gt, lt, ge, le, eq, and, or, type ConditionalDimensionOptions, type ComparisonOp,
+} from './dsl/conditional.ts';
 export {
   SparseFunction, SparseTimeFunction, Injection, Interpolation, type SparseFunctionOptions, type SparseTimeFunctionOptions, type SparseOperation, type AnySparseFunction,
 } from './dsl/sparse.ts';

@@ -1,3 +1,4 @@
+import { timeDimOf } from '../dsl/conditional.ts';
 import type { AccessExpr } from '../dsl/expr.ts';
 import { assertNever } from '../support/assert-never.ts';
 import type { Expression, Parallel } from '../ir/tree.ts';
@@ -66,7 +67,8 @@ export function createPrinter(kernel: Kernel, names: CNames): Printer {
       shifts: {},
       timeIndex: (access: AccessExpr): string => {
         const field = access.field as AccessExpr['field'] & { save?: number; timeSlots?: number };
-        const time = names.c('time');
+        // A subsampled field is indexed by its own dimension (`tsub = time / factor`, defined by the tree).
+        const time = names.c(timeDimOf(field)?.name ?? 'time');
         if (field.save !== undefined) return access.timeOffset === 0 ? time : `${time} ${access.timeOffset > 0 ? '+' : '-'} ${Math.abs(access.timeOffset)}`;
         const name = slots.get(`${field.timeSlots}|${access.timeOffset}`);
         if (name === undefined) throw new Error(`internal: no time slot defined for ${access.key}`);

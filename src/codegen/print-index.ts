@@ -1,11 +1,14 @@
 import { assertNever } from '../support/assert-never.ts';
 import type { IndexCondition, IndexExpr } from '../ir/index-expr.ts';
+import { printExpr, type ExprContext } from './c-expr.ts';
 import type { CNames } from './names.ts';
 
 /** What printing an index needs: where to note that it used MAX, and the kernel's C names. */
 export interface IndexPrinting {
   readonly uses: { max: boolean };
   readonly names: CNames;
+  /** How real values print, for the comparisons of values in conditional equations' guards. */
+  readonly expr?: ExprContext;
 }
 
 // Precedence levels: higher binds tighter.
@@ -38,10 +41,10 @@ function print(expr: IndexExpr, at: IndexPrinting): [string, number] {
       return [text, ADD];
     }
     case 'mul': return [expr.factors.map((f, i) => { const [t, p] = print(f, at); return wrap(t, p, i === 0 ? MUL : ATOM); }).join('*'), MUL];
-    case 'mod': {
+    case 'mod': case 'div': {
       const [a, pa] = print(expr.a, at);
       const [b, pb] = print(expr.b, at);
-      return [`${wrap(a, pa, MUL)} % ${wrap(b, pb, ATOM)}`, MUL];
+      return [`${wrap(a, pa, MUL)} ${expr.kind === 'mod' ? '%' : '/'} ${wrap(b, pb, ATOM)}`, MUL];
     }
     case 'min': case 'max': {
       if (expr.kind === 'max') at.uses.max = true;
@@ -60,6 +63,16 @@ export function printIndex(expr: IndexExpr, at: IndexPrinting): string {
 
 /** C text of an index condition. */
 export function printCondition(condition: IndexCondition, at: IndexPrinting): string {
-  if (condition.kind === 'or') return condition.args.map((c) => printCondition(c, at)).join(' || ');
+  switch (condition.kind) {
+    case 'or': return condition.args.map((c) => printCondition(c, at)).join(' || ');
+    // Parenthesised: an `and` may sit inside an `or`.
+    case 'and': return condition.args.map((c) => `(${printCondition(c, at)})`).join(' && ');
+    case 'values': {
+      if (!at.expr) throw new Error('internal: a comparison of values printed outside a loop nest');
+      return `${printExpr(condition.a, at.expr)} ${condition.op} ${printExpr(condition.b, at.expr)}`;
+    }
+    case 'compare': break;
+    default: assertNever(condition);
+  }
   return `${printIndex(condition.a, at)} ${condition.op} ${printIndex(condition.b, at)}`;
 }

@@ -4,6 +4,7 @@ import { pointShifts, vectorOperandKey, type VectorLoop, type VectorOperand, typ
 import { printExpr, printIndexed, type ExprContext } from './c-expr.ts';
 import type { Node } from '../ir/tree.ts';
 import { emit, shifted, type Printer } from './print-context.ts';
+import { printIndex } from './print-index.ts';
 
 const plus = (base: number): string => (base === 0 ? '' : base > 0 ? ` + ${base}` : ` - ${-base}`);
 
@@ -17,7 +18,8 @@ export function printVectorLoop(printer: Printer, loop: VectorLoop, depth: numbe
   printer.uses.vectors = true;
   const n = (name: string): string => printer.names.c(name);
   const d = n(loop.dim.name);
-  const [dm, dM, dhi] = [n(`${loop.dim.name}_m`), n(`${loop.dim.name}_M`), n(`${loop.dim.name}_hi`)];
+  // The loop's own bounds: `z_m … z_M`, or a subdomain's (`z_m + 1 … z_M - 1`).
+  const [dm, dM, dhi] = [printIndex(loop.lower, printer), printIndex(loop.remainder.upper, printer), n(`${loop.dim.name}_hi`)];
   const [vreal, VLOAD, VSTORE, SHIFT] = [n('vreal'), n('VLOAD'), n('VSTORE'), n('SHIFT')];
   const { lanes } = loop;
   const rows = new Map(loop.rows.map((row) => [row.key, row]));
@@ -60,7 +62,8 @@ export function printVectorLoop(printer: Printer, loop: VectorLoop, depth: numbe
 
   emit(printer, depth, `/* ${d} in passes of ${lanes} points, then one point at a time */`);
   emit(printer, 0, '#if defined(__AVX512F__)');
-  emit(printer, depth, `const int ${dhi} = ${dm} + (${dM} - ${dm} + 1)/${lanes}*${lanes};`);
+  const subtracted = loop.lower.kind === 'var' ? dm : `(${dm})`;
+  emit(printer, depth, `const int ${dhi} = ${dm} + (${dM} - ${subtracted} + 1)/${lanes}*${lanes};`);
   emit(printer, depth, '{');
   const inside = depth + 1;
   const body = inside + 1;

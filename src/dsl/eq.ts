@@ -1,7 +1,16 @@
 import { InvalidArgumentError } from '../errors.ts';
+import { ConditionalDimension } from './conditional.ts';
 import { AccessExpr, Symbolic, toExpr, type Expr, type ExprLike } from './expr.ts';
 import { evaluateAtLhs } from './staggered.ts';
+import { SubDomain } from './subdomain.ts';
 import { componentPairs, isComponentwise, type Componentwise } from './vector-expr.ts';
+
+export interface EqOptions {
+  /** Update only this subdomain's points: a SubDomain of the fields' grid (or its name), or `grid.interior`. */
+  subdomain?: SubDomain | string;
+  /** Run only where these conditional dimensions are on (every factor-th step, or where their condition holds). */
+  implicitDims?: readonly ConditionalDimension[];
+}
 
 /**
  * An equation `lhs = rhs`: in an Operator, `lhs` must be a field access that gets assigned. A
@@ -10,11 +19,22 @@ import { componentPairs, isComponentwise, type Componentwise } from './vector-ex
 export class Eq {
   /** The scalar equations this stands for: itself, or one per (unique) component of a vector or tensor lhs. */
   readonly components: readonly Eq[];
+  readonly subdomain: SubDomain | string | undefined;
+  readonly implicitDims: readonly ConditionalDimension[];
   readonly #sides: { readonly lhs: Expr; readonly rhs: Expr } | undefined;
 
-  constructor(lhs: ExprLike | Componentwise, rhs: ExprLike | Componentwise = 0) {
+  constructor(lhs: ExprLike | Componentwise, rhs: ExprLike | Componentwise = 0, options: EqOptions = {}) {
+    const { subdomain, implicitDims = [] } = options ?? {};
+    if (subdomain !== undefined && typeof subdomain !== 'string' && !(subdomain instanceof SubDomain)) {
+      throw new InvalidArgumentError(`Eq: subdomain must be a SubDomain (or the name of one of the grid's), got ${String(subdomain)}`);
+    }
+    if (!Array.isArray(implicitDims) || implicitDims.some((d) => !(d instanceof ConditionalDimension))) {
+      throw new InvalidArgumentError('Eq: implicitDims must be an array of ConditionalDimensions');
+    }
+    this.subdomain = subdomain;
+    this.implicitDims = Object.freeze([...implicitDims]);
     if (isComponentwise(lhs) || isComponentwise(rhs)) {
-      this.components = Object.freeze(componentPairs(lhs, rhs).map(([l, r]) => new Eq(l, r)));
+      this.components = Object.freeze(componentPairs(lhs, rhs).map(([l, r]) => new Eq(l, r, options)));
       this.#sides = undefined;
     } else {
       if (!(lhs instanceof Symbolic) && typeof lhs !== 'number') {

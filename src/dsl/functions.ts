@@ -1,4 +1,5 @@
 import { GridMismatchError, InvalidArgumentError } from '../errors.ts';
+import { ConditionalDimension } from './conditional.ts';
 import { FieldData } from './data.ts';
 import type { Dimension } from './dimension.ts';
 import { checkDtype, type Dtype } from './dtype.ts';
@@ -52,6 +53,12 @@ export interface TimeFunctionOptions extends FunctionOptions {
    * back in time (`u.shift(time, -3)`) than the derivatives' order needs. Not with `save`.
    */
   buffer?: number;
+  /**
+   * Store one time level every `factor` steps: a ConditionalDimension of `grid.time` with a factor
+   * (needs `save`, the number of levels kept). `new Eq(usave, u)` in a time loop writes level
+   * `time / factor` when `time % factor == 0`.
+   */
+  timeDim?: ConditionalDimension;
 }
 
 /** The even accuracy order of space derivatives, checked (`name` prefixes the error). */
@@ -156,6 +163,8 @@ export class TimeFunction extends Function {
   readonly save: number | undefined;
   /** Number of time slots allocated (first axis of `data`). */
   readonly timeSlots: number;
+  /** The subsampled time dimension this field's levels follow, if any. */
+  readonly timeDim: ConditionalDimension | undefined;
 
   constructor(options: TimeFunctionOptions) {
     const timeOrder = options.timeOrder ?? 1;
@@ -172,8 +181,16 @@ export class TimeFunction extends Function {
     if (buffer !== undefined && (!Number.isInteger(buffer) || buffer < timeOrder + 1)) {
       throw new InvalidArgumentError(`${options.name}: buffer must be an integer number of slots >= timeOrder + 1 = ${timeOrder + 1}, got ${buffer}`);
     }
+    const { timeDim } = options;
+    if (timeDim !== undefined) {
+      if (!(timeDim instanceof ConditionalDimension) || timeDim.factor === undefined || !timeDim.parent.isTime) {
+        throw new InvalidArgumentError(`${options.name}: timeDim must be a ConditionalDimension of grid.time with a factor (new ConditionalDimension({ name, parent: grid.time, factor }))`);
+      }
+      if (save === undefined) throw new InvalidArgumentError(`${options.name}: a timeDim needs save, the number of time levels kept (e.g. ceil(nt / factor))`);
+    }
     const timeSlots = save ?? buffer ?? timeOrder + 1;
     super(options, [timeSlots]);
+    this.timeDim = timeDim;
     this.timeOrder = timeOrder;
     this.save = save;
     this.timeSlots = timeSlots;

@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../errors.ts';
 import { Dimension, SPACE_DIMENSION_NAMES } from './dimension.ts';
 import { checkDtype, type Dtype } from './dtype.ts';
 import type { GridRef } from './expr.ts';
+import { SubDomain } from './subdomain.ts';
 
 export interface GridOptions {
   /** Number of grid points per axis (1 to 3 axes). */
@@ -12,6 +13,8 @@ export interface GridOptions {
   origin?: readonly number[];
   /** Default dtype of the fields on this grid. */
   dtype?: Dtype;
+  /** Subdomains equations can be restricted to (`new Eq(lhs, rhs, { subdomain })`). */
+  subdomains?: readonly SubDomain[];
 }
 
 /** A structured Cartesian grid: shape, extent, origin and the dimensions fields live on. */
@@ -24,6 +27,9 @@ export class Grid implements GridRef {
   readonly time: Dimension;
   readonly dtype: Dtype;
   readonly ndim: number;
+  readonly subdomains: readonly SubDomain[];
+  /** Every point but the outermost layer: one point in from each face. */
+  readonly interior: SubDomain;
 
   constructor(options: GridOptions) {
     const { shape } = options;
@@ -51,6 +57,8 @@ export class Grid implements GridRef {
     this.dimensions = Object.freeze(shape.map((_, axis) => new Dimension(SPACE_DIMENSION_NAMES[axis]!, axis)));
     this.time = new Dimension('time', -1);
     this.dtype = checkDtype(options.dtype ?? 'float32', 'Grid');
+    this.interior = new SubDomain({ name: 'interior', extents: Object.fromEntries(this.dimensions.map((d) => [d.name, ['middle', 1, 1] as const])) });
+    this.subdomains = Object.freeze(checkSubdomains(options.subdomains ?? [], this));
     Object.freeze(this);
   }
 
@@ -58,4 +66,18 @@ export class Grid implements GridRef {
   get size(): number {
     return this.shape.reduce((a, b) => a * b, 1);
   }
+}
+
+/** The grid's subdomains: SubDomains with distinct names (not `interior`) whose extents fit the grid. */
+function checkSubdomains(subdomains: readonly SubDomain[], grid: Grid): SubDomain[] {
+  if (!Array.isArray(subdomains) || subdomains.some((s) => !(s instanceof SubDomain))) {
+    throw new InvalidArgumentError('Grid: subdomains must be an array of SubDomain');
+  }
+  const names = new Set<string>(['interior']);
+  for (const subdomain of subdomains) {
+    if (names.has(subdomain.name)) throw new InvalidArgumentError(`Grid: two subdomains are named "${subdomain.name}" (interior is the grid's own); rename one`);
+    names.add(subdomain.name);
+    subdomain.ranges(grid.shape, grid.dimensions.map((d) => d.name));
+  }
+  return [...subdomains];
 }

@@ -3,6 +3,7 @@ import type { AccessExpr, FieldRef } from '../dsl/expr.ts';
 import { iadd, imod, int, ivar } from './index-expr.ts';
 import type { EquationSet } from './lower.ts';
 import { nestDimensions } from './reduction.ts';
+import type { Restriction } from './restriction.ts';
 import type { Expression, IndexDefinition, Iteration, Node, Section, SparsePoints, TimeSlot } from './tree.ts';
 import type { Kernel, LoweredEq, LoweredSparse, Parameter } from './types.ts';
 
@@ -65,18 +66,30 @@ function parametersOf(set: EquationSet): Parameter[] {
   return params;
 }
 
-/** `for (int d = d_m; d <= d_M; d += 1)` over a space dimension. */
-function spaceIteration(dim: Dimension, body: readonly Node[]): Iteration {
+/** `for (int d = d_m; d <= d_M; d += 1)` over a space dimension (or a subdomain's part of it). */
+function spaceIteration(dim: Dimension, body: readonly Node[], bounds = { lower: ivar(`${dim.name}_m`), upper: ivar(`${dim.name}_M`) }): Iteration {
   return {
-    kind: 'iteration', index: dim.name, role: 'space', dim, lower: ivar(`${dim.name}_m`), upper: ivar(`${dim.name}_M`),
+    kind: 'iteration', index: dim.name, role: 'space', dim, lower: bounds.lower, upper: bounds.upper,
     exclusive: false, direction: 1, step: int(1), parallel: undefined, simd: false, jam: 1, body,
   };
 }
 
-/** A loop nest over every space dimension (outermost first) around the cluster's equations. */
+/**
+ * A loop nest over every space dimension (outermost first) around the cluster's equations; a
+ * restricted cluster's loops have its subdomain's bounds and its statements its point guard.
+ */
 function nestOf(dims: readonly Dimension[], cluster: readonly LoweredEq[]): Iteration {
   const statements: Expression[] = cluster.map((eq) => ({ kind: 'expression', op: eq.increment ? 'increment' : 'assign', target: eq.target, value: eq.value, shifts: {} }));
-  return dims.reduceRight<Iteration | undefined>((inner, dim) => spaceIteration(dim, inner ? [inner] : statements), undefined)!;
+  const { bounds, point } = cluster[0]!.restriction ?? {};
+  const innermost: Node[] = point ? [{ kind: 'guard', condition: point, body: statements }] : statements;
+  // Subdomain bounds are per grid axis; a reduction's nest may leave some axes out or reorder them.
+  return dims.reduceRight<Iteration | undefined>((inner, dim) => spaceIteration(dim, inner ? [inner] : innermost, bounds?.[dim.axis]), undefined)!;
+}
+
+/** A section, inside its cluster's step guard (with the subsampled indices it uses) when it has one. */
+function guardedSection(section: Section, restriction: Restriction | undefined): Node {
+  if (!restriction?.step) return section;
+  return { kind: 'guard', condition: restriction.step, body: [...restriction.indices, section] };
 }
 
 /** `const int t1 = (time + 1) % 3;` */
@@ -95,7 +108,8 @@ function sparseTitle(sparse: LoweredSparse): string {
  */
 export function buildKernel(name: string, set: EquationSet, schedule: Schedule): Kernel {
   let id = 0;
-  const sections: Section[] = schedule.flatMap((item): Section[] => {
+  const sections: Section[] = [];
+  const nodes: Node[] = schedule.flatMap((item): Node[] => {
     if (!Array.isArray(item)) {
       const sparse = item as LoweredSparse;
       const points: SparsePoints = {
@@ -104,22 +118,28 @@ export function buildKernel(name: string, set: EquationSet, schedule: Schedule):
         // independent of the thread count); each interpolated point writes only its own sample.
         parallel: sparse.mode === 'interpolate', wave: undefined, planes: undefined,
       };
-      return [{ kind: 'section', id: id++, title: sparseTitle(sparse), body: [points] }];
+      const section: Section = { kind: 'section', id: id++, title: sparseTitle(sparse), body: [points] };
+      sections.push(section);
+      return [section];
     }
-    return (item as readonly (readonly LoweredEq[])[]).map((cluster) => ({
-      kind: 'section',
-      id: id++,
-      title: `update ${[...new Set(cluster.map((eq) => eq.target.field.name))].join(', ')}`,
-      body: [nestOf(nestDimensions(set.grid.dimensions, cluster), cluster)],
-    }));
+    return (item as readonly (readonly LoweredEq[])[]).map((cluster) => {
+      const section: Section = {
+        kind: 'section',
+        id: id++,
+        title: `update ${[...new Set(cluster.map((eq) => eq.target.field.name))].join(', ')}`,
+        body: [nestOf(nestDimensions(set.grid.dimensions, cluster), cluster)],
+      };
+      sections.push(section);
+      return guardedSection(section, cluster[0]!.restriction);
+    });
   });
   const sparseOps = schedule.filter((item): item is LoweredSparse => !Array.isArray(item));
-  let body: Node[] = sections;
+  let body: Node[] = nodes;
   if (set.hasTimeLoop) {
     const time: Iteration = {
       kind: 'iteration', index: 'time', role: 'time', dim: set.grid.time, lower: ivar('time_m'), upper: ivar('time_M'),
       exclusive: false, direction: set.direction, step: int(1), parallel: undefined, simd: false, jam: 1,
-      body: [...timeSlotsOf(set.accesses).map(slotDefinition), ...sections],
+      body: [...timeSlotsOf(set.accesses).map(slotDefinition), ...nodes],
     };
     body = [time];
   }

@@ -1,3 +1,5 @@
+import { accessesOf, type Expr } from '../dsl/expr.ts';
+
 /**
  * Integer index arithmetic of the loop tree: loop bounds, steps, tile and wave limits, ring-buffer
  * slots. Immutable plain data; `codegen/print-index.ts` prints it as C `int` arithmetic.
@@ -10,13 +12,18 @@ export type IndexExpr =
   | { readonly kind: 'mul'; readonly factors: readonly IndexExpr[] }
   /** C integer remainder (operands are non-negative where the tree uses them). */
   | { readonly kind: 'mod'; readonly a: IndexExpr; readonly b: IndexExpr }
+  /** C integer division (operands are non-negative where the tree uses them: `time / factor`). */
+  | { readonly kind: 'div'; readonly a: IndexExpr; readonly b: IndexExpr }
   | { readonly kind: 'min'; readonly a: IndexExpr; readonly b: IndexExpr }
   | { readonly kind: 'max'; readonly a: IndexExpr; readonly b: IndexExpr }
   | { readonly kind: 'select'; readonly condition: IndexCondition; readonly a: IndexExpr; readonly b: IndexExpr };
 
 export type IndexCondition =
   | { readonly kind: 'compare'; readonly op: '<' | '<=' | '>' | '>=' | '==' | '!='; readonly a: IndexExpr; readonly b: IndexExpr }
-  | { readonly kind: 'or'; readonly args: readonly IndexCondition[] };
+  | { readonly kind: 'or'; readonly args: readonly IndexCondition[] }
+  | { readonly kind: 'and'; readonly args: readonly IndexCondition[] }
+  /** A comparison of real values at the point of the enclosing loops (fields, scalars, numbers): a guard of a conditional equation. */
+  | { readonly kind: 'values'; readonly op: '<' | '<=' | '>' | '>=' | '=='; readonly a: Expr; readonly b: Expr };
 
 export const int = (value: number): IndexExpr => ({ kind: 'int', value });
 export const ivar = (name: string): IndexExpr => ({ kind: 'var', name });
@@ -46,6 +53,7 @@ export function isub(a: IndexExpr | number | string, b: IndexExpr | number | str
 export const imin = (a: IndexExpr | string, b: IndexExpr | string): IndexExpr => ({ kind: 'min', a: lift(a), b: lift(b) });
 export const imax = (a: IndexExpr | string, b: IndexExpr | string): IndexExpr => ({ kind: 'max', a: lift(a), b: lift(b) });
 export const imod = (a: IndexExpr, b: IndexExpr | number): IndexExpr => ({ kind: 'mod', a, b: lift(b) });
+export const idiv = (a: IndexExpr | string, b: IndexExpr | number): IndexExpr => ({ kind: 'div', a: lift(a), b: lift(b) });
 
 export function compare(op: Extract<IndexCondition, { kind: 'compare' }>['op'], a: IndexExpr | string | number, b: IndexExpr | string | number): IndexCondition {
   return { kind: 'compare', op, a: lift(a), b: lift(b) };
@@ -70,9 +78,15 @@ export function indexVariables(expr: IndexExpr, into = new Set<string>()): Set<s
   return into;
 }
 
+/** The variables a condition reads; a comparison of values reads the indices of the fields it accesses. */
 export function conditionVariables(condition: IndexCondition, into = new Set<string>()): Set<string> {
-  if (condition.kind === 'or') condition.args.forEach((c) => conditionVariables(c, into));
-  else { indexVariables(condition.a, into); indexVariables(condition.b, into); }
+  switch (condition.kind) {
+    case 'or': case 'and': condition.args.forEach((c) => conditionVariables(c, into)); break;
+    case 'values':
+      for (const access of accessesOf(condition.b, accessesOf(condition.a))) access.field.dimensions.forEach((d) => into.add(d.name));
+      break;
+    default: indexVariables(condition.a, into); indexVariables(condition.b, into);
+  }
   return into;
 }
 
@@ -89,6 +103,7 @@ export function substituteIndex(expr: IndexExpr, map: ReadonlyMap<string, IndexE
 }
 
 export function substituteCondition(condition: IndexCondition, map: ReadonlyMap<string, IndexExpr>): IndexCondition {
-  if (condition.kind === 'or') return { kind: 'or', args: condition.args.map((c) => substituteCondition(c, map)) };
+  if (condition.kind === 'or' || condition.kind === 'and') return { kind: condition.kind, args: condition.args.map((c) => substituteCondition(c, map)) };
+  if (condition.kind === 'values') return condition;
   return { ...condition, a: substituteIndex(condition.a, map), b: substituteIndex(condition.b, map) };
 }

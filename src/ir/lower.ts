@@ -8,6 +8,7 @@ import { expandDerivatives } from '../dsl/finite-difference.ts';
 import type { Grid } from '../dsl/grid.ts';
 import { InvalidArgumentError, InvalidNameError, LoweringError } from '../errors.ts';
 import { isReduced } from './reduction.ts';
+import { restrictionAccesses, restrictionOf } from './restriction.ts';
 import type { LoweredEq, LoweredSparse } from './types.ts';
 
 /** What the whole equation set shares: one grid, one dtype, its fields and scalars. */
@@ -39,8 +40,9 @@ export function lowerEquations(equations: readonly (Eq | SparseOperation)[]): Eq
   }
   // A vector or tensor Eq stands for one Eq per component.
   equations = equations.flatMap((item) => (item instanceof Eq ? item.components : [item]));
-  const segments: (LoweredEq[] | LoweredSparse)[] = [];
-  const eqs: LoweredEq[] = [];
+  let segments: (LoweredEq[] | LoweredSparse)[] = [];
+  let eqs: LoweredEq[] = [];
+  const sources = new Map<LoweredEq, Eq>();
   const sparseOps: LoweredSparse[] = [];
   equations.forEach((item, index) => {
     if (item instanceof Injection || item instanceof Interpolation) {
@@ -57,17 +59,20 @@ export function lowerEquations(equations: readonly (Eq | SparseOperation)[]): Eq
       throw new LoweringError(`${item}: the left-hand side must be the field at the current point, not shifted in space`);
     }
     const lowered: LoweredEq = item instanceof Inc ? { target, value: expandDerivatives(item.rhs), increment: true } : { target, value: expandDerivatives(item.rhs) };
+    sources.set(lowered, item);
     eqs.push(lowered);
     const last = segments[segments.length - 1];
     if (Array.isArray(last)) last.push(lowered);
     else segments.push([lowered]);
   });
 
-  const all = [
+  let all = [
     ...eqs.flatMap((eq) => accessesOf(eq.value, [eq.target])),
     ...sparseOps.flatMap((op) => accessesOf(op.expr, op.field ? [op.field] : [])),
   ];
-  const grid = gridOf(add(...all));
+  const grid = gridOf(add(...all)) as Grid;
+  // Subdomains and conditions need the grid; their guards' reads join the equations' own.
+  ({ eqs, segments, all } = withRestrictions(eqs, segments, all, sources, grid));
   const sparses = [...new Set(sparseOps.map((op) => op.sparse))].sort((a, b) => (a.name < b.name ? -1 : 1));
   const fieldsByName = new Map<string, FieldRef>();
   for (const { field } of all) {
@@ -144,10 +149,31 @@ export function lowerEquations(equations: readonly (Eq | SparseOperation)[]): Eq
     throw new LoweringError('one Operator cannot write both forward (t+1) and backward (t−1) in time; split it into two Operators');
   }
   const direction = targetOffsets.has(-1) ? -1 : 1;
+  if (!hasTimeLoop && eqs.some((eq) => eq.restriction?.step)) {
+    throw new LoweringError('an equation runs on some time steps only (a ConditionalDimension of time), but the Operator has no time loop (no TimeFunction)');
+  }
   return { eqs, segments, sparses, grid, dtype: fields[0]!.dtype, fields, scalars, hasTimeLoop, direction, accesses: all, timeExtents };
 }
 
 const sparseTitleOf = (op: LoweredSparse): string => `${op.mode === 'inject' ? 'inject' : 'interpolate'} ${op.sparse.name}`;
+
+/** Equations with their subdomain bounds and guards (see ir/restriction.ts), and every access including the guards'. */
+function withRestrictions(
+  eqs: readonly LoweredEq[], segments: readonly (LoweredEq[] | LoweredSparse)[], all: readonly AccessExpr[], sources: ReadonlyMap<LoweredEq, Eq>, grid: Grid,
+): { eqs: LoweredEq[]; segments: (LoweredEq[] | LoweredSparse)[]; all: AccessExpr[] } {
+  const restricted = new Map<LoweredEq, LoweredEq>();
+  for (const eq of eqs) {
+    const restriction = restrictionOf(sources.get(eq)!, eq.value, grid);
+    restricted.set(eq, restriction ? { ...eq, restriction } : eq);
+  }
+  const guards = [...restricted.values()].flatMap((eq) => restrictionAccesses(eq.restriction));
+  if (guards.length > 0) gridOf(add(...all, ...guards));
+  return {
+    eqs: eqs.map((eq) => restricted.get(eq)!),
+    segments: segments.map((segment) => (Array.isArray(segment) ? segment.map((eq) => restricted.get(eq)!) : segment)),
+    all: [...all, ...guards],
+  };
+}
 
 function checkHalo(access: AccessExpr): void {
   access.offsets.forEach((offset, axis) => {
@@ -224,6 +250,8 @@ export function clusterize(eqs: readonly LoweredEq[]): LoweredEq[][] {
     const current = clusters[clusters.length - 1];
     const fusible =
       current !== undefined &&
+      // One nest has one set of bounds and guards: equations on different subdomains or conditions get their own.
+      current[0]!.restriction?.key === eq.restriction?.key &&
       current.every((earlier) => {
         const written = slotKey(earlier.target);
         const earlierReads = readsOf(earlier);

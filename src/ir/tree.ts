@@ -196,6 +196,8 @@ export type VectorOperand =
 export interface VectorLoop {
   readonly kind: 'vector';
   readonly dim: Dimension;
+  /** Where the passes start (`z_m`, or a subdomain's first point); they end where {@link remainder} does. */
+  readonly lower: IndexExpr;
   readonly lanes: number;
   readonly rows: readonly VectorRow[];
   /** Base pointers: name and the row (field slot) it points into at the current x and y. */

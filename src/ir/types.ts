@@ -3,6 +3,7 @@ import type { Dimension } from '../dsl/dimension.ts';
 import type { Dtype } from '../dsl/dtype.ts';
 import type { AccessExpr, Expr, FieldRef, ScalarExpr, SparseRef } from '../dsl/expr.ts';
 import type { Grid } from '../dsl/grid.ts';
+import type { Restriction } from './restriction.ts';
 import type { Expression, Node } from './tree.ts';
 
 /** An equation after derivative expansion: `target = value`, with no derivative left. */
@@ -11,6 +12,8 @@ export interface LoweredEq {
   readonly value: Expr;
   /** `target += value` (an `Inc`) instead of `target = value`. */
   readonly increment?: boolean;
+  /** Subdomain bounds and guards, when the equation does not run at every point of every step. */
+  readonly restriction?: Restriction;
 }
 
 /** An injection or interpolation after derivative expansion. */

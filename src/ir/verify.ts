@@ -1,3 +1,4 @@
+import { timeDimOf } from '../dsl/conditional.ts';
 import { sparseLoopNames } from '../dsl/names.ts';
 import { accessesOf, children, type AccessExpr, type Expr, type FieldRef } from '../dsl/expr.ts';
 import { assertNever } from '../support/assert-never.ts';
@@ -100,6 +101,9 @@ function describeAccess(access: AccessExpr): string {
   return `${access.field.name}[${time}${offsets.join(', ')}]`;
 }
 
+const isCondition = (expr: IndexExpr | IndexCondition): expr is IndexCondition =>
+  expr.kind === 'compare' || expr.kind === 'or' || expr.kind === 'and' || expr.kind === 'values';
+
 class Verifier {
   private readonly violations: string[] = [];
   private readonly parameters: Set<string>;
@@ -154,7 +158,7 @@ class Verifier {
   }
 
   private index(expr: IndexExpr | IndexCondition, what: string): void {
-    const vars = expr.kind === 'compare' || expr.kind === 'or' ? conditionVariables(expr) : indexVariables(expr);
+    const vars = isCondition(expr) ? conditionVariables(expr) : indexVariables(expr);
     for (const name of vars) {
       if (!this.isBound(name)) this.report('bound', `${what} reads ${name}, which is neither a kernel parameter, an enclosing loop index nor an earlier definition`);
     }
@@ -338,6 +342,8 @@ class Verifier {
     });
     if (!field.isTimeFunction) return;
     if (!this.isBound('time')) this.report('bound', `${what} needs time, which is not bound`);
+    const subsampled = timeDimOf(field);
+    if (subsampled && !this.isBound(subsampled.name)) this.report('bound', `${what} is indexed by ${subsampled.name}, which no definition in scope names`);
     const modulus = ringSlots(field);
     if (modulus !== undefined && !this.slots.has(`${modulus}|${access.timeOffset}`)) {
       this.report('bound', `${what} needs the ring-buffer slot (time ${access.timeOffset >= 0 ? '+' : '-'} ${Math.abs(access.timeOffset)}) mod ${modulus}, which no definition in scope names`);

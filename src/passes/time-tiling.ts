@@ -1,7 +1,7 @@
 import type { Dimension } from '../dsl/dimension.ts';
 import { accessesOf, type AccessExpr, type FieldRef } from '../dsl/expr.ts';
 import { stencilSpan } from '../dsl/interpolation.ts';
-import { compare, iadd, imax, imin, imul, int, isub, ivar, substituteIndex, type IndexExpr } from '../ir/index-expr.ts';
+import { compare, iadd, imax, imin, imul, indexVariables, int, isub, ivar, substituteIndex, type IndexExpr } from '../ir/index-expr.ts';
 import { slotKey, slotKeyOf } from '../ir/lower.ts';
 import type { Iteration, Node, Section, SparsePoints } from '../ir/tree.ts';
 import type { Kernel, Parameter } from '../ir/types.ts';
@@ -24,7 +24,9 @@ export const DEFAULT_WAVE = 2;
 type StepPart = { readonly section: Section; readonly nest: true } | { readonly section: Section; readonly nest: false; readonly sparse: SparsePoints };
 
 function partsOf(loop: Iteration): StepPart[] {
-  return loop.body.flatMap((node): StepPart[] => {
+  // A step guard (an equation on every factor-th step) holds sections: they run in the same order.
+  const unguarded = (nodes: readonly Node[]): Node[] => nodes.flatMap((node) => (node.kind === 'guard' ? unguarded(node.body) : [node]));
+  return unguarded(loop.body).flatMap((node): StepPart[] => {
     if (node.kind !== 'section') return [];
     if (isNest(node)) return [{ section: node, nest: true }];
     const sparse = node.body.find((n): n is SparsePoints => n.kind === 'sparse');
@@ -109,6 +111,8 @@ export function timeTilingPlan(loop: Iteration): TilingPlan | undefined {
   const sampled = new Set<string>();
   for (const part of parts) {
     if (part.nest) {
+      // Statements under a guard at each point (a condition on values) are not seen here: not tiled.
+      if (pointStatements(part.section.body).length === 0) return undefined;
       for (const statement of pointStatements(part.section.body)) {
         for (const access of accessesOf(statement.value)) {
           read.add(slotKey(access));
@@ -215,6 +219,22 @@ function placeInWave(points: SparsePoints, id: number, plan: TilingPlan, dim: Di
 }
 
 /**
+ * A bound of a loop along x inside a wave: the wave's bound where the loop spans the grid (`x_m`,
+ * `x_M`, or a block's bound built on them), else the loop's own bound clipped to the wave (a
+ * subdomain's `x_m + 1` becomes `MAX(x_wave_m, x_m + 1)`; a block's point loop's `MIN(bound, block end)` clips
+ * its first operand), so every point is still computed once
+ * per step, in the wave of its plane.
+ */
+function clipToWave(bound: IndexExpr, d: string, end: 'm' | 'M'): IndexExpr {
+  const own = `${d}_${end}`;
+  if (bound.kind === 'var' && bound.name === own) return ivar(`${d}_wave_${end}`);
+  // A block's point loop stops at MIN(the nest's bound, the block's end).
+  if (bound.kind === 'min' && end === 'M') return { ...bound, a: clipToWave(bound.a, d, end) };
+  if (!indexVariables(bound).has(`${d}_m`) && !indexVariables(bound).has(`${d}_M`)) return bound;
+  return end === 'm' ? imax(`${d}_wave_m`, bound) : imin(`${d}_wave_M`, bound);
+}
+
+/**
  * time → time tiles ⊃ waves along x ⊃ the steps of the tile, each computing the wave's planes
  * `skew` behind the step before; the receivers' wave orders are made before the loop.
  */
@@ -225,12 +245,11 @@ function tileTimeLoop(loop: Iteration, plan: TilingPlan, x: Dimension): Node[] {
   const waveUpper = `${d}_wave_M`;
   const waveSize = waveSizeName(d);
   const forward = loop.direction === 1;
-  const toWave = new Map<string, IndexExpr>([[`${d}_m`, ivar(waveM)], [`${d}_M`, ivar(waveUpper)]]);
   const orders: Node[] = [];
   const frees: Node[] = [];
   const step = mapTree(loop.body, (node) => {
     if (node.kind === 'iteration' && node.dim?.name === d && (node.role === 'space' || node.role === 'block')) {
-      return { ...node, lower: node.lower && substituteIndex(node.lower, toWave), upper: substituteIndex(node.upper, toWave) };
+      return { ...node, lower: node.lower && clipToWave(node.lower, d, 'm'), upper: clipToWave(node.upper, d, 'M') };
     }
     if (node.kind === 'section' && !isNest(node)) {
       return { ...node, body: node.body.map((n) => (n.kind === 'sparse' ? placeInWave(n, node.id, plan, x, orders, frees) : n)) };

@@ -137,6 +137,7 @@ export function vectorLoopOf(loop: Iteration, jamDim: string, lanes: number, fix
   return {
     kind: 'vector',
     dim,
+    lower: loop.lower!,
     lanes,
     rows: vectorRows,
     bases: [...baseNames].map(([slot, name]) => ({ name, row: firstRowOf(slot) })),

@@ -1,6 +1,8 @@
-import { accessesOf, isProductPower, type Expr } from '../dsl/expr.ts';
+import { accessesOf, isProductPower, type AccessExpr, type Expr } from '../dsl/expr.ts';
+import type { IndexExpr } from '../ir/index-expr.ts';
+import { allocatedExtent } from '../ir/types.ts';
 import { assertNever } from '../support/assert-never.ts';
-import type { Iteration, Node } from '../ir/tree.ts';
+import type { Expression, Iteration, Node } from '../ir/tree.ts';
 import type { Kernel } from '../ir/types.ts';
 import { isIteration, mapNests, nodesOf, pointStatements } from '../ir/visit.ts';
 import { vectorLoopOf } from './vector-rows.ts';
@@ -54,7 +56,8 @@ export function vectorWindows(kernel: Kernel): Kernel {
     // simd loop with four (spaceOrder 8, 256³: 2.42 against 2.57 GPts/s on two threads, 1.19
     // against 1.30 on one, bench 'simd' column).
     if (nodesOf(body, isIteration).some((loop) => loop.jam > 2)) return body;
-    const innermost = (loop: Iteration): boolean => loop.simd && loop.role === 'space' && loop.body.every((node) => node.kind === 'expression');
+    const innermost = (loop: Iteration): boolean =>
+      loop.simd && loop.role === 'space' && loop.body.every((node) => node.kind === 'expression') && windowsFit(kernel, loop, lanes);
     if (!nodesOf(body, isIteration).some(innermost)) return body;
     // The remainder of an unrolled-and-jammed loop (it continues the jammed loop's index with
     // step 1) keeps the simd loop: it runs only for the last plane of a block or wave of odd
@@ -67,4 +70,33 @@ export function vectorWindows(kernel: Kernel): Kernel {
     });
     return vectorize(body, false);
   });
+}
+
+/**
+ * Whether the first vector of a window, loaded at the loop's start, stays in every row it
+ * loads: always for a loop from `z_m` (the row's start); a subdomain's loop (from `z_m + 1`,
+ * or `z_M - 3`) needs a whole vector of its row from its first point on.
+ */
+function windowsFit(kernel: Kernel, loop: Iteration, lanes: number): boolean {
+  const dim = loop.dim!;
+  if (loop.lower?.kind === 'var' && loop.lower.name === `${dim.name}_m`) return true;
+  const points = new Map([[`${dim.name}_m`, 0], [`${dim.name}_M`, kernel.grid.shape[dim.axis]! - 1]]);
+  const first = loop.lower && evaluate(loop.lower, points);
+  if (first === undefined) return false;
+  const fields = new Set((loop.body as readonly Expression[]).flatMap((s) => accessesOf(s.value, s.op === 'define' ? [] : [s.target as AccessExpr]).map((a) => a.field)));
+  return [...fields].every((field) => first + lanes <= allocatedExtent(field, dim.axis + (field.isTimeFunction ? 1 : 0)));
+}
+
+/** The value of an integer index expression of known variables (undefined for anything else). */
+function evaluate(expr: IndexExpr, values: ReadonlyMap<string, number>): number | undefined {
+  switch (expr.kind) {
+    case 'int': return expr.value;
+    case 'var': return values.get(expr.name);
+    case 'add': case 'mul': {
+      const parts = (expr.kind === 'add' ? expr.terms : expr.factors).map((e) => evaluate(e, values));
+      if (parts.some((p) => p === undefined)) return undefined;
+      return (parts as number[]).reduce((a, b) => (expr.kind === 'add' ? a + b : a * b), expr.kind === 'add' ? 0 : 1);
+    }
+    default: return undefined;
+  }
 }

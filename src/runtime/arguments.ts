@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { timeDimOf } from '../dsl/conditional.ts';
 import type { FloatArray } from '../dsl/dtype.ts';
 import type { FieldRef, SparseRef } from '../dsl/expr.ts';
 import { assertNever } from '../support/assert-never.ts';
@@ -123,7 +124,9 @@ export function timeLimits(kernel: Kernel): TimeLimits {
     lowest = Math.max(lowest, -extent[0]);
     if (field.save !== undefined) {
       savedLowest = Math.max(savedLowest, -extent[0]);
-      highest = Math.min(highest, field.save - 1 - extent[1]);
+      const factor = timeDimOf(field)?.factor;
+      // A subsampled field stores index t / factor: its last level is written at t = factor·(save − 1) … factor·save − 1.
+      highest = Math.min(highest, factor === undefined ? field.save - 1 - extent[1] : factor * field.save - 1);
     }
   }
   for (const { nt } of kernel.sparses) if (nt !== undefined) highest = Math.min(highest, nt - 1);
@@ -153,6 +156,17 @@ export function checkTimeRange(kernel: Kernel, timeMin: number, timeMax: number)
   for (const field of kernel.fields as readonly FieldWithData[]) {
     if (field.save === undefined) continue;
     const [lo, hi] = kernel.timeExtents.get(field.name)!;
+    const factor = timeDimOf(field)?.factor;
+    if (factor !== undefined) {
+      const last = Math.floor(timeMax / factor);
+      if (last > field.save! - 1) {
+        throw new ApplyArgumentError(
+          `apply: time steps ${timeMin}…${timeMax} write snapshot ${last} of ${field.name} (every ${factor}-th step), but it saves only ${field.save} (0…${field.save! - 1}); ` +
+            `create it with save >= ${last + 1} or use timeMax <= ${factor * field.save! - 1}`,
+        );
+      }
+      continue;
+    }
     if (timeMin + lo < 0) {
       throw new ApplyArgumentError(`apply: ${field.name} would be read at time index ${timeMin + lo}; use timeMin >= ${-lo}`);
     }
