@@ -155,6 +155,19 @@ function checkGrid(sparse: AnySparseFunction, expr: Expr, what: string): void {
 }
 
 /** Scatter of `expr` into `field` around each point of `sparse` (an Operator equation). */
+/**
+ * Sparse weights place a field's points on the grid nodes; a staggered field's sit half a cell
+ * away, so its samples would be off by h/2. Refuse it rather than return shifted numbers.
+ */
+function checkNodes(accesses: readonly AccessExpr[], what: string): void {
+  const staggered = accesses.find((a) => a.field.stagger?.some((s) => s !== 0));
+  if (staggered) {
+    throw new InvalidArgumentError(
+      `${what}: ${staggered.field.name} is staggered; sparse operations sample fields on the grid nodes. Inject into or interpolate a field on the nodes (e.g. an average of ${staggered.field.name} computed by an Eq)`,
+    );
+  }
+}
+
 export class Injection {
   readonly kind = 'inject';
   constructor(readonly sparse: AnySparseFunction, readonly field: AccessExpr, readonly expr: Expr) {
@@ -163,6 +176,7 @@ export class Injection {
     }
     checkGrid(sparse, expr, `${sparse.name}.inject`);
     checkGrid(sparse, field, `${sparse.name}.inject`);
+    checkNodes([field], `${sparse.name}.inject`);
     Object.freeze(this);
   }
 }
@@ -174,6 +188,7 @@ export class Interpolation {
     checkGrid(sparse, expr, `${sparse.name}.interpolate`);
     if (sparsesIn(expr).length > 0) throw new InvalidArgumentError(`${sparse.name}.interpolate: expr must be made of grid fields, not sparse values`);
     if (accessesOf(expr).length === 0) throw new InvalidArgumentError(`${sparse.name}.interpolate: expr must read a field, e.g. { expr: u }`);
+    checkNodes(accessesOf(expr), `${sparse.name}.interpolate`);
     Object.freeze(this);
   }
 }

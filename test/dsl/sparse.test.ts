@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApplyArgumentError, Eq, Grid, GridMismatchError, Operator, SparseTimeFunction, TimeFunction } from '../../src/index.ts';
+import { ApplyArgumentError, Eq, Grid, GridMismatchError, InvalidArgumentError, Operator, SparseTimeFunction, TimeFunction } from '../../src/index.ts';
 
 /** Deterministic pseudo-random numbers in [-1, 1). */
 function random(seed: number): () => number {
@@ -82,5 +82,14 @@ describe('sparse points: inject and interpolate', () => {
     expect(u.data.toArray().every((value) => value === 0)).toBe(true);
     s.coordinates[1] = 50;
     expect(() => op.apply({ timeMin: 0, timeMax: 2 })).toThrow(/beyond s's 2 time samples/);
+  });
+
+  it('refuses staggered fields (their points sit h/2 off the nodes the weights assume)', () => {
+    const grid = new Grid({ shape: [11, 11], extent: [100, 100] });
+    const [x] = grid.dimensions;
+    const vx = new TimeFunction({ name: 'vx', grid, staggered: x });
+    const s = new SparseTimeFunction({ name: 's', grid, npoint: 1, nt: 2, coordinates: [[50, 50]] });
+    expect(() => s.inject({ field: vx.forward, expr: s })).toThrow(/vx is staggered; sparse operations sample fields on the grid nodes/);
+    expect(() => s.interpolate({ expr: vx.mul(2) })).toThrow(InvalidArgumentError);
   });
 });
