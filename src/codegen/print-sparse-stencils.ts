@@ -1,4 +1,4 @@
-import { kaiserB } from '../dsl/interpolation.ts';
+import { kaiserB, kaiserNorm } from '../dsl/interpolation.ts';
 import { emit, type Printer } from './print-context.ts';
 
 /** What a located sparse point does at each grid point of its stencil (C text, printed at that point). */
@@ -60,7 +60,7 @@ export function printSinc(printer: Printer, stencil: SparseStencil, radius: numb
   for (const dim of dims) {
     const [w, r] = [n(`wsinc_${dim.name}`), n(`r_${dim.name}`)];
     emit(printer, depth, `${printer.real} ${w}[${width}];`);
-    emit(printer, depth, `for (int ${r} = 0; ${r} < ${width}; ${r} += 1) ${w}[${r}] = ${cast}${n('kaiser_sinc')}(${n(`pos_${dim.name}`)} - (${offset(dim.name, r)}), ${radius}, ${b});`);
+    emit(printer, depth, `for (int ${r} = 0; ${r} < ${width}; ${r} += 1) ${w}[${r}] = ${cast}${n('kaiser_sinc')}(${n(`pos_${dim.name}`)} - (${offset(dim.name, r)}), ${radius}, ${b}, ${kaiserNorm(radius)});`);
   }
   if (stencil.target === undefined) emit(printer, depth, `${printer.real} ${n('sum')} = 0;`);
   dims.forEach((dim, axis) => {
@@ -98,13 +98,13 @@ export function sincHelpers(names: { c(name: string): string }): string[] {
     '  return sum;',
     '}',
     '',
-    '/* Weight of a grid point d spacings from a sparse point: sinc(d) in a Kaiser window of radius r and parameter b (Hicks 2002). */',
-    `static double ${ks}(const double d, const int r, const double b)`,
+    '/* Weight of a grid point d spacings from a sparse point: sinc(d) in a Kaiser window of radius r and parameter b (Hicks 2002); i0b = I0(b). */',
+    `static double ${ks}(const double d, const int r, const double b, const double i0b)`,
     '{',
     '  if (d == 0) return 1;',
     '  if (d == floor(d) || fabs(d) >= r) return 0;',
     '  const double pd = 3.141592653589793*d;',
-    `  return sin(pd)/pd*${i0}(b*sqrt(1 - (d/r)*(d/r)))/${i0}(b);`,
+    `  return sin(pd)/pd*${i0}(b*sqrt(1 - (d/r)*(d/r)))/i0b;`,
     '}',
   ];
 }
