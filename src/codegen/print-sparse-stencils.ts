@@ -1,4 +1,6 @@
+import { NumberExpr } from '../dsl/expr.ts';
 import { kaiserB, kaiserNorm } from '../dsl/interpolation.ts';
+import { printExpr } from './c-expr.ts';
 import { emit, type Printer } from './print-context.ts';
 
 /** What a located sparse point does at each grid point of its stencil (C text, printed at that point). */
@@ -23,6 +25,25 @@ function accumulate(printer: Printer, stencil: SparseStencil, weight: string | u
   }
   const guard = planes ? `if (${printer.names.c(planes.dim)} >= ${planes.lower} && ${printer.names.c(planes.dim)} <= ${planes.upper}) ` : '';
   emit(printer, depth, `${guard}${target} += ${term};`);
+}
+
+/** The 2^d corners of the point's cell (`frac_<d>` its position in the cell), unrolled, with multilinear weights. */
+export function printLinear(printer: Printer, stencil: SparseStencil, depth: number): void {
+  const n = (name: string): string => printer.names.c(name);
+  const dims = printer.kernel.grid.dimensions;
+  const one = printExpr(new NumberExpr(1), printer.expr);
+  const weight = n('weight');
+  if (stencil.target === undefined) emit(printer, depth, `${printer.real} ${n('sum')} = 0;`);
+  for (let corner = 0; corner < 1 << dims.length; corner++) {
+    const bits = dims.map((_, axis) => (corner >> (dims.length - 1 - axis)) & 1);
+    const product = dims.map((dim, axis) => (bits[axis] ? n(`frac_${dim.name}`) : `(${one} - ${n(`frac_${dim.name}`)})`)).join('*');
+    emit(printer, depth, '{');
+    dims.forEach((dim, axis) => emit(printer, depth + 1, `const int ${n(dim.name)} = ${n(`idx_${dim.name}`)}${bits[axis] ? ' + 1' : ''};`));
+    emit(printer, depth + 1, `const ${printer.real} ${weight} = ${product};`);
+    accumulate(printer, stencil, weight, depth + 1);
+    emit(printer, depth, '}');
+  }
+  if (stencil.target === undefined) emit(printer, depth, `${stencil.sample} = ${n('sum')};`);
 }
 
 /**
