@@ -1,4 +1,6 @@
-import { kaiserB } from '../dsl/interpolation.ts';
+import { NumberExpr } from '../dsl/expr.ts';
+import { kaiserB, kaiserNorm } from '../dsl/interpolation.ts';
+import { printExpr } from './c-expr.ts';
 import { emit, type Printer } from './print-context.ts';
 
 /** What a located sparse point does at each grid point of its stencil (C text, printed at that point). */
@@ -23,6 +25,25 @@ function accumulate(printer: Printer, stencil: SparseStencil, weight: string | u
   }
   const guard = planes ? `if (${printer.names.c(planes.dim)} >= ${planes.lower} && ${printer.names.c(planes.dim)} <= ${planes.upper}) ` : '';
   emit(printer, depth, `${guard}${target} += ${term};`);
+}
+
+/** The 2^d corners of the point's cell (`frac_<d>` its position in the cell), unrolled, with multilinear weights. */
+export function printLinear(printer: Printer, stencil: SparseStencil, depth: number): void {
+  const n = (name: string): string => printer.names.c(name);
+  const dims = printer.kernel.grid.dimensions;
+  const one = printExpr(new NumberExpr(1), printer.expr);
+  const weight = n('weight');
+  if (stencil.target === undefined) emit(printer, depth, `${printer.real} ${n('sum')} = 0;`);
+  for (let corner = 0; corner < 1 << dims.length; corner++) {
+    const bits = dims.map((_, axis) => (corner >> (dims.length - 1 - axis)) & 1);
+    const product = dims.map((dim, axis) => (bits[axis] ? n(`frac_${dim.name}`) : `(${one} - ${n(`frac_${dim.name}`)})`)).join('*');
+    emit(printer, depth, '{');
+    dims.forEach((dim, axis) => emit(printer, depth + 1, `const int ${n(dim.name)} = ${n(`idx_${dim.name}`)}${bits[axis] ? ' + 1' : ''};`));
+    emit(printer, depth + 1, `const ${printer.real} ${weight} = ${product};`);
+    accumulate(printer, stencil, weight, depth + 1);
+    emit(printer, depth, '}');
+  }
+  if (stencil.target === undefined) emit(printer, depth, `${stencil.sample} = ${n('sum')};`);
 }
 
 /**
@@ -60,7 +81,7 @@ export function printSinc(printer: Printer, stencil: SparseStencil, radius: numb
   for (const dim of dims) {
     const [w, r] = [n(`wsinc_${dim.name}`), n(`r_${dim.name}`)];
     emit(printer, depth, `${printer.real} ${w}[${width}];`);
-    emit(printer, depth, `for (int ${r} = 0; ${r} < ${width}; ${r} += 1) ${w}[${r}] = ${cast}${n('kaiser_sinc')}(${n(`pos_${dim.name}`)} - (${offset(dim.name, r)}), ${radius}, ${b});`);
+    emit(printer, depth, `for (int ${r} = 0; ${r} < ${width}; ${r} += 1) ${w}[${r}] = ${cast}${n('kaiser_sinc')}(${n(`pos_${dim.name}`)} - (${offset(dim.name, r)}), ${radius}, ${b}, ${kaiserNorm(radius)});`);
   }
   if (stencil.target === undefined) emit(printer, depth, `${printer.real} ${n('sum')} = 0;`);
   dims.forEach((dim, axis) => {
@@ -98,13 +119,13 @@ export function sincHelpers(names: { c(name: string): string }): string[] {
     '  return sum;',
     '}',
     '',
-    '/* Weight of a grid point d spacings from a sparse point: sinc(d) in a Kaiser window of radius r and parameter b (Hicks 2002). */',
-    `static double ${ks}(const double d, const int r, const double b)`,
+    '/* Weight of a grid point d spacings from a sparse point: sinc(d) in a Kaiser window of radius r and parameter b (Hicks 2002); i0b = I0(b). */',
+    `static double ${ks}(const double d, const int r, const double b, const double i0b)`,
     '{',
     '  if (d == 0) return 1;',
     '  if (d == floor(d) || fabs(d) >= r) return 0;',
     '  const double pd = 3.141592653589793*d;',
-    `  return sin(pd)/pd*${i0}(b*sqrt(1 - (d/r)*(d/r)))/${i0}(b);`,
+    `  return sin(pd)/pd*${i0}(b*sqrt(1 - (d/r)*(d/r)))/i0b;`,
     '}',
   ];
 }

@@ -1,4 +1,4 @@
-import { NumberExpr, SparseAccessExpr, type SparseRef } from '../dsl/expr.ts';
+import { SparseAccessExpr, type SparseRef } from '../dsl/expr.ts';
 import { stencilSpan } from '../dsl/interpolation.ts';
 import { sparseLoopNames } from '../dsl/names.ts';
 import { assertNever } from '../support/assert-never.ts';
@@ -6,7 +6,7 @@ import type { SparsePoints, WaveOrder } from '../ir/tree.ts';
 import { printExpr } from './c-expr.ts';
 import { printIndex } from './print-index.ts';
 import { emit, parallelFor, type Printer } from './print-context.ts';
-import { printNearest, printSinc, type SparseStencil } from './print-sparse-stencils.ts';
+import { printLinear, printNearest, printSinc, type SparseStencil } from './print-sparse-stencils.ts';
 
 /** The one non-zero status a kernel returns: a time-tiled loop could not allocate its receiver order. */
 export const OUT_OF_MEMORY_STATUS = 1;
@@ -77,30 +77,6 @@ export function printSparse(printer: Printer, loop: SparsePoints, depth: number)
     default: assertNever(kind);
   }
   emit(printer, depth, '}');
-}
-
-/** The 2^d corners of the point's cell, unrolled, with multilinear weights. */
-function printLinear(printer: Printer, stencil: SparseStencil, depth: number): void {
-  const n = (name: string): string => printer.names.c(name);
-  const dims = printer.kernel.grid.dimensions;
-  const one = printExpr(new NumberExpr(1), printer.expr);
-  const [sum, weight] = [n('sum'), n('weight')];
-  const { target, value, planes } = stencil;
-  if (target === undefined) emit(printer, depth, `${printer.real} ${sum} = 0;`);
-  for (let corner = 0; corner < 1 << dims.length; corner++) {
-    const bits = dims.map((_, axis) => (corner >> (dims.length - 1 - axis)) & 1);
-    const product = dims.map((dim, axis) => (bits[axis] ? n(`frac_${dim.name}`) : `(${one} - ${n(`frac_${dim.name}`)})`)).join('*');
-    emit(printer, depth, '{');
-    dims.forEach((dim, axis) => emit(printer, depth + 1, `const int ${n(dim.name)} = ${n(`idx_${dim.name}`)}${bits[axis] ? ' + 1' : ''};`));
-    emit(printer, depth + 1, `const ${printer.real} ${weight} = ${product};`);
-    if (target !== undefined && planes) {
-      const p = n(planes.dim);
-      emit(printer, depth + 1, `if (${p} >= ${planes.lower} && ${p} <= ${planes.upper}) ${target} += ${weight}*(${value});`);
-    } else if (target !== undefined) emit(printer, depth + 1, `${target} += ${weight}*(${value});`);
-    else emit(printer, depth + 1, `${sum} += ${weight}*(${value});`);
-    emit(printer, depth, '}');
-  }
-  if (target === undefined) emit(printer, depth, `${stencil.sample} = ${sum};`);
 }
 
 /**

@@ -34,6 +34,14 @@ export function kaiserB(radius: number): number {
   return b;
 }
 
+/** I0(b) of a radius's window, the denominator of every weight (JavaScript's double, printed exactly into the C). */
+export function kaiserNorm(radius: number): number {
+  const b = kaiserB(radius);
+  let [sum, term] = [1, 1];
+  for (let k = 1; term > 1e-17 * sum; k++) sum += term *= (b / (2 * k)) ** 2;
+  return sum;
+}
+
 /**
  * The grid points a point's stencil spans along one axis, relative to `idx` (the lower corner
  * of its cell): `first … first + count − 1`. Nearest picks one of idx and idx + 1.

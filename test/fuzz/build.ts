@@ -3,7 +3,7 @@
  * field slot and sparse array as dense float64 arrays for comparison with the reference.
  */
 import {
-  Constant, Eq, Function, Grid, add, Operator, SparseTimeFunction, TimeFunction,
+  Constant, Eq, Function, Grid, add, Operator, SparseFunction, SparseTimeFunction, TimeFunction,
   type ApplyArgs, type Expr, type ExprLike, type Injection, type Interpolation,
 } from '../../src/index.ts';
 import { fieldInitial, sparseInitial, type Node, type Program, type Statement } from './program.ts';
@@ -11,7 +11,7 @@ import { fieldInitial, sparseInitial, type Node, type Program, type Statement } 
 export interface Built {
   readonly operator: Operator;
   readonly fields: Map<string, Function>;
-  readonly sparses: Map<string, SparseTimeFunction>;
+  readonly sparses: Map<string, SparseFunction | SparseTimeFunction>;
   readonly constants: Map<string, Constant>;
 }
 
@@ -36,7 +36,10 @@ export function buildProgram(program: Program): Built {
       : new TimeFunction({ ...common, timeOrder: f.timeOrder, ...(f.save === undefined ? {} : { save: f.save }) }));
   }
   const constants = new Map(program.constants.map((c) => [c.name, new Constant({ name: c.name, dtype: program.dtype, ...(c.passAtApply ? {} : { value: c.value }) })]));
-  const sparses = new Map(program.sparses.map((s) => [s.name, new SparseTimeFunction({ name: s.name, grid, npoint: s.coordinates.length, nt: s.nt, coordinates: s.coordinates })]));
+  const sparses = new Map(program.sparses.map((s) => {
+    const options = { name: s.name, grid, npoint: s.coordinates.length, coordinates: s.coordinates, interpolation: s.interpolation, ...(s.radius === undefined ? {} : { radius: s.radius }) };
+    return [s.name, s.nt === undefined ? new SparseFunction(options) : new SparseTimeFunction({ ...options, nt: s.nt })];
+  }));
 
   const expr = (node: Node): ExprLike => {
     switch (node.op) {

@@ -22,6 +22,13 @@ function choosePasses(rng: Random, mode: NonNullable<GenerateOptions['passes']>)
   return Object.fromEntries(PASS_NAMES.map((p) => [p, rng.chance(0.6)]));
 }
 
+/** Linear mostly; sinc only where the grid has 2·radius points along every axis. */
+function chooseInterpolation(rng: Random, shape: readonly number[]): Pick<SparseSpec, 'interpolation' | 'radius'> {
+  const maxRadius = Math.min(4, Math.floor(Math.min(...shape) / 2));
+  const interpolation = rng.weighted({ linear: 3, nearest: 1, sinc: maxRadius >= 2 ? 2 : 0 });
+  return { interpolation, radius: interpolation === 'sinc' ? rng.int(2, maxRadius) : undefined };
+}
+
 function chooseShape(rng: Random, maxPoints: number): number[] {
   const ndim = rng.pick([1, 2, 2, 3, 3]);
   for (;;) {
@@ -67,7 +74,8 @@ export function generateProgram(seed: number, options: GenerateOptions = {}): Pr
   const nStatements = rng.int(1, 4) + (timeLoop ? rng.int(0, 2) : 0);
   for (let i = 0; i < nStatements; i++) {
     for (let attempt = 0; attempt < 20; attempt++) {
-      const kind = timeLoop && rng.chance(0.3) ? rng.pick(['inject', 'interpolate'] as const) : 'eq';
+      // Without a time loop the points are SparseFunctions (no time axis).
+      const kind = rng.chance(0.3) ? rng.pick(['inject', 'interpolate'] as const) : 'eq';
       const s = draftStatement(kind, sparseDrafts.length);
       if (s && acceptable([...statements, s])) {
         statements.push(s);
@@ -123,7 +131,11 @@ export function generateProgram(seed: number, options: GenerateOptions = {}): Pr
     const save = f.save === undefined ? undefined : Math.max(time!.max + hi + 1 + rng.int(0, 2), f.timeOrder + 1);
     return { ...f, halo, save };
   });
-  const sparses: SparseSpec[] = sparseDrafts.map((s) => ({ ...s, nt: time!.max + 1 + rng.int(0, 2) }));
+  const sparses: SparseSpec[] = sparseDrafts.map((s) => ({
+    ...s,
+    nt: time && rng.chance(0.8) ? time.max + 1 + rng.int(0, 2) : undefined,
+    ...chooseInterpolation(rng, shape),
+  }));
   const blockSizes: Record<string, number> = rng.chance(0.5)
     ? { x0_blk0_size: rng.int(1, 8), y0_blk0_size: rng.int(1, 8), time_tile_size: rng.int(1, 4), x_wave_size: rng.int(1, 8) }
     : {};

@@ -44,7 +44,7 @@ function statementText(s: Statement): string {
 export function programText(p: Program, nthreads: number): string {
   const lines = [
     `// fuzz seed ${p.seed}`,
-    "import { Grid, Function, TimeFunction, Constant, SparseTimeFunction, Eq, Operator, add } from './src/index.ts';",
+    "import { Grid, Function, TimeFunction, Constant, SparseFunction, SparseTimeFunction, Eq, Operator, add } from './src/index.ts';",
     "import { fieldInitial, sparseInitial, type Program } from './test/fuzz/program.ts';",
     `const grid = new Grid({ shape: ${JSON.stringify(p.shape)}, extent: ${JSON.stringify(p.extent)}, origin: ${JSON.stringify(p.origin)}, dtype: '${p.dtype}' });`,
   ];
@@ -58,7 +58,9 @@ export function programText(p: Program, nthreads: number): string {
   }
   for (const c of p.constants) lines.push(`const ${c.name} = new Constant({ name: '${c.name}', dtype: '${p.dtype}'${c.passAtApply ? '' : `, value: ${c.value}`} });`);
   for (const s of p.sparses) {
-    lines.push(`const ${s.name} = new SparseTimeFunction({ name: '${s.name}', grid, npoint: ${s.coordinates.length}, nt: ${s.nt}, coordinates: ${JSON.stringify(s.coordinates)} });`);
+    const kind = `interpolation: '${s.interpolation}'${s.radius === undefined ? '' : `, radius: ${s.radius}`}`;
+    const [cls, nt] = s.nt === undefined ? ['SparseFunction', ''] : ['SparseTimeFunction', `, nt: ${s.nt}`];
+    lines.push(`const ${s.name} = new ${cls}({ name: '${s.name}', grid, npoint: ${s.coordinates.length}${nt}, coordinates: ${JSON.stringify(s.coordinates)}, ${kind} });`);
   }
   lines.push('const op = new Operator([');
   for (const s of p.statements) lines.push(`  ${statementText(s)},`);

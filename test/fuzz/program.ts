@@ -29,7 +29,11 @@ export interface ConstantSpec {
 
 export interface SparseSpec {
   readonly name: string;
-  readonly nt: number;
+  /** Time samples (a SparseTimeFunction, data [nt, npoint]); undefined for a SparseFunction (data [npoint]). */
+  readonly nt: number | undefined;
+  readonly interpolation: 'linear' | 'nearest' | 'sinc';
+  /** Points each side per axis (sinc only). */
+  readonly radius: number | undefined;
   /** Physical coordinates, one row per point, all inside the domain. */
   readonly coordinates: readonly (readonly number[])[];
 }
@@ -130,7 +134,7 @@ export function fieldInitial(program: Program, field: FieldSpec): Float64Array {
 }
 
 export function sparseInitial(program: Program, sparse: SparseSpec): Float64Array {
-  return initialValues(program, sparse.name, sparse.nt * sparse.coordinates.length);
+  return initialValues(program, sparse.name, (sparse.nt ?? 1) * sparse.coordinates.length);
 }
 
 export const spacingOf = (program: Program, axis: number): number => program.extent[axis]! / (program.shape[axis]! - 1);

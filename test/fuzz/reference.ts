@@ -11,7 +11,7 @@
  */
 import { spaceStencil, timeStencil } from './fornberg.ts';
 import { timeExtents } from './analysis.ts';
-import { sparseStatement } from './reference-sparse.ts';
+import { sampleIndex, sparseStatement } from './reference-sparse.ts';
 import { fieldInitial, slotCount, sparseInitial, spacingOf, type FieldSpec, type Node, type Program, type Statement } from './program.ts';
 
 export type { Val };
@@ -109,7 +109,7 @@ class Evaluator {
       }
       case 'sparse': {
         const s = this.sparses.get(node.name)!;
-        const k = t * this.program.sparses.find((x) => x.name === node.name)!.coordinates.length + this.point;
+        const k = sampleIndex(this.program.sparses.find((x) => x.name === node.name)!, t, this.point);
         return { v: s.v[k]!, e: s.e[k]!, m: Math.abs(s.v[k]!) };
       }
       case 'add': case 'sub': {
@@ -183,7 +183,8 @@ class Evaluator {
     // As the compiler (and Devito): a time loop exists only where a TimeFunction is accessed or
     // a sparse operation runs; otherwise the equations run once, whatever time range is given.
     const specs = new Map(this.program.fields.map((f) => [f.name, f]));
-    const varies = statements.some((s) => s.kind !== 'eq') || timeExtents(statements, specs, this.program.shape.length).size > 0;
+    const timed = new Set(this.program.sparses.filter((s) => s.nt !== undefined).map((s) => s.name));
+    const varies = statements.some((s) => s.kind !== 'eq' && timed.has(s.sparse)) || timeExtents(statements, specs, this.program.shape.length).size > 0;
     if (!time || !varies) {
       for (const s of this.program.statements) this.statement(s, 0);
     } else if (direction === 1) {

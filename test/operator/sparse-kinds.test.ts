@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  Eq, Function, Grid, InvalidArgumentError, Operator, SparseFunction, SparseTimeFunction, TimeFunction, solve,
+  ApplyArgumentError, Eq, Function, Grid, InvalidArgumentError, Operator, SparseFunction, SparseTimeFunction, TimeFunction, solve,
   type InterpolationKind,
 } from '../../src/index.ts';
 import { bufferOf, fillSeeded } from '../helpers.ts';
@@ -213,6 +213,29 @@ describe('sparse interpolation kinds: nearest, Kaiser-windowed sinc, and SparseF
     expect(a.u.equals(b.u)).toBe(true);
     expect([...a.rec]).toEqual([...b.rec]);
     expect(Math.max(...a.rec.map(Math.abs))).toBeGreaterThan(1e-3);
+  });
+
+  it('sinc names its helpers through the C name registry: a Function called kaiser_sinc and points called wsinc_x still work', () => {
+    const grid = new Grid({ shape: [8, 8], extent: [7, 7], dtype: 'float64' });
+    const f = new Function({ name: 'kaiser_sinc', grid });
+    fillSeeded(f.data.raw, 5);
+    const s = new SparseFunction({ name: 'wsinc_x', grid, npoint: 2, coordinates: [[3, 4], [7, 0]], interpolation: 'sinc', radius: 3 });
+    const op = new Operator([s.interpolate({ expr: f })], { name: 'sinc_names' });
+    expect(op.ccode).toContain('static double kaiser_sinc_1(');
+    op.apply({});
+    expect([s.data.get(0), s.data.get(1)]).toEqual([f.data.get(3, 4), f.data.get(7, 0)]);
+  });
+
+  it('a SparseFunction point moved outside the domain in place is rejected before C runs', () => {
+    const grid = new Grid({ shape: [6, 6], extent: [5, 5], dtype: 'float64' });
+    const f = new Function({ name: 'f', grid });
+    const s = new SparseFunction({ name: 's', grid, npoint: 1, coordinates: [[2, 2]], interpolation: 'nearest' });
+    const op = new Operator([s.inject({ field: f, expr: s })], { name: 'sf_outside' });
+    s.coordinates[0] = 5.5;
+    s.data.fill(1);
+    expect(() => op.apply({})).toThrow(ApplyArgumentError);
+    expect(() => op.apply({})).toThrow(/s point 0 has x = 5.5, outside the domain \[0, 5\]/);
+    expect(f.data.toArray().every((value) => value === 0)).toBe(true);
   });
 
   it('rejects bad interpolation options with InvalidArgumentError before any C runs', () => {
