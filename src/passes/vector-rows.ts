@@ -133,6 +133,10 @@ export function vectorLoopOf(loop: Iteration, jamDim: string, lanes: number, fix
   const vectorRows: VectorRow[] = [...rows.values()].map((row) => ({
     key: row.key, field: row.field, timeOffset: row.timeOffset, outer: row.outer, base: baseNames.get(row.slot),
   }));
+  // A subdomain's loop (not from z_m) ends its row with an overlapping pass where recomputing is harmless.
+  const written = new Set(body.flatMap((s) => (s.op === 'define' ? [] : [slotOf(s.target as AccessExpr)])));
+  const restricted = !(loop.lower?.kind === 'var' && loop.lower.name === `${dim.name}_m`);
+  const tail = restricted && body.every((s) => accessesOf(s.value).every((access) => !written.has(slotOf(access))));
   const firstRowOf = (slot: string): string => [...rows.values()].find((row) => row.slot === slot)!.key;
   return {
     kind: 'vector',
@@ -149,7 +153,8 @@ export function vectorLoopOf(loop: Iteration, jamDim: string, lanes: number, fix
     // The scalar loop after the vector loop does fewer points than a vector holds: gcc's own
     // vectorisation of it (omp simd) cost compile time for nothing (<GCC_TAIL>). Without
     // AVX-512 the scalar loop does the whole row, and is the simd loop.
-    remainder: { ...loop, lower: ivar(`${dim.name}_hi`), simd: false },
+    remainder: { ...loop, lower: ivar(`${dim.name}_${tail ? 'rest' : 'hi'}`), simd: false },
+    tail,
     fallbackSimd: loop.simd,
   };
 }
