@@ -19,7 +19,7 @@ export function printVectorLoop(printer: Printer, loop: VectorLoop, depth: numbe
   const n = (name: string): string => printer.names.c(name);
   const d = n(loop.dim.name);
   // The loop's own bounds: `z_m … z_M`, or a subdomain's (`z_m + 1 … z_M - 1`).
-  const [dm, dM, dhi] = [printIndex(loop.lower, printer), printIndex(loop.remainder.upper, printer), n(`${loop.dim.name}_hi`)];
+  const [dm, dM, dhi, drest] = [printIndex(loop.lower, printer), printIndex(loop.remainder.upper, printer), n(`${loop.dim.name}_hi`), n(`${loop.dim.name}_rest`)];
   const [vreal, VLOAD, VSTORE, SHIFT] = [n('vreal'), n('VLOAD'), n('VSTORE'), n('SHIFT')];
   const { lanes } = loop;
   const rows = new Map(loop.rows.map((row) => [row.key, row]));
@@ -60,13 +60,51 @@ export function printVectorLoop(printer: Printer, loop: VectorLoop, depth: numbe
     return operand;
   };
 
+  /** One pass of `lanes` points from the loop index: window loads, shared loads, prefetches, the statements. */
+  const printPass = (body: number): void => {
+    for (const w of loop.windows) {
+      const [b, c, next] = [n(`${w.name}_b`), n(`${w.name}_c`), n(`${w.name}_n`)];
+      emit(printer, body, `const ${vreal} ${b} = ${at(row(w.row), `${d}${plus(w.base)}`)};`);
+      emit(printer, body, `const ${vreal} ${next} = ${at(row(w.row), `${d}${plus(2 * w.base)}`)};`);
+      emit(printer, body, `const ${vreal} ${c} = ${SHIFT}(${next}, ${next}, ${lanes - w.base});`);
+    }
+    for (const s of loop.shared) {
+      emit(printer, body, `const ${vreal} ${n(s.name)} = ${at(row(s.row), `${d}${plus(s.shift)}`)}; /* ${prefix(row(s.row))}[${d}${plus(s.shift)}] */`);
+    }
+    for (const p of loop.prefetches) {
+      emit(printer, body, `__builtin_prefetch(${address(row(p.row), `${d}${plus(p.shift)}`)}${p.write ? ', 1' : ''});`);
+    }
+    // A value that reads no field and no vector temporary is a scalar: C wants it broadcast.
+    const vectorTemps = new Set<string>();
+    const isVector = (expr: Expr): boolean =>
+      expr.kind === 'access' || (expr.kind === 'temp' && vectorTemps.has(expr.name)) || children(expr).some(isVector);
+    for (const statement of loop.body) {
+      const scalar = shifted(printer, statement.shifts);
+      const ctx: ExprContext = { ...scalar, accessText: (access, shifts) => operandText(operandOf(access, shifts)) };
+      let value = printExpr(statement.value, ctx);
+      if (!isVector(statement.value)) {
+        printer.uses.splat = true;
+        value = `${n('VSPLAT')}(${value})`;
+      }
+      if (statement.op === 'define') vectorTemps.add((statement.target as TempExpr).name);
+      if (statement.op === 'define') {
+        emit(printer, body, `const ${vreal} ${printExpr(statement.target, ctx)} = ${value};`);
+      } else {
+        const target = statement.target as AccessExpr;
+        const store = operandOf(target, pointShifts(target, statement.shifts));
+        if (store.kind !== 'load') throw new Error(`internal: the vector loop stores ${target.key} to a register`);
+        emit(printer, body, `${VSTORE}(${address(row(store.row), `${d}${plus(store.shift)}`)}, ${value});`);
+      }
+    }
+    for (const w of loop.windows) emit(printer, body, `${n(`${w.name}_a`)} = ${n(`${w.name}_b`)};`);
+  };
+
   emit(printer, depth, `/* ${d} in passes of ${lanes} points, then one point at a time */`);
   emit(printer, 0, '#if defined(__AVX512F__)');
   const subtracted = loop.lower.kind === 'var' ? dm : `(${dm})`;
   emit(printer, depth, `const int ${dhi} = ${dm} + (${dM} - ${subtracted} + 1)/${lanes}*${lanes};`);
   emit(printer, depth, '{');
   const inside = depth + 1;
-  const body = inside + 1;
   const [x, y] = [n(kernelDims[0]!.name), n(kernelDims[1]!.name)];
   for (const base of loop.bases) {
     const key = slotText(row(base.row));
@@ -76,52 +114,32 @@ export function printVectorLoop(printer: Printer, loop: VectorLoop, depth: numbe
   // Window rows: a holds the points before the pass (its last `base` lanes are used), b the pass,
   // c the points after it (its first `base` lanes are used). a starts as the row's first points
   // moved up, c is cut from a load ending at the last point.
-  for (const w of loop.windows) {
-    const a = n(`${w.name}_a`);
-    emit(printer, inside, `${vreal} ${a} = ${at(row(w.row), dm)}; /* ${prefix(row(w.row))} */`);
-    emit(printer, inside, `${a} = ${SHIFT}(${a}, ${a}, ${w.base});`);
-  }
+  const startWindows = (from: string, at0: number): void => {
+    for (const w of loop.windows) {
+      const a = n(`${w.name}_a`);
+      emit(printer, at0, `${vreal} ${a} = ${at(row(w.row), from)}; /* ${prefix(row(w.row))} */`);
+      emit(printer, at0, `${a} = ${SHIFT}(${a}, ${a}, ${w.base});`);
+    }
+  };
+  startWindows(dm, inside);
   emit(printer, inside, `for (int ${d} = ${dm}; ${d} < ${dhi}; ${d} += ${lanes})`);
   emit(printer, inside, '{');
-  for (const w of loop.windows) {
-    const [b, c, next] = [n(`${w.name}_b`), n(`${w.name}_c`), n(`${w.name}_n`)];
-    emit(printer, body, `const ${vreal} ${b} = ${at(row(w.row), `${d}${plus(w.base)}`)};`);
-    emit(printer, body, `const ${vreal} ${next} = ${at(row(w.row), `${d}${plus(2 * w.base)}`)};`);
-    emit(printer, body, `const ${vreal} ${c} = ${SHIFT}(${next}, ${next}, ${lanes - w.base});`);
-  }
-  for (const s of loop.shared) {
-    emit(printer, body, `const ${vreal} ${n(s.name)} = ${at(row(s.row), `${d}${plus(s.shift)}`)}; /* ${prefix(row(s.row))}[${d}${plus(s.shift)}] */`);
-  }
-  for (const p of loop.prefetches) {
-    emit(printer, body, `__builtin_prefetch(${address(row(p.row), `${d}${plus(p.shift)}`)}${p.write ? ', 1' : ''});`);
-  }
-  // A value that reads no field and no vector temporary is a scalar: C wants it broadcast.
-  const vectorTemps = new Set<string>();
-  const isVector = (expr: Expr): boolean =>
-    expr.kind === 'access' || (expr.kind === 'temp' && vectorTemps.has(expr.name)) || children(expr).some(isVector);
-  for (const statement of loop.body) {
-    const scalar = shifted(printer, statement.shifts);
-    const ctx: ExprContext = { ...scalar, accessText: (access, shifts) => operandText(operandOf(access, shifts)) };
-    let value = printExpr(statement.value, ctx);
-    if (!isVector(statement.value)) {
-      printer.uses.splat = true;
-      value = `${n('VSPLAT')}(${value})`;
-    }
-    if (statement.op === 'define') vectorTemps.add((statement.target as TempExpr).name);
-    if (statement.op === 'define') {
-      emit(printer, body, `const ${vreal} ${printExpr(statement.target, ctx)} = ${value};`);
-    } else {
-      const target = statement.target as AccessExpr;
-      const store = operandOf(target, pointShifts(target, statement.shifts));
-      if (store.kind !== 'load') throw new Error(`internal: the vector loop stores ${target.key} to a register`);
-      emit(printer, body, `${VSTORE}(${address(row(store.row), `${d}${plus(store.shift)}`)}, ${value});`);
-    }
-  }
-  for (const w of loop.windows) emit(printer, body, `${n(`${w.name}_a`)} = ${n(`${w.name}_b`)};`);
+  printPass(inside + 1);
   emit(printer, inside, '}');
+  if (loop.tail) {
+    // The points whole passes leave over: one more pass ending at the last point, overlapping the
+    // one before (recomputing its points gives the same values: the body reads nothing it writes).
+    emit(printer, inside, `if (${dhi} <= ${dM} && ${dhi} - ${subtracted} >= ${lanes})`);
+    emit(printer, inside, '{');
+    emit(printer, inside + 1, `const int ${d} = ${dM} - ${lanes - 1};`);
+    startWindows(d, inside + 1);
+    printPass(inside + 1);
+    emit(printer, inside, '}');
+  }
   emit(printer, depth, '}');
+  if (loop.tail) emit(printer, depth, `const int ${drest} = ${dhi} - ${subtracted} >= ${lanes} ? ${dM} + 1 : ${dhi};`);
   emit(printer, 0, '#else');
-  emit(printer, depth, `const int ${dhi} = ${dm};`);
+  emit(printer, depth, `const int ${loop.tail ? drest : dhi} = ${dm};`);
   if (loop.fallbackSimd) emit(printer, depth, '#pragma omp simd');
   emit(printer, 0, '#endif');
   printNode(printer, loop.remainder, depth);

@@ -7,8 +7,9 @@ import { accessesOf, children, gridOf, add, type AccessExpr, type Expr, type Fie
 import { expandDerivatives } from '../dsl/finite-difference.ts';
 import type { Grid } from '../dsl/grid.ts';
 import { InvalidArgumentError, InvalidNameError, LoweringError } from '../errors.ts';
+import { conditionVariables } from './index-expr.ts';
 import { isReduced } from './reduction.ts';
-import { restrictionAccesses, restrictionOf } from './restriction.ts';
+import { restrictionOf, restrictionValues } from './restriction.ts';
 import type { LoweredEq, LoweredSparse } from './types.ts';
 
 /** What the whole equation set shares: one grid, one dtype, its fields and scalars. */
@@ -108,7 +109,7 @@ export function lowerEquations(equations: readonly (Eq | SparseOperation)[]): Eq
     }
     scalarsByName.set(scalar.name, scalar);
   };
-  for (const expr of [...eqs.map((eq) => eq.value), ...sparseOps.map((op) => op.expr)]) {
+  for (const expr of [...eqs.flatMap((eq) => [eq.value, ...restrictionValues(eq.restriction)]), ...sparseOps.map((op) => op.expr)]) {
     // Every occurrence, not scalarsOf's one per name: two scalars of one name may meet in one expression.
     const visit = (e: Expr): void => {
       if (e.kind === 'scalar') addScalar(e);
@@ -149,7 +150,7 @@ export function lowerEquations(equations: readonly (Eq | SparseOperation)[]): Eq
     throw new LoweringError('one Operator cannot write both forward (t+1) and backward (t−1) in time; split it into two Operators');
   }
   const direction = targetOffsets.has(-1) ? -1 : 1;
-  if (!hasTimeLoop && eqs.some((eq) => eq.restriction?.step)) {
+  if (!hasTimeLoop && eqs.some((eq) => eq.restriction?.step && conditionVariables(eq.restriction.step).has('time'))) {
     throw new LoweringError('an equation runs on some time steps only (a ConditionalDimension of time), but the Operator has no time loop (no TimeFunction)');
   }
   return { eqs, segments, sparses, grid, dtype: fields[0]!.dtype, fields, scalars, hasTimeLoop, direction, accesses: all, timeExtents };
@@ -166,7 +167,7 @@ function withRestrictions(
     const restriction = restrictionOf(sources.get(eq)!, eq.value, grid);
     restricted.set(eq, restriction ? { ...eq, restriction } : eq);
   }
-  const guards = [...restricted.values()].flatMap((eq) => restrictionAccesses(eq.restriction));
+  const guards = [...restricted.values()].flatMap((eq) => restrictionValues(eq.restriction).flatMap((value) => accessesOf(value)));
   if (guards.length > 0) gridOf(add(...all, ...guards));
   return {
     eqs: eqs.map((eq) => restricted.get(eq)!),

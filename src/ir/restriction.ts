@@ -5,7 +5,7 @@ import { accessesOf, type AccessExpr, type Expr } from '../dsl/expr.ts';
 import type { Grid } from '../dsl/grid.ts';
 import { SubDomain } from '../dsl/subdomain.ts';
 import { GridMismatchError, InvalidArgumentError, LoweringError } from '../errors.ts';
-import { compare, iadd, idiv, imod, int, isub, ivar, type IndexCondition, type IndexExpr } from './index-expr.ts';
+import { compare, conditionVariables, iadd, idiv, imod, int, isub, ivar, type IndexCondition, type IndexExpr } from './index-expr.ts';
 import type { IndexDefinition } from './tree.ts';
 
 /**
@@ -107,7 +107,7 @@ function conditionOf(dim: ConditionalDimension, grid: Grid): IndexCondition {
 }
 
 /** A DSL condition as an index condition: comparisons of indices stay integer ones, comparisons of values compare reals. */
-export function lowerCondition(condition: Condition, grid: Grid): IndexCondition {
+function lowerCondition(condition: Condition, grid: Grid): IndexCondition {
   if (!(condition instanceof Condition)) throw new InvalidArgumentError(`a condition must be built with gt, lt, ge, le, eq, and, or; got ${String(condition)}`);
   if (condition.kind !== 'compare') return { kind: condition.kind, args: condition.args.map((c) => lowerCondition(c, grid)) };
   const [a, b] = condition.operands as [ConditionOperand, ConditionOperand];
@@ -123,26 +123,12 @@ export function lowerCondition(condition: Condition, grid: Grid): IndexCondition
   return { kind: 'values', op, a: a.expr, b: b.expr };
 }
 
-/** Conditions on time (and integers) alone can be decided once per step. */
+/**
+ * Conditions that read no index but time (and no field: a comparison of values reads its fields'
+ * indices) can be decided once per step, around the whole loop nest.
+ */
 function isStepCondition(condition: IndexCondition): boolean {
-  switch (condition.kind) {
-    case 'values': return false;
-    case 'and': case 'or': return condition.args.every(isStepCondition);
-    case 'compare': return [...variablesOf(condition)].every((name) => name === 'time');
-  }
-}
-
-function variablesOf(condition: Extract<IndexCondition, { kind: 'compare' }>): Set<string> {
-  const names = new Set<string>();
-  const visit = (e: IndexExpr): void => {
-    if (e.kind === 'var') names.add(e.name);
-    else if (e.kind === 'add') e.terms.forEach(visit);
-    else if (e.kind === 'mul') e.factors.forEach(visit);
-    else if (e.kind !== 'int' && e.kind !== 'select') { visit(e.a); visit(e.b); }
-  };
-  visit(condition.a);
-  visit(condition.b);
-  return names;
+  return [...conditionVariables(condition)].every((name) => name === 'time');
 }
 
 function conjunction(conditions: readonly IndexCondition[]): IndexCondition | undefined {
@@ -159,13 +145,15 @@ function conditionKey(condition: IndexCondition): string {
   }
 }
 
-/** The accesses a restriction's point guard reads (so lowering declares their fields and checks their halos). */
-export function restrictionAccesses(restriction: Restriction | undefined): AccessExpr[] {
-  const into: AccessExpr[] = [];
+/** The real-valued expressions a restriction's guards compare (so lowering declares their fields and scalars and checks their halos). */
+export function restrictionValues(restriction: Restriction | undefined): Expr[] {
+  const into: Expr[] = [];
   const visit = (c: IndexCondition | undefined): void => {
     if (c === undefined) return;
-    if (c.kind === 'values') { accessesOf(c.a, into); accessesOf(c.b, into); } else if (c.kind === 'and' || c.kind === 'or') c.args.forEach(visit);
+    if (c.kind === 'values') into.push(c.a, c.b);
+    else if (c.kind === 'and' || c.kind === 'or') c.args.forEach(visit);
   };
+  visit(restriction?.step);
   visit(restriction?.point);
   return into;
 }

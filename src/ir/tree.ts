@@ -208,6 +208,13 @@ export interface VectorLoop {
   readonly body: readonly Expression[];
   readonly operands: ReadonlyMap<string, VectorOperand>;
   readonly remainder: Iteration;
+  /**
+   * The points whole passes leave over get one more pass, ending at the loop's last point and
+   * overlapping the pass before, instead of the scalar loop (which then starts at `z_rest`): for
+   * a subdomain's rows, whose length is rarely a whole number of vectors, when recomputing a point
+   * gives the same value (no statement reads what the body writes).
+   */
+  readonly tail: boolean;
   /** Without AVX-512 the remainder loop does the whole row: `omp simd` then. */
   readonly fallbackSimd: boolean;
 }

@@ -436,11 +436,12 @@ class Verifier {
     this.names.remove(d);
     this.vectorOperands(loop);
     this.path.pop();
-    // The printer declares `z_hi` (where the vectors end) before the scalar remainder.
+    // The printer declares `z_hi` (where the vectors end; `z_rest` after a tail pass) before the scalar remainder.
     if (loop.remainder.index !== d) this.report('structure', `the remainder of vector loop ${d} walks ${loop.remainder.index}`);
-    this.names.add(`${d}_hi`);
+    const start = `${d}_${loop.tail ? 'rest' : 'hi'}`;
+    this.names.add(start);
     this.iteration(loop.remainder);
-    this.names.remove(`${d}_hi`);
+    this.names.remove(start);
   }
 
   private vectorOperands(loop: VectorLoop): void {

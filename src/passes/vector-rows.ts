@@ -1,6 +1,6 @@
 import type { AccessExpr, FieldRef } from '../dsl/expr.ts';
 import { accessesOf } from '../dsl/expr.ts';
-import { ivar } from '../ir/index-expr.ts';
+import { ivar, type IndexExpr } from '../ir/index-expr.ts';
 import { pointShifts, vectorOperandKey, type Expression, type Iteration, type VectorLoop, type VectorOperand, type VectorRow } from '../ir/tree.ts';
 
 /** A row of a field along the innermost axis while the vector loop is planned. */
@@ -133,6 +133,11 @@ export function vectorLoopOf(loop: Iteration, jamDim: string, lanes: number, fix
   const vectorRows: VectorRow[] = [...rows.values()].map((row) => ({
     key: row.key, field: row.field, timeOffset: row.timeOffset, outer: row.outer, base: baseNames.get(row.slot),
   }));
+  // A subdomain's loop (not z_m … z_M) ends its row with an overlapping pass where recomputing is harmless.
+  const written = new Set(body.flatMap((s) => (s.op === 'define' ? [] : [slotOf(s.target as AccessExpr)])));
+  const isVar = (bound: IndexExpr | undefined, name: string): boolean => bound?.kind === 'var' && bound.name === name;
+  const restricted = !isVar(loop.lower, `${dim.name}_m`) || !isVar(loop.upper, `${dim.name}_M`);
+  const tail = restricted && body.every((s) => accessesOf(s.value).every((access) => !written.has(slotOf(access))));
   const firstRowOf = (slot: string): string => [...rows.values()].find((row) => row.slot === slot)!.key;
   return {
     kind: 'vector',
@@ -149,7 +154,8 @@ export function vectorLoopOf(loop: Iteration, jamDim: string, lanes: number, fix
     // The scalar loop after the vector loop does fewer points than a vector holds: gcc's own
     // vectorisation of it (omp simd) cost compile time for nothing (<GCC_TAIL>). Without
     // AVX-512 the scalar loop does the whole row, and is the simd loop.
-    remainder: { ...loop, lower: ivar(`${dim.name}_hi`), simd: false },
+    remainder: { ...loop, lower: ivar(`${dim.name}_${tail ? 'rest' : 'hi'}`), simd: false },
+    tail,
     fallbackSimd: loop.simd,
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ApplyArgumentError, ConditionalDimension, Eq, Function, Grid, Operator, TimeFunction, and, ge, gt, le, lt, or,
+  ApplyArgumentError, ConditionalDimension, Constant, Eq, Function, Grid, Operator, TimeFunction, and, ge, gt, le, lt, or,
 } from '../../src/index.ts';
 import { nodesOf, timeLoopOf } from '../../src/ir/visit.ts';
 import { bufferOf, fillSeeded } from '../helpers.ts';
@@ -118,5 +118,18 @@ describe('ConditionalDimension', () => {
         expect(late.data.get(i, j)).toBe(4);
       }
     }
+  });
+
+  it('a condition on a Constant alone guards the whole nest, in an Operator without a time loop', () => {
+    const grid = new Grid({ shape: [5, 4] });
+    const f = new Function({ name: 'f', grid });
+    const c = new Constant({ name: 'c', value: 1 });
+    const on = new ConditionalDimension({ name: 'on', parent: grid.dimensions[0]!, condition: gt(c, 0) });
+    const op = new Operator([new Eq(f, f.add(2), { implicitDims: [on] })], { name: 'switched' });
+    expect(op.ccode).toMatch(/if \(c > 0\.0F\)/);
+    op.apply({});
+    op.apply({ c: -1 });
+    op.apply({ c: 3 });
+    expect(f.data.toArray().every((v) => v === 4)).toBe(true);
   });
 });
