@@ -48,7 +48,8 @@ export class TwoLevelStorage implements CheckpointStorage {
     const ranked = Array.from({ length: nSlots }, (_, slot) => slot).sort(
       (p, q) => (restoresPerSlot[q] ?? 0) - (restoresPerSlot[p] ?? 0) || q - p,
     );
-    const fastSet = new Set(ranked.slice(0, Math.min(this.fastSlots, nSlots)));
+    const chosen = layout.levels?.flatMap((level, slot) => (level === 'memory' ? [slot] : []));
+    const fastSet = new Set(chosen ?? ranked.slice(0, Math.min(this.fastSlots, nSlots)));
     this.inFast = [];
     this.local = [];
     const fastRestores: number[] = [];
