@@ -3,6 +3,7 @@ import { DevitoError } from '../errors.ts';
 import { runWaveDemo } from './demo.ts';
 import { clearCache, describeCache } from './cache.ts';
 import { registerFwiGradient } from './fwi/command.ts';
+import { registerSchedule } from './schedule.ts';
 
 /** Runs the `devito-ts` command line; resolves to the process exit code (0 ok, 1 user error, 2 internal). */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -20,6 +21,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       '',
       'Examples:',
       '  devito-ts fwi-gradient --memory 256MB',
+      '  devito-ts schedule --steps 1000 --checkpoints 10 --png schedule.png',
       '  devito-ts demo --size 401 --steps 200',
       '  devito-ts compile heat.ts --out kernels',
       '  devito-ts bench --quick',
@@ -32,6 +34,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     });
 
   registerFwiGradient(program);
+  registerSchedule(program);
 
   program
     .command('demo')

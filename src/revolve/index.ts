@@ -49,3 +49,4 @@ export { CompressionUnavailableError, loadZfp } from './storage/zfp-library.ts';
 export { createStorage, type StorageSpec } from './storage/create.ts';
 export { Checkpoint, type CheckpointOptions } from './checkpoint.ts';
 export { CheckpointOperator, type CheckpointOperatorOptions } from './checkpoint-operator.ts';
+export { formatAction, printSchedule, printTotals } from './schedules/print.ts';
