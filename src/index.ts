@@ -15,6 +15,7 @@ export * from './revolve/index.ts';
 export { writeNpy, readNpy, encodeNpy, decodeNpy, NpyFormatError, type NpyArray } from './io/npy.ts';
 export { writePng, renderImage, encodePng, type ImageOptions } from './io/png.ts';
 export { writeFigure, renderFigure, type FigureOptions, type FigureAxis } from './io/figure.ts';
+export { renderSchedule, writeScheduleFigure, SCHEDULE_COLORS, type ScheduleFigureOptions } from './io/schedule-figure.ts';
 export * from './errors.ts';
 export { SeismicModel, type SeismicModelOptions, type ModelOverride } from './seismic/model.ts';
 export { AcquisitionGeometry, type AcquisitionGeometryOptions, type SourceType } from './seismic/geometry.ts';

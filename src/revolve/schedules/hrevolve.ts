@@ -13,8 +13,8 @@ import { levelled } from './levelled.ts';
 import { SlotPools } from './pools.ts';
 import { STEP_COUNT_COSTS, type CostModel, type LevelledSchedule, type ScheduleName, type ScheduleRequest, type StorageLevel } from './types.ts';
 
-/** Inner-loop iterations the program may take before we refuse (about a second). */
-export const HREVOLVE_WORK_LIMIT = 4e8;
+/** Inner-loop iterations the program may take before we refuse (about a second on one core). */
+export const HREVOLVE_WORK_LIMIT = 1e8;
 
 /** `(n, memory slots, disk slots)` → inner-loop iterations of the dynamic program. */
 export function hrevolveWork(nTimesteps: number, memorySlots: number, diskSlots: number): number {
@@ -46,13 +46,23 @@ function program(n: number, memorySlots: number, diskSlots: number, topLevel: St
   const write = [costs.memory.writeMs, costs.disk.writeMs];
   const read = [costs.memory.readMs, costs.disk.readMs];
   const uf = costs.forwardStepMs;
-  /** Least time of the tail chain of `tail` states (head not yet stored), and where its head goes. */
-  const tailOf = (tail: number, sm: number, sd: number): [number, number] => {
-    if (tail < 2) return [0, 0];
-    const viaMemory = sm > 0 ? write[0] + cost[at(0, 0, sm - 1, sd, tail)] : Infinity;
-    const viaDisk = unlimited || sd > 0 ? write[1] + cost[at(0, 1, sm, unlimited ? 0 : sd - 1, tail)] : Infinity;
-    return viaDisk < viaMemory ? [viaDisk, 1] : [viaMemory, 0];
+  // tail[sm, sd, len]: least time of a tail chain of `len` states (head not yet stored), and in
+  // tailDisk whether its head goes to disk; filled for each length once its F values are known.
+  const tailSize = (SM + 1) * (SD + 1) * (N + 1);
+  const tail = new Float64Array(tailSize);
+  const tailDisk = new Uint8Array(tailSize);
+  const tt = (sm: number, sd: number, len: number) => (sm * (SD + 1) + sd) * (N + 1) + len;
+  const fillTail = (len: number) => {
+    for (let sm = 0; sm <= SM; sm++) {
+      for (let sd = 0; sd <= SD; sd++) {
+        const viaMemory = sm > 0 ? write[0] + cost[at(0, 0, sm - 1, sd, len)] : Infinity;
+        const viaDisk = unlimited || sd > 0 ? write[1] + cost[at(0, 1, sm, unlimited ? 0 : sd - 1, len)] : Infinity;
+        tail[tt(sm, sd, len)] = Math.min(viaMemory, viaDisk);
+        tailDisk[tt(sm, sd, len)] = viaDisk < viaMemory ? 1 : 0;
+      }
+    }
   };
+  // A tail of one state is reversed at once (nothing stored): tail[·, ·, 1] stays 0.
   for (let len = 2; len <= N; len++) {
     for (let Z = 0; Z < 2; Z++) {
       for (let L = 0; L < 2; L++) {
@@ -60,21 +70,23 @@ function program(n: number, memorySlots: number, diskSlots: number, topLevel: St
           for (let sd = 0; sd <= SD; sd++) {
             let best = Infinity;
             let pick = 0;
+            const headBase = at(Z, L, sm, sd, 0);
+            const tailBase = tt(sm, sd, len);
             for (let m = 1; m < len; m++) {
-              const [tailCost, tailDisk] = tailOf(len - m, sm, sd);
-              const head = Z === 1 && m === 1 ? 0 : read[L] + cost[at(Z, L, sm, sd, m)];
-              const total = m * uf + tailCost + head;
+              const head = Z === 1 && m === 1 ? 0 : read[L] + cost[headBase + m];
+              const total = m * uf + tail[tailBase - m] + head;
               if (total < best) {
                 best = total;
-                pick = m * 2 + tailDisk;
+                pick = m * 2 + tailDisk[tailBase - m];
               }
             }
-            cost[at(Z, L, sm, sd, len)] = best;
-            choice[at(Z, L, sm, sd, len)] = pick;
+            cost[headBase + len] = best;
+            choice[headBase + len] = pick;
           }
         }
       }
     }
+    fillTail(len);
   }
   // The top chain: state 0 live and unstored, its slot reserved at `topLevel`.
   const T = topLevel === 'memory' ? 0 : 1;
@@ -83,12 +95,11 @@ function program(n: number, memorySlots: number, diskSlots: number, topLevel: St
   let topPick = 0;
   let topBest = Infinity;
   for (let m = 1; m < N; m++) {
-    const [tailCost, tailDisk] = tailOf(N - m, topSm, topSd);
     const head = m === 1 ? 0 : write[T] + read[T] + cost[at(1, T, topSm, topSd, m)];
-    const total = m * uf + tailCost + head;
+    const total = m * uf + tail[tt(topSm, topSd, N - m)] + head;
     if (total < topBest) {
       topBest = total;
-      topPick = m * 2 + tailDisk;
+      topPick = m * 2 + tailDisk[tt(topSm, topSd, N - m)];
     }
   }
   const rule: SplitRule = (a, len, budget, headLevel) => {

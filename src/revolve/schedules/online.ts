@@ -58,14 +58,24 @@ export class OnlinePlanner {
    */
   afterStep(j: number): Action[] {
     if (this.stored.length < this.nCheckpoints) return [this.save(j)];
-    // Judge placements by the cost of stopping half as far again from here.
+    // Judge placements by the cost of stopping half as far again from here. Dropping stored[i]
+    // merges its two segments and moves every later segment one place down (one more slot).
     const horizon = Math.ceil(j * 1.5) + 1;
     const c = this.nCheckpoints;
-    let bestSteps = segmentSteps(this.stored, horizon, c);
+    const s = this.stored;
+    const k = s.length - 1;
+    const prefix = [0];
+    for (let p = 0; p < k; p++) prefix.push(prefix[p] + chainSteps(s[p + 1] - s[p], c - p));
+    const shifted = new Array<number>(k + 1).fill(0);
+    for (let p = k - 1; p >= 1; p--) shifted[p] = shifted[p + 1] + chainSteps(s[p + 1] - s[p], c - p + 1);
+    const last = chainSteps(horizon - j, c - k);
+    let bestSteps = prefix[k] + chainSteps(horizon - s[k], c - k);
     let drop = -1;
-    for (let i = 1; i < this.stored.length; i++) {
-      const trial = [...this.stored.slice(0, i), ...this.stored.slice(i + 1), j];
-      const steps = segmentSteps(trial, horizon, c);
+    for (let i = 1; i <= k; i++) {
+      const steps =
+        i < k
+          ? prefix[i - 1] + chainSteps(s[i + 1] - s[i - 1], c - i + 1) + shifted[i + 1] + chainSteps(j - s[k], c - k + 1) + last
+          : prefix[k - 1] + chainSteps(j - s[k - 1], c - k + 1) + last;
       if (steps < bestSteps) {
         bestSteps = steps;
         drop = i;
