@@ -1,4 +1,4 @@
-/** Checkpointing for adjoints: the binomial schedule, the Revolver that runs it, and storages. */
+/** Checkpointing for adjoints: schedules (binomial, online, mixed, multi-level), the Revolver that runs them, and storages. */
 export type { Action, ActionKind, AdvanceAction, DiscardAction, RestoreAction, ReverseAction, SaveAction, TerminateAction } from './actions.ts';
 export type { Checkpointable, Stepper } from './contracts.ts';
 export {

@@ -102,14 +102,15 @@ const UNKNOWN = -1;
 const NO_COUNTERS: StorageCounters = { writes: 0, reads: 0, bytesWritten: 0, bytesRead: 0, reservedBytes: 0 };
 
 /**
- * Runs an adjoint with optimal binomial checkpointing: `applyForward()` runs all `n` forward
- * steps (so whatever the forward records is complete) taking checkpoints, and `applyReverse()`
- * calls `reverse.apply(t, t + 1)` for `t = n−1 … 0`, restoring and recomputing as scheduled.
+ * Runs an adjoint under a checkpointing schedule (binomial by default; see `schedule`):
+ * `applyForward()` runs all `n` forward steps (so whatever the forward records is complete; an
+ * online forward may stop sooner) taking checkpoints, and `applyReverse()` calls
+ * `reverse.apply(t, t + 1)` for `t = n−1 … 0`, restoring and recomputing as scheduled.
  *
  * NOTE: invariant — when `reverse.apply(t, t + 1)` is called, the live forward state is the
  * state after `t + 1` forward steps (the output of forward step `t`). The forward steps over both
- * sweeps total the least possible under that invariant, `plan.forwardSteps`; at most
- * `nCheckpoints` slots are in use at any time. `reverse.apply` may overwrite the forward state:
+ * sweeps total `plan.forwardSteps` (for binomial the least possible under that invariant); at
+ * most the schedule's slots are in use at any time. `reverse.apply` may overwrite the forward state:
  * the schedule always restores before it runs forward again.
  *
  * The Revolver is the only caller of the steppers during an adjoint.
