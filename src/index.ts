@@ -30,7 +30,7 @@ export type { ApplyArgs } from './runtime/arguments.ts';
 // The checkpointing contract; schedules, storages and codecs are in `devito-ts/revolve`, NumPy and
 // PNG output in `devito-ts/io`.
 export type { Checkpointable, Stepper } from './revolve/contracts.ts';
-export { Revolver, type RevolverOptions, type RevolverStats } from './revolve/revolver.ts';
+export { Revolver, type RevolverOptions, type RevolverStats, type RevolverPlan } from './revolve/revolver.ts';
 export { Checkpoint, type CheckpointOptions } from './revolve/checkpoint.ts';
 export { CheckpointOperator, type CheckpointOperatorOptions } from './revolve/checkpoint-operator.ts';
 export { CompressionUnavailableError } from './revolve/storage/zfp-library.ts';

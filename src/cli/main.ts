@@ -4,6 +4,7 @@ import { runWaveDemo } from './demo.ts';
 import { clearCache, describeCache } from './cache.ts';
 import { registerFwiGradient } from './fwi/command.ts';
 import { importOptional } from './optional.ts';
+import { registerSchedule } from './schedule.ts';
 
 /** Runs the `devito-ts` command line; resolves to the process exit code (0 ok, 1 user error, 2 internal). */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -21,6 +22,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       '',
       'Examples:',
       '  devito-ts fwi-gradient --memory 256MB',
+      '  devito-ts schedule --steps 1000 --checkpoints 10 --png schedule.png',
       '  devito-ts demo --size 401 --steps 200',
       '  devito-ts compile heat.ts --out kernels',
       '  devito-ts bench --quick',
@@ -33,6 +35,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     });
 
   registerFwiGradient(program);
+  registerSchedule(program);
 
   program
     .command('demo')

@@ -35,11 +35,21 @@ export interface ReverseAction {
   readonly step: number;
 }
 
+/**
+ * Drop the checkpoint of state `step` held in `slot` without reading it: its slot is free
+ * afterwards. Online schedules thin out their checkpoints this way while the forward runs.
+ */
+export interface DiscardAction {
+  readonly kind: 'discard';
+  readonly slot: number;
+  readonly step: number;
+}
+
 /** The schedule is complete; nothing is stored any more. */
 export interface TerminateAction {
   readonly kind: 'terminate';
 }
 
-export type Action = AdvanceAction | SaveAction | RestoreAction | ReverseAction | TerminateAction;
+export type Action = AdvanceAction | SaveAction | RestoreAction | DiscardAction | ReverseAction | TerminateAction;
 
 export type ActionKind = Action['kind'];

@@ -1,5 +1,5 @@
-/** Checkpointing for adjoints: the binomial schedule, the Revolver that runs it, and storages. */
-export type { Action, ActionKind, AdvanceAction, RestoreAction, ReverseAction, SaveAction, TerminateAction } from './actions.ts';
+/** Checkpointing for adjoints: schedules (binomial, online, mixed, multi-level), the Revolver that runs them, and storages. */
+export type { Action, ActionKind, AdvanceAction, DiscardAction, RestoreAction, ReverseAction, SaveAction, TerminateAction } from './actions.ts';
 export type { Checkpointable, Stepper } from './contracts.ts';
 export {
   binomialBeta,
@@ -13,7 +13,25 @@ export {
 } from './schedule.ts';
 export { checkpointsForBudget, planCheckpoints, type CheckpointPlan, type PlanRequest } from './budget.ts';
 export {
+  SCHEDULE_NAMES,
+  STEP_COUNT_COSTS,
+  type CostModel,
+  type LevelCost,
+  type LevelledSchedule,
+  type LevelTraffic,
+  type ScheduleName,
+  type ScheduleRequest,
+  type StorageLevel,
+} from './schedules/types.ts';
+export { buildSchedule, checkScheduleName, isScheduleName } from './schedules/registry.ts';
+export { chooseSchedule, type Candidate, type Choice } from './schedules/choose.ts';
+export { predictTime, type PredictedTime } from './schedules/cost.ts';
+export { OnlinePlanner, onlineSchedule } from './schedules/online.ts';
+export { periodicDiskSchedule } from './schedules/periodic-disk.ts';
+export { measureCosts } from './measure.ts';
+export {
   Revolver,
+  type RevolverPlan,
   type ProgressCallback,
   type RevolverOptions,
   type RevolverPhase,
@@ -31,3 +49,4 @@ export { CompressionUnavailableError, loadZfp } from './storage/zfp-library.ts';
 export { createStorage, type StorageSpec } from './storage/create.ts';
 export { Checkpoint, type CheckpointOptions } from './checkpoint.ts';
 export { CheckpointOperator, type CheckpointOperatorOptions } from './checkpoint-operator.ts';
+export { formatAction, printSchedule, printTotals } from './schedules/print.ts';

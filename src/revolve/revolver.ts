@@ -1,8 +1,15 @@
 import { DevitoError, InvalidArgumentError } from '../errors.ts';
 import { assertNever } from '../support/assert-never.ts';
+import type { Action } from './actions.ts';
 import { planFromSummary, resolveCheckpoints, type CheckpointPlan } from './budget.ts';
 import type { Checkpointable, Stepper } from './contracts.ts';
-import { assertCount, compileSchedule, type CompiledSchedule } from './schedule.ts';
+import { measureCosts } from './measure.ts';
+import { assertCount } from './schedule.ts';
+import { chooseSchedule, type Candidate } from './schedules/choose.ts';
+import { predictTime, type PredictedTime } from './schedules/cost.ts';
+import { OnlinePlanner } from './schedules/online.ts';
+import { buildSchedule, checkScheduleName } from './schedules/registry.ts';
+import { STEP_COUNT_COSTS, type CostModel, type LevelledSchedule, type ScheduleName } from './schedules/types.ts';
 import { createStorage, isStorage, type StorageSpec } from './storage/create.ts';
 import type { CheckpointStorage, CompressionCounters, StorageCounters } from './storage/storage.ts';
 
@@ -28,6 +35,36 @@ export interface RevolverOptions {
   /** A storage object (the Revolver opens and, on `close`, closes it) or a spec. Default: memory. */
   readonly storage?: CheckpointStorage | StorageSpec;
   readonly onProgress?: ProgressCallback;
+  /**
+   * The schedule (default `binomial`); `auto` picks the one with the least predicted time for the
+   * budgets and `costs` (measured on the problem when not given). With `online`, `nTimesteps` is
+   * a step limit and `shouldStop` may end the forward sooner.
+   */
+  readonly schedule?: ScheduleName | 'auto';
+  /** Bytes of disk allowed for checkpoints, for the schedules with a disk level (`Infinity`: no limit). */
+  readonly diskBudgetBytes?: number;
+  /** Where disk checkpoints go (default: the OS temp dir). */
+  readonly diskDirectory?: string;
+  /** Step and copy times, for the schedules that weigh them and for `plan.predicted`. */
+  readonly costs?: CostModel;
+  /** `online` only: called after each forward step with the steps done; `true` stops the forward. */
+  readonly shouldStop?: (steps: number) => boolean;
+}
+
+/** What the Revolver will run and what it should cost, known before running. */
+export interface RevolverPlan extends CheckpointPlan {
+  readonly schedule: ScheduleName;
+  /** Disk slots allowed (0 without a disk budget). */
+  readonly diskSlots: number;
+  /** Saves, restores and slots per level of the planned schedule (for `online`: if it ran to the limit). */
+  readonly memory: LevelledSchedule['memory'];
+  readonly disk: LevelledSchedule['disk'];
+  /** The cost model used, and the time it predicts. */
+  readonly costs: CostModel;
+  readonly predicted: PredictedTime;
+  /** Why this schedule, and (with `auto`) the others considered. */
+  readonly why: string;
+  readonly candidates: readonly Candidate[];
 }
 
 /** What the last run (forward sweep, and reverse sweep if run) did and cost. */
@@ -65,14 +102,15 @@ const UNKNOWN = -1;
 const NO_COUNTERS: StorageCounters = { writes: 0, reads: 0, bytesWritten: 0, bytesRead: 0, reservedBytes: 0 };
 
 /**
- * Runs an adjoint with optimal binomial checkpointing: `applyForward()` runs all `n` forward
- * steps (so whatever the forward records is complete) taking checkpoints, and `applyReverse()`
- * calls `reverse.apply(t, t + 1)` for `t = n−1 … 0`, restoring and recomputing as scheduled.
+ * Runs an adjoint under a checkpointing schedule (binomial by default; see `schedule`):
+ * `applyForward()` runs all `n` forward steps (so whatever the forward records is complete; an
+ * online forward may stop sooner) taking checkpoints, and `applyReverse()` calls
+ * `reverse.apply(t, t + 1)` for `t = n−1 … 0`, restoring and recomputing as scheduled.
  *
  * NOTE: invariant — when `reverse.apply(t, t + 1)` is called, the live forward state is the
  * state after `t + 1` forward steps (the output of forward step `t`). The forward steps over both
- * sweeps total the least possible under that invariant, `plan.forwardSteps`; at most
- * `nCheckpoints` slots are in use at any time. `reverse.apply` may overwrite the forward state:
+ * sweeps total `plan.forwardSteps` (for binomial the least possible under that invariant); at
+ * most the schedule's slots are in use at any time. `reverse.apply` may overwrite the forward state:
  * the schedule always restores before it runs forward again.
  *
  * The Revolver is the only caller of the steppers during an adjoint.
@@ -81,14 +119,18 @@ export class Revolver {
   readonly nTimesteps: number;
   /** Slots allowed (from `nCheckpoints`, or from the memory budget). */
   readonly nCheckpoints: number;
-  /** The cost, known before running. */
-  readonly plan: CheckpointPlan;
+  /** The schedule and its cost, known before running. */
+  readonly plan: RevolverPlan;
   private readonly checkpoint: Checkpointable;
   private readonly forward: Stepper;
   private readonly reverse: Stepper;
   private readonly onProgress: ProgressCallback | undefined;
   private readonly storage: CheckpointStorage;
-  private readonly schedule: CompiledSchedule;
+  private readonly schedule: LevelledSchedule;
+  private readonly online: OnlinePlanner | undefined;
+  private readonly shouldStop: ((steps: number) => boolean) | undefined;
+  /** The reverse sweep an online forward planned when it stopped. */
+  private onlineReverse: Action[] = [];
   private readonly slotStep: Float64Array;
   /** State index of the save or restore under way (passed to the checkpoint, which may need it). */
   private stepInFlight = 0;
@@ -118,10 +160,39 @@ export class Revolver {
     this.forward = forward;
     this.reverse = reverse;
     this.onProgress = options.onProgress;
-    this.schedule = compileSchedule(nTimesteps, this.nCheckpoints);
-    this.plan = planFromSummary(this.schedule.summary, checkpoint.nbytes);
-    this.slotStep = new Float64Array(this.schedule.summary.peakSlots).fill(FREE);
-    const storage = options.storage ?? { kind: 'memory' };
+    this.shouldStop = options.shouldStop;
+    const diskSlots = diskSlotsFor(options.diskBudgetBytes, checkpoint.nbytes, nTimesteps);
+    const name = options.schedule ?? 'binomial';
+    const disk = options.diskDirectory === undefined ? {} : { directory: options.diskDirectory };
+    const costs = options.costs ?? (name === 'auto' ? measureCosts(checkpoint, forward, diskSlots > 0 ? disk : undefined) : STEP_COUNT_COSTS);
+    const request = { nTimesteps, memorySlots: this.nCheckpoints, diskSlots, costs };
+    let why: string;
+    let candidates: readonly Candidate[] = [];
+    if (name === 'auto') {
+      const choice = chooseSchedule(request);
+      this.schedule = choice.schedule;
+      why = choice.why;
+      candidates = choice.candidates;
+    } else {
+      this.schedule = buildSchedule(checkScheduleName(name), request);
+      why = `${name}: as asked`;
+    }
+    this.online = this.schedule.name === 'online' ? new OnlinePlanner(this.nCheckpoints) : undefined;
+    const { memory, disk: diskTraffic } = this.schedule;
+    this.plan = Object.freeze({
+      ...planFromSummary(this.schedule.summary, checkpoint.nbytes),
+      schedule: this.schedule.name,
+      diskSlots,
+      memory,
+      disk: diskTraffic,
+      costs,
+      predicted: predictTime(this.schedule, costs),
+      why,
+      candidates,
+    });
+    const nSlots = this.online ? this.nCheckpoints : this.schedule.slotLevels.length;
+    this.slotStep = new Float64Array(nSlots).fill(FREE);
+    const storage = options.storage ?? (diskTraffic.slots > 0 ? { kind: 'two-level' as const, fastSlots: memory.slots, ...disk } : { kind: 'memory' as const });
     this.storage = isStorage(storage) ? storage : createStorage(storage);
   }
 
@@ -134,8 +205,10 @@ export class Revolver {
       );
     }
     if (!this.storageOpen) {
-      const { peakSlots, restoresPerSlot } = this.schedule.summary;
-      this.storage.open({ nSlots: peakSlots, slotBytes: this.plan.stateBytes, restoresPerSlot });
+      const { restoresPerSlot } = this.schedule.summary;
+      // Levels only for schedules that chose them; otherwise tiered storage ranks slots by restores.
+      const levels = this.schedule.disk.slots > 0 ? { levels: this.schedule.slotLevels } : {};
+      this.storage.open({ nSlots: this.slotStep.length, slotBytes: this.plan.stateBytes, restoresPerSlot, ...levels });
       this.storageOpen = true;
     }
     this.slotStep.fill(FREE);
@@ -144,7 +217,31 @@ export class Revolver {
     this.counts = newCounts();
     this.baseline = this.storage.counters();
     this.storage.resetCompression?.();
-    this.execute(0, this.schedule.firstReverse, 'forward-done');
+    if (this.online) this.execute(() => this.runOnline(this.online!), 'forward-done');
+    else this.execute(() => this.run(this.schedule.actions, 0, this.schedule.firstReverse), 'forward-done');
+  }
+
+  /**
+   * The online forward: one step at a time until `shouldStop` says so or the step limit is
+   * reached, storing what the planner says; then the reverse sweep is planned for the steps run.
+   */
+  private runOnline(planner: OnlinePlanner): void {
+    const start = planner.start();
+    this.run(start, 0, start.length);
+    const limit = this.nTimesteps;
+    for (let j = 1; j <= limit; j++) {
+      const step: Action[] = [Object.freeze({ kind: 'advance', from: j - 1, to: j })];
+      this.run(step, 0, 1);
+      if (j === limit || this.shouldStop?.(j) === true) break;
+      const store = planner.afterStep(j);
+      this.run(store, 0, store.length);
+    }
+    this.onlineReverse = [...planner.finish(this.live)];
+  }
+
+  /** Steps the last forward sweep ran: `nTimesteps`, or fewer when an online forward stopped early. */
+  get stepsRun(): number {
+    return this.online ? this.counts.forwardSteps : this.nTimesteps;
   }
 
   /** Runs the reverse sweep: `reverse.apply(t, t + 1)` for `t = n−1 … 0`, recomputing as needed. */
@@ -157,7 +254,8 @@ export class Revolver {
           : 'applyReverse() needs a completed applyForward() first',
       );
     }
-    this.execute(this.schedule.firstReverse, this.schedule.actions.length, 'reversed');
+    if (this.online) this.execute(() => this.run(this.onlineReverse, 0, this.onlineReverse.length), 'reversed');
+    else this.execute(() => this.run(this.schedule.actions, this.schedule.firstReverse, this.schedule.actions.length), 'reversed');
   }
 
   /** Counters of the last run (reset by `applyForward`). */
@@ -195,9 +293,9 @@ export class Revolver {
     if (this.phase === 'closed') throw new DevitoError('this Revolver was closed');
   }
 
-  private execute(from: number, to: number, done: 'forward-done' | 'reversed'): void {
+  private execute(sweep: () => void, done: 'forward-done' | 'reversed'): void {
     try {
-      this.run(from, to);
+      sweep();
     } catch (error) {
       this.phase = 'failed';
       throw error;
@@ -205,8 +303,7 @@ export class Revolver {
     this.phase = done;
   }
 
-  private run(from: number, to: number): void {
-    const actions = this.schedule.actions;
+  private run(actions: readonly Action[], from: number, to: number): void {
     const c = this.counts;
     const n = this.nTimesteps;
     for (let i = from; i < to; i++) {
@@ -236,7 +333,7 @@ export class Revolver {
           c.saves += 1;
           this.inUse += 1;
           if (this.inUse > c.peakSlots) c.peakSlots = this.inUse;
-          if (this.inUse > this.nCheckpoints) this.broken(`${this.inUse} slots in use`);
+          if (this.inUse > this.slotStep.length) this.broken(`${this.inUse} slots in use`);
           break;
         }
         case 'restore': {
@@ -253,6 +350,14 @@ export class Revolver {
           c.storageMs += performance.now() - t0;
           c.restores += 1;
           this.live = action.step;
+          break;
+        }
+        case 'discard': {
+          const held = this.slotStep[action.slot];
+          if (held !== action.step) this.broken(`discard of state ${action.step} from slot ${action.slot}, which holds ${held}`);
+          this.storage.release(action.slot);
+          this.slotStep[action.slot] = FREE;
+          this.inUse -= 1;
           break;
         }
         case 'reverse': {
@@ -279,6 +384,14 @@ export class Revolver {
   }
 }
 
+/** `(disk budget, state bytes, n)` → disk slots: whole states that fit, at most `n + 1`. */
+function diskSlotsFor(diskBudgetBytes: number | undefined, stateBytes: number, nTimesteps: number): number {
+  if (diskBudgetBytes === undefined) return 0;
+  if (typeof diskBudgetBytes !== 'number' || !(diskBudgetBytes >= 0)) {
+    throw new InvalidArgumentError(`diskBudgetBytes must be a number ≥ 0, got ${String(diskBudgetBytes)}`);
+  }
+  return Math.min(Math.floor(diskBudgetBytes / stateBytes), nTimesteps + 1);
+}
 
 function newCounts() {
   return {

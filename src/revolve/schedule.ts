@@ -39,7 +39,7 @@ export function binomialBeta(c: number, r: number): bigint {
  * when it is reversed with `s` slots. Plain numbers are exact here: the running value stays
  * below `len` before each multiplication.
  */
-function repetitions(len: number, s: number): number {
+export function repetitions(len: number, s: number): number {
   if (s === 1) return len - 1;
   let r = 0;
   let beta = 1;
@@ -79,7 +79,7 @@ export function predictForwardSteps(nTimesteps: number, nCheckpoints: number): n
  * rep(len−m, s−1)` is non-decreasing in `m` (f is convex) and a bisection finds its first
  * non-negative value.
  */
-function splitPoint(len: number, s: number): number {
+export function splitPoint(len: number, s: number): number {
   let lo = 1;
   let hi = len - 1;
   while (lo < hi) {
@@ -182,16 +182,18 @@ export interface CompiledSchedule {
 /** `(n, c)` → the schedule's actions as an array, plus its summary. */
 export function compileSchedule(nTimesteps: number, nCheckpoints: number): CompiledSchedule {
   const actions: Action[] = [];
-  const { summary, firstReverse } = tally(nTimesteps, nCheckpoints, actions);
+  const { summary, firstReverse } = tallyActions(revolveSchedule(nTimesteps, nCheckpoints), nTimesteps, nCheckpoints, actions);
   return Object.freeze({ actions: Object.freeze(actions), firstReverse, summary });
 }
 
 /** `(n, c)` → the schedule's summary (runs the generator once, keeps no actions). */
 export function summarizeSchedule(nTimesteps: number, nCheckpoints: number): ScheduleSummary {
-  return tally(nTimesteps, nCheckpoints, undefined).summary;
+  return tallyActions(revolveSchedule(nTimesteps, nCheckpoints), nTimesteps, nCheckpoints, undefined).summary;
 }
 
-function tally(
+/** Runs through `schedule` once, counting what it does; pushes each action to `sink` when given. */
+export function tallyActions(
+  schedule: Iterable<Action>,
   nTimesteps: number,
   nCheckpoints: number,
   sink: Action[] | undefined,
@@ -207,7 +209,7 @@ function tally(
   let firstReverse = -1;
   const restoresPerSlot: number[] = [];
   const savesPerSlot: number[] = [];
-  for (const action of revolveSchedule(nTimesteps, nCheckpoints)) {
+  for (const action of schedule) {
     switch (action.kind) {
       case 'advance':
         forwardSteps += action.to - action.from;
@@ -224,6 +226,9 @@ function tally(
         restores += 1;
         if (action.release) inUse -= 1;
         restoresPerSlot[action.slot] += 1;
+        break;
+      case 'discard':
+        inUse -= 1;
         break;
       case 'reverse':
         if (firstReverse < 0) firstReverse = count;

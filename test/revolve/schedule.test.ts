@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { bruteForce } from './brute-force.ts';
 import { InvalidArgumentError } from '../../src/errors.ts';
 import {
   binomialBeta,
@@ -87,55 +88,6 @@ function recurrenceTable(maxLen: number, maxSlots: number): number[][] {
     }
   }
   return T;
-}
-
-/**
- * The least forward steps to run every reverse step t (state t+1 live) from state 0 with at most
- * c states stored, by exhaustive 0-1 BFS over (live state, stored set, next reverse step).
- * `pinned`: the initial state holds a slot from the start and keeps it.
- */
-function bruteForce(n: number, c: number, pinned: boolean): number {
-  const states = n + 1;
-  const maskCount = 1 << states;
-  const liveCount = states + 1; // live + 1, where −1 means no valid state
-  const key = (k: number, live: number, mask: number) => (k * liveCount + live + 1) * maskCount + mask;
-  const dist = new Int32Array((n + 1) * liveCount * maskCount).fill(-1);
-  const popcount = (m: number) => {
-    let count = 0;
-    for (; m; m &= m - 1) count++;
-    return count;
-  };
-  // 0-1 BFS: a deque as an array with a moving head, zero-cost edges pushed to the front.
-  let front: number[] = [key(n, 0, pinned ? 1 : 0)];
-  let next: number[] = [];
-  let cost = 0;
-  const seen = new Uint8Array(dist.length);
-  while (front.length > 0) {
-    while (front.length > 0) {
-      const id = front.pop()!;
-      if (seen[id]) continue;
-      seen[id] = 1;
-      dist[id] = cost;
-      const mask = id % maskCount;
-      const live = (Math.floor(id / maskCount) % liveCount) - 1;
-      const k = Math.floor(id / maskCount / liveCount);
-      if (k === 0) return cost;
-      const zero = (id2: number) => {
-        if (!seen[id2]) front.push(id2);
-      };
-      if (live >= 0 && live < n) next.push(key(k, live + 1, mask));
-      if (live === k) zero(key(k - 1, -1, mask));
-      if (live >= 0 && !(mask & (1 << live)) && popcount(mask) < c) zero(key(k, live, mask | (1 << live)));
-      for (let j = 0; j < states; j++) {
-        if (!(mask & (1 << j))) continue;
-        zero(key(k, j, mask));
-        if (!(pinned && j === 0)) zero(key(k, live, mask & ~(1 << j)));
-      }
-    }
-    [front, next] = [next, []];
-    cost += 1;
-  }
-  throw new Error(`no schedule for n=${n} c=${c}`);
 }
 
 describe('binomial formula', () => {

@@ -5,10 +5,10 @@ import { runFwiGradient } from './job.ts';
 const UNITS: Record<string, number> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30 };
 
 /** "256MB", "1.5GiB", "800000" → bytes (MB = 10⁶, MiB = 2²⁰). */
-export function parseBytes(text: string): number {
+export function parseBytes(text: string, flag = '--memory'): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b|b)?\s*$/i.exec(text);
   const unit = match ? UNITS[(match[2] ?? '').toLowerCase()] : undefined;
-  if (!match || unit === undefined) throw new InvalidArgumentError(`--memory: cannot read "${text}"; write e.g. 256MB, 1GiB or a number of bytes`);
+  if (!match || unit === undefined) throw new InvalidArgumentError(`${flag}: cannot read "${text}"; write e.g. 256MB, 1GiB or a number of bytes`);
   return Math.floor(Number(match[1]) * unit);
 }
 

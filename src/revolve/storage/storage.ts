@@ -12,6 +12,11 @@ export interface SlotLayout {
   readonly slotBytes: number;
   /** How often each slot will be read; tiered storage keeps the most read slots in its fast tier. */
   readonly restoresPerSlot: readonly number[];
+  /**
+   * Where the schedule wants each slot, when it chose (multi-level schedules); tiered storage
+   * then keeps the `memory` slots in its fast tier instead of ranking by restores.
+   */
+  readonly levels?: readonly ('memory' | 'disk')[];
 }
 
 /** Cumulative traffic of a storage since it was opened. */

@@ -13,7 +13,8 @@ export interface TwoLevelStorageOptions {
 
 /**
  * Two tiers behind one set of slot numbers: the `fastSlots` slots that the schedule restores most
- * often live in the fast tier, the others in the slow one. The schedule uses slots as a stack, so
+ * often live in the fast tier, the others in the slow one — unless the layout names each slot's
+ * level (multi-level schedules such as H-Revolve), which then decides. The schedule uses slots as a stack, so
  * a slot's restore count (known before running) is what decides its tier, once, at `open`.
  */
 export class TwoLevelStorage implements CheckpointStorage {
@@ -48,7 +49,8 @@ export class TwoLevelStorage implements CheckpointStorage {
     const ranked = Array.from({ length: nSlots }, (_, slot) => slot).sort(
       (p, q) => (restoresPerSlot[q] ?? 0) - (restoresPerSlot[p] ?? 0) || q - p,
     );
-    const fastSet = new Set(ranked.slice(0, Math.min(this.fastSlots, nSlots)));
+    const chosen = layout.levels?.flatMap((level, slot) => (level === 'memory' ? [slot] : []));
+    const fastSet = new Set(chosen ?? ranked.slice(0, Math.min(this.fastSlots, nSlots)));
     this.inFast = [];
     this.local = [];
     const fastRestores: number[] = [];
