@@ -85,7 +85,7 @@ export function lowerEquations(equations: readonly (Eq | SparseOperation)[]): Eq
   for (const access of all) checkHalo(access);
   for (const op of sparseOps) {
     const partial = accessesOf(op.expr, op.field ? [op.field] : []).find((access) => isReduced(access.field));
-    if (partial) throw new LoweringError(`${sparseTitleOf(op)}: ${partial.field.name} does not span every grid dimension; inject into and interpolate from fields over the whole grid`);
+    if (partial) throw new LoweringError(`${op.mode} ${op.sparse.name}: ${partial.field.name} does not span every grid dimension; inject into and interpolate from fields over the whole grid`);
   }
   const timeExtents = timeExtentsOf(all);
   checkTimeSlots(all, timeExtents);
@@ -143,8 +143,6 @@ export function lowerEquations(equations: readonly (Eq | SparseOperation)[]): Eq
   const direction = targetOffsets.has(-1) ? -1 : 1;
   return { eqs, segments, sparses, grid, dtype: fields[0]!.dtype, fields, scalars, hasTimeLoop, direction, accesses: all, timeExtents };
 }
-
-const sparseTitleOf = (op: LoweredSparse): string => `${op.mode === 'inject' ? 'inject' : 'interpolate'} ${op.sparse.name}`;
 
 function checkHalo(access: AccessExpr): void {
   access.offsets.forEach((offset, axis) => {

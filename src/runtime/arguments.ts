@@ -162,7 +162,7 @@ export function prepareCall(kernel: Kernel, args: ApplyArgs, blockSizes: Readonl
     kernel.parameters.filter((p) => (p.kind === 'scalar' && p.scalar.role === 'constant') || p.kind === 'blockSize').map((p) => p.name),
   );
   for (const [key, value] of Object.entries(args)) {
-    if (!RESERVED.has(key) && isFieldName(kernel, key)) continue;
+    if (isFieldName(kernel, key)) continue;
     if (!RESERVED.has(key) && !numeric.has(key)) {
       const known = [...RESERVED, ...numeric].join(', ');
       throw new ApplyArgumentError(`apply: unknown argument "${key}"; ${kernel.name} takes ${known}, or one of its fields by name`);

@@ -1,3 +1,4 @@
+import { isApplyArgumentName } from '../dsl/names.ts';
 import { ApplyArgumentError } from '../errors.ts';
 import type { Kernel } from '../ir/types.ts';
 import type { FieldWithData, SparseWithData } from './field-types.ts';
@@ -49,8 +50,12 @@ function sparseMismatch(sparse: SparseWithData, other: unknown): string | undefi
   return undefined;
 }
 
-/** Whether `name` names a field or sparse set of the kernel (so `apply` may substitute it). */
+/**
+ * Whether `apply` may substitute a field or sparse set of the kernel called `name`: a field named
+ * like an argument of `apply` (`dt`, `nthreads`, a block size) keeps that argument's meaning.
+ */
 export function isFieldName(kernel: Kernel, name: string): boolean {
+  if (isApplyArgumentName(name)) return false;
   return kernel.fields.some((f) => f.name === name) || kernel.sparses.some((s) => s.name === name);
 }
 
@@ -64,13 +69,13 @@ export function callFields(kernel: Kernel, args: Readonly<Record<string, unknown
   const fields = new Map<string, FieldWithData>();
   const sparses = new Map<string, SparseWithData>();
   for (const field of kernel.fields as readonly FieldWithData[]) {
-    const other = args[field.name];
+    const other = isFieldName(kernel, field.name) ? args[field.name] : undefined;
     const why = other === undefined ? undefined : fieldMismatch(field, other);
     if (why) throw new ApplyArgumentError(`apply: ${field.name} cannot be replaced by the argument given: ${why}; pass a field made like ${field.name}`);
     fields.set(field.name, (other as FieldWithData | undefined) ?? field);
   }
   for (const sparse of kernel.sparses as readonly SparseWithData[]) {
-    const other = args[sparse.name];
+    const other = isFieldName(kernel, sparse.name) ? args[sparse.name] : undefined;
     const why = other === undefined ? undefined : sparseMismatch(sparse, other);
     if (why) throw new ApplyArgumentError(`apply: ${sparse.name} cannot be replaced by the argument given: ${why}; pass a sparse set made like ${sparse.name}`);
     sparses.set(sparse.name, (other as SparseWithData | undefined) ?? sparse);
