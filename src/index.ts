@@ -21,12 +21,15 @@ export {
   SparseFunction, SparseTimeFunction, Injection, Interpolation, type SparseFunctionOptions, type SparseTimeFunctionOptions, type SparseOperation, type AnySparseFunction,
 } from './dsl/sparse.ts';
 export { DEFAULT_SINC_RADIUS, type InterpolationKind, type SparseInterpolation } from './dsl/interpolation.ts';
+export { norm, type WithData } from './dsl/norm.ts';
 export { solve } from './dsl/solve.ts';
 export { sqrt, sin, cos, exp, abs, add, mul, pow, type Expr, type ExprLike, type DiffOptions } from './dsl/expr.ts';
 export { finiteDifferenceWeights } from './dsl/fd-weights.ts';
 export { Operator, type OperatorOptions, type PerformanceSummary, type BoundOperator } from './operator.ts';
 export type { PassOptions } from './passes/pipeline.ts';
 export type { ApplyArgs } from './runtime/arguments.ts';
+export type { FieldArgument } from './runtime/substitution.ts';
+export type { KernelArgument, ArrayArgument } from './runtime/kernel-arguments.ts';
 // The checkpointing contract; schedules, storages and codecs are in `devito-ts/revolve`, NumPy and
 // PNG output in `devito-ts/io`.
 export type { Checkpointable, Stepper } from './revolve/contracts.ts';

@@ -11,9 +11,11 @@ import type { Kernel, LoweredEq, LoweredSparse } from './ir/types.ts';
 import { KernelOutOfMemoryError } from './errors.ts';
 import { compileShared, defaultCacheDir, type CompiledLibrary, type CompilerOptions } from './jit/compiler.ts';
 import { DEFAULT_PASSES, runPasses, type PassOptions } from './passes/pipeline.ts';
-import { checkTimeRange, defaultThreads, prepareCall, timeLimits, type ApplyArgs, type FieldWithData, type PreparedCall, type SparseWithData } from './runtime/arguments.ts';
+import { checkTimeRange, defaultThreads, prepareCall, timeLimits, type ApplyArgs, type PreparedCall } from './runtime/arguments.ts';
 import { candidateBlockShapes, candidateTimeTiles, fastest, loadTuned, storeTuned, tuningKey, type BlockSizes } from './runtime/autotune.ts';
+import { describeCall, type KernelArgument } from './runtime/kernel-arguments.ts';
 import { loadKernel } from './runtime/library.ts';
+import { callFields } from './runtime/substitution.ts';
 import { installFieldAllocator } from './runtime/memory.ts';
 
 // Fields made after this module loads (with `import … from 'devito-ts'`, before any user code)
@@ -146,9 +148,11 @@ export class Operator {
     const key = tuningKey(this.compiled!.library.hash, this.kernel.grid.shape, nthreads);
     let sizes = loadTuned(cacheDir, key);
     if (!sizes) {
+      // The fields this call runs on (substitutes included) are the ones trials overwrite.
+      const fields = callFields(this.kernel, args);
       const written: readonly { readonly data: { readonly raw: FloatArray } }[] = [
-        ...(this.kernel.written as readonly FieldWithData[]),
-        ...(this.kernel.sparses as readonly SparseWithData[]),
+        ...this.kernel.written.map((f) => fields.fields.get(f.name)!),
+        ...fields.sparses.values(),
       ];
       const snapshot = written.map((f) => f.data.raw.slice());
       const restore = (): void => written.forEach((f, i) => f.data.raw.set(snapshot[i]!));
@@ -201,7 +205,22 @@ export class Operator {
     };
   }
 
-  /** Runs the kernel over the time range `timeMin … timeMax` (inclusive) on the fields' own memory. */
+  /**
+   * What `apply(args)` would pass to the kernel, by C parameter name in parameter order, without
+   * running or compiling it: numbers as they would be passed (time range, bounds, sizes,
+   * spacings, `dt`, Constants, block sizes, threads), arrays described (whose field, dtype,
+   * allocated shape). Validates `args` as `apply` does.
+   */
+  arguments(args: ApplyArgs = {}): Record<string, KernelArgument> {
+    const call = prepareCall(this.kernel, args, this.tuned.get(args.nthreads ?? defaultThreads()));
+    return describeCall(this.kernel, call, callFields(this.kernel, args));
+  }
+
+  /**
+   * Runs the kernel over the time range `timeMin … timeMax` (inclusive) on the fields' own
+   * memory, or on fields given by name in `args` (`{ u: otherU }`: same dtype, dimensions, grid
+   * shape, halo and time slots as `u`; the kernel's grid spacing and loop bounds apply).
+   */
   apply(args: ApplyArgs = {}): PerformanceSummary {
     const call = this.prepare(args);
     this.compiled!.fn(...call.values);

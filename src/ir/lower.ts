@@ -93,7 +93,7 @@ export function lowerEquations(equations: readonly (Eq | SparseOperation)[]): Eq
   for (const access of all) checkHalo(access);
   for (const op of sparseOps) {
     const partial = accessesOf(op.expr, op.field ? [op.field] : []).find((access) => isReduced(access.field));
-    if (partial) throw new LoweringError(`${sparseTitleOf(op)}: ${partial.field.name} does not span every grid dimension; inject into and interpolate from fields over the whole grid`);
+    if (partial) throw new LoweringError(`${op.mode} ${op.sparse.name}: ${partial.field.name} does not span every grid dimension; inject into and interpolate from fields over the whole grid`);
   }
   const timeExtents = timeExtentsOf(all);
   checkTimeSlots(all, timeExtents);
@@ -155,8 +155,6 @@ export function lowerEquations(equations: readonly (Eq | SparseOperation)[]): Eq
   }
   return { eqs, segments, sparses, grid, dtype: fields[0]!.dtype, fields, scalars, hasTimeLoop, direction, accesses: all, timeExtents };
 }
-
-const sparseTitleOf = (op: LoweredSparse): string => `${op.mode === 'inject' ? 'inject' : 'interpolate'} ${op.sparse.name}`;
 
 /** Equations with their subdomain bounds and guards (see ir/restriction.ts), and every access including the guards'. */
 function withRestrictions(

@@ -1,13 +1,13 @@
 import { availableParallelism } from 'node:os';
 import { timeDimOf } from '../dsl/conditional.ts';
-import type { FloatArray } from '../dsl/dtype.ts';
-import type { FieldRef, SparseRef } from '../dsl/expr.ts';
 import { assertNever } from '../support/assert-never.ts';
 import type { Grid } from '../dsl/grid.ts';
 import { firstOutside } from '../dsl/points.ts';
 import { domainOf } from '../dsl/sparse.ts';
 import { ApplyArgumentError } from '../errors.ts';
 import type { Kernel, Parameter } from '../ir/types.ts';
+import type { FieldWithData, SparseWithData } from './field-types.ts';
+import { callFields, isFieldName, type FieldArgument } from './substitution.ts';
 
 /** Arguments of `Operator.apply`: the time range (inclusive), `dt`, thread count and constants. */
 export interface ApplyArgs {
@@ -20,28 +20,14 @@ export interface ApplyArgs {
   readonly nthreads?: number;
   /** Try a few cache-block shapes on the first call and keep the fastest (cached on disk). */
   readonly autotune?: boolean;
-  /** Values of Constants, by name (override `Constant.value`); block sizes as `x0_blk0_size`. */
-  readonly [constant: string]: number | boolean | undefined;
+  /**
+   * Values of Constants, by name (override `Constant.value`); block sizes as `x0_blk0_size`;
+   * under a field's (or sparse set's) name, another one made like it to run the kernel on.
+   */
+  readonly [name: string]: number | boolean | FieldArgument | undefined;
 }
 
-/** Field with its data: the runtime's view of what dsl fields carry (the DSL classes carry more than `FieldRef` promises). */
-export interface FieldWithData extends FieldRef {
-  readonly data: {
-    readonly raw: FloatArray;
-    /** Halo and padding included. */
-    readonly allocatedShape: readonly number[];
-    /** Visible: time slots then the grid's domain. */
-    readonly shape: readonly number[];
-  };
-  readonly save?: number;
-  readonly timeSlots?: number;
-}
-
-/** Sparse point set with its data and coordinates. */
-export interface SparseWithData extends SparseRef {
-  readonly data: { readonly raw: FloatArray };
-  readonly coordinates: Float64Array;
-}
+export type { FieldWithData, SparseWithData } from './field-types.ts';
 
 /** Parameters whose value the kernel alone decides: buffer extents, loop bounds, grid origins, point counts. */
 export type FixedParameter = Extract<Parameter, { readonly kind: 'size' | 'spaceBound' | 'origin' | 'npoint' }>;
@@ -63,9 +49,9 @@ export function spacingValue(grid: Grid, name: string): number {
 }
 
 /** Re-checks coordinates (users may edit the array in place) so no point indexes outside the grid. */
-function checkCoordinates(kernel: Kernel): void {
+function checkCoordinates(kernel: Kernel, sparses: Iterable<SparseWithData>): void {
   const [lo, hi] = domainOf(kernel.grid);
-  for (const sparse of kernel.sparses as readonly SparseWithData[]) {
+  for (const sparse of sparses) {
     const outside = firstOutside(sparse.coordinates, lo, hi);
     if (outside) {
       throw new ApplyArgumentError(
@@ -190,9 +176,10 @@ export function prepareCall(kernel: Kernel, args: ApplyArgs, blockSizes: Readonl
     kernel.parameters.filter((p) => (p.kind === 'scalar' && p.scalar.role === 'constant') || p.kind === 'blockSize').map((p) => p.name),
   );
   for (const [key, value] of Object.entries(args)) {
+    if (isFieldName(kernel, key)) continue;
     if (!RESERVED.has(key) && !numeric.has(key)) {
       const known = [...RESERVED, ...numeric].join(', ');
-      throw new ApplyArgumentError(`apply: unknown argument "${key}"; ${kernel.name} takes ${known}`);
+      throw new ApplyArgumentError(`apply: unknown argument "${key}"; ${kernel.name} takes ${known}, or one of its fields by name`);
     }
     if (key === 'autotune') {
       if (value !== undefined && typeof value !== 'boolean') throw new ApplyArgumentError(`apply: autotune must be true or false, got ${String(value)}`);
@@ -202,7 +189,8 @@ export function prepareCall(kernel: Kernel, args: ApplyArgs, blockSizes: Readonl
       throw new ApplyArgumentError(`apply: ${key} must be a finite number, got ${String(value)}`);
     }
   }
-  checkCoordinates(kernel);
+  const { fields, sparses } = callFields(kernel, args);
+  checkCoordinates(kernel, sparses.values());
   const hasTime = kernel.parameters.some((p) => p.kind === 'timeBound');
   const [timeMin, timeMax] = hasTime ? timeRange(kernel, args) : [0, 0];
   const nthreads = integerArg(args, 'nthreads') ?? defaultThreads();
@@ -211,15 +199,15 @@ export function prepareCall(kernel: Kernel, args: ApplyArgs, blockSizes: Readonl
 
   const values = kernel.parameters.map((param): unknown => {
     switch (param.kind) {
-      case 'field': return (param.field as FieldWithData).data.raw;
+      case 'field': return fields.get(param.field.name)!.data.raw;
       case 'timeBound': return param.name === 'time_m' ? timeMin : timeMax;
       // Sizes come from the kernel's own fields, whose layout fixed strides were printed from
       // (ir/types.ts allocatedExtent uses the same dsl layout rule): they cannot disagree.
       case 'size': case 'spaceBound': case 'origin': case 'npoint': return fixedValue(kernel, param);
       case 'nthreads': return nthreads;
       case 'timers': return timers;
-      case 'sparseData': return (param.sparse as SparseWithData).data.raw;
-      case 'coordinates': return (param.sparse as SparseWithData).coordinates;
+      case 'sparseData': return sparses.get(param.sparse.name)!.data.raw;
+      case 'coordinates': return sparses.get(param.sparse.name)!.coordinates;
       case 'blockSize': {
         const size = integerArg(args, param.name) ?? blockSizes[param.name] ?? param.defaultSize;
         if (size < 1) throw new ApplyArgumentError(`apply: ${param.name} must be a positive integer, got ${size}`);
@@ -234,7 +222,8 @@ export function prepareCall(kernel: Kernel, args: ApplyArgs, blockSizes: Readonl
           if (!(dt > 0)) throw new ApplyArgumentError(`apply: dt must be positive, got ${dt}`);
           return dt;
         }
-        const value = args[scalar.name] ?? scalar.constant?.value;
+        const given = args[scalar.name];
+        const value = typeof given === 'number' ? given : scalar.constant?.value;
         if (value === undefined) {
           throw new ApplyArgumentError(`apply: Constant ${scalar.name} has no value; set ${scalar.name}.value or pass { ${scalar.name}: … }`);
         }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Eq, Function, Grid, Inc, LoweringError, Operator, TimeFunction, GridMismatchError } from '../../src/index.ts';
+import { Eq, Function, Grid, GridMismatchError, Inc, LoweringError, Operator, SparseTimeFunction, TimeFunction } from '../../src/index.ts';
 import type { Iteration, Node } from '../../src/ir/tree.ts';
 import { bufferOf, fillSeeded } from '../helpers.ts';
 
@@ -138,6 +138,8 @@ describe('Inc', () => {
     // At the point itself onto a field over the whole grid, reading the target is fine.
     const acc = new Function({ name: 'acc', grid });
     expect(() => new Operator([new Inc(acc, acc.mul(g))], { name: 'inc_self' })).not.toThrow();
+    const rec = new SparseTimeFunction({ name: 'rec', grid, npoint: 1, nt: 3, coordinates: [[1, 1]] });
+    expect(() => new Operator([rec.interpolate({ expr: fy })])).toThrow(/interpolate rec: fy does not span every grid dimension/);
     expect(() => new Function({ name: 'bad', grid, dimensions: [y, x] })).toThrow(GridMismatchError);
     expect(() => new Function({ name: 'bad', grid, dimensions: [] })).toThrow(GridMismatchError);
     expect(() => new Function({ name: 'bad', grid, dimensions: [new Grid({ shape: [3, 3] }).dimensions[0]!] })).toThrow(GridMismatchError);
