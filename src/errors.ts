@@ -35,3 +35,5 @@ export class KernelOutOfMemoryError extends DevitoError {}
 export class CheckpointCorruptError extends DevitoError {}
 /** Checkpointing: a memory budget or schedule request that cannot be met. */
 export class CheckpointBudgetError extends DevitoError {}
+/** Checkpointing: a two-phase gradient run (`forwardWithCheckpoints`) used after its `release()`. */
+export class CheckpointReleasedError extends DevitoError {}
