@@ -1,6 +1,6 @@
 /** Checkpointing for adjoints: the binomial schedule, the Revolver that runs it, and storages. */
 export type { Action, ActionKind, AdvanceAction, RestoreAction, ReverseAction, SaveAction, TerminateAction } from './actions.ts';
-export type { Checkpointable, Stepper } from './contracts.ts';
+export type { Checkpointable, InPlaceStepper, Stepper } from './contracts.ts';
 export {
   binomialBeta,
   compileSchedule,

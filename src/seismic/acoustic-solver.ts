@@ -431,12 +431,14 @@ export class AcousticWaveSolver {
    */
   private steppers(options: { nthreads?: number; autotune?: boolean }): GradientStepping {
     const args = this.args(options);
+    const checkpoint = new Checkpoint([this.u], { timeOffset: 1 });
     return {
       nSteps: this.nt - 2,
       u: this.u,
-      checkpoint: new Checkpoint([this.u], { timeOffset: 1 }),
+      checkpoint,
       forward: new CheckpointOperator(this.operator('forward'), args, { timeOffset: 1 }),
-      reverse: new CheckpointOperator(this.operator('gradient'), args, { timeOffset: 2 }),
+      // The gradient only reads u: from memory checkpoints it may read u in place (no restore copy).
+      reverse: new CheckpointOperator(this.operator('gradient'), args, { timeOffset: 2, readsInPlace: checkpoint }),
       startForward: (src?: SparseTimeFunction): void => {
         this.load(this.src, src ?? this.geometry.src, 'gradientStepping: src');
         this.u.data.raw.fill(0);

@@ -34,6 +34,8 @@ describe('checkpointed FWI gradient (Revolve) against the full-history gradient'
           expect(bufferOf(rec!.data.toArray()).equals(bufferOf(Float32Array.from(context.observed)))).toBe(true);
           expect(revolver!.reverseSteps).toBe(n);
           expect(revolver!.peakSlots).toBeLessThanOrEqual(nCheckpoints);
+          // Plain memory lends its checkpoints to the gradient kernel (no restore copy).
+          expect(revolver!.inPlaceRestores > 0).toBe(label === 'memory' && nCheckpoints > 1);
           if (nCheckpoints <= 13) expect(revolver!.forwardSteps).toBeGreaterThan(n); // it really recomputed
           else expect(revolver!.forwardSteps).toBe(n);
         });
