@@ -37,3 +37,5 @@ export class CheckpointCorruptError extends DevitoError {}
 export class CheckpointBudgetError extends DevitoError {}
 /** An optional package a command needs (ts-morph for `compile`, a TypeScript loader) is not installed. */
 export class MissingPackageError extends DevitoError {}
+/** Checkpointing: a two-phase gradient run (`forwardWithCheckpoints`) used after its `release()`. */
+export class CheckpointReleasedError extends DevitoError {}

@@ -43,5 +43,7 @@ export { AcquisitionGeometry, type AcquisitionGeometryOptions, type SourceType }
 export { ricker, gabor, type WaveletOptions } from './seismic/wavelets.ts';
 export {
   AcousticWaveSolver, type AcousticWaveSolverOptions, type RunOptions, type ForwardOptions, type GradientOptions, type GradientStepping, type CheckpointingOptions, type GradientResult,
+  type CheckpointedForwardOptions,
 } from './seismic/acoustic-solver.ts';
+export type { CheckpointedForward, CheckpointedGradient } from './seismic/checkpointed-run.ts';
 export type { ModellingSummary } from './seismic/summary.ts';

@@ -8,7 +8,7 @@ import { buildKernel } from './ir/build.ts';
 import { bytesPerPoint, flopsPerPoint } from './ir/flops.ts';
 import { clusterize, lowerEquations } from './ir/lower.ts';
 import type { Kernel, LoweredEq, LoweredSparse } from './ir/types.ts';
-import { KernelOutOfMemoryError } from './errors.ts';
+import { ApplyArgumentError, KernelOutOfMemoryError } from './errors.ts';
 import { compileShared, defaultCacheDir, type CompiledLibrary, type CompilerOptions } from './jit/compiler.ts';
 import { DEFAULT_PASSES, runPasses, type PassOptions } from './passes/pipeline.ts';
 import { checkTimeRange, defaultThreads, prepareCall, timeLimits, type ApplyArgs, type PreparedCall } from './runtime/arguments.ts';
@@ -50,6 +50,11 @@ export interface PerformanceSummary {
 export interface BoundOperator {
   /** Runs time indices `timeMin … timeMax` (inclusive). */
   run(timeMin: number, timeMax: number): void;
+  /**
+   * As `run`, with the data of some fields replaced for this call only (same dtype, at least the
+   * field's length): a stepper reads a checkpoint in place instead of restoring it first.
+   */
+  runWith(timeMin: number, timeMax: number, data: ReadonlyMap<object, FloatArray>): void;
   /** Seconds per section, accumulated over all runs. */
   readonly timers: Float64Array;
 }
@@ -194,12 +199,32 @@ export class Operator {
     const minIndex = this.kernel.parameters.findIndex((p) => p.name === 'time_m');
     const maxIndex = this.kernel.parameters.findIndex((p) => p.name === 'time_M');
     const kernel = this.kernel;
+    const run = (timeMin: number, timeMax: number): void => {
+      checkTimeRange(kernel, timeMin, timeMax);
+      values[minIndex] = timeMin;
+      values[maxIndex] = timeMax;
+      fn(...values);
+    };
     return {
-      run(timeMin: number, timeMax: number): void {
-        checkTimeRange(kernel, timeMin, timeMax);
-        values[minIndex] = timeMin;
-        values[maxIndex] = timeMax;
-        fn(...values);
+      run,
+      runWith(timeMin: number, timeMax: number, data: ReadonlyMap<object, FloatArray>): void {
+        const swaps: [index: number, own: FloatArray, given: FloatArray][] = [];
+        kernel.parameters.forEach((param, index) => {
+          const given = param.kind === 'field' ? data.get(param.field) : undefined;
+          if (given === undefined) return;
+          const own = values[index] as FloatArray;
+          if (given.constructor !== own.constructor || given.length < own.length) {
+            throw new ApplyArgumentError(`${kernel.name}: runWith needs a ${own.constructor.name} of at least ${own.length} elements for ${param.name}`);
+          }
+          swaps.push([index, own, given]);
+        });
+        if (swaps.length !== data.size) throw new ApplyArgumentError(`${kernel.name}: runWith was given data for a field this kernel does not take`);
+        for (const [index, , given] of swaps) values[index] = given;
+        try {
+          run(timeMin, timeMax);
+        } finally {
+          for (const [index, own] of swaps) values[index] = own;
+        }
       },
       timers: call.timers,
     };

@@ -1,3 +1,4 @@
+import type { FloatArray } from '../dsl/dtype.ts';
 import { Function, TimeFunction } from '../dsl/functions.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import type { Checkpointable } from './contracts.ts';
@@ -32,7 +33,7 @@ export class Checkpoint implements Checkpointable {
   readonly nbytes: number;
   readonly timeOffset: number;
   private readonly parts: readonly Part[];
-  private readonly fields: readonly (Function | TimeFunction)[];
+  readonly fields: readonly (Function | TimeFunction)[];
 
   constructor(fields: readonly (Function | TimeFunction)[], options: CheckpointOptions = {}) {
     if (!Array.isArray(fields) || fields.length === 0) throw new InvalidArgumentError('Checkpoint: give a non-empty array of fields');
@@ -67,11 +68,11 @@ export class Checkpoint implements Checkpointable {
     return field.slotOf(time);
   }
 
-  /** Copies state `step` out of the fields into `slot`. */
+  /** Copies state `step` out of the fields into `slot`, each field's time levels oldest first. */
   save(slot: Uint8Array, step: number): void {
     let offset = 0;
     for (const part of this.parts) {
-      for (let level = 0; level < part.levels; level++) {
+      for (let level = part.levels - 1; level >= 0; level--) {
         const start = this.positionOf(part, step, level) * part.slotBytes;
         slot.set(part.bytes.subarray(start, start + part.slotBytes), offset);
         offset += part.slotBytes;
@@ -83,11 +84,38 @@ export class Checkpoint implements Checkpointable {
   load(slot: Uint8Array, step: number): void {
     let offset = 0;
     for (const part of this.parts) {
-      for (let level = 0; level < part.levels; level++) {
+      for (let level = part.levels - 1; level >= 0; level--) {
         const start = this.positionOf(part, step, level) * part.slotBytes;
         part.bytes.set(slot.subarray(offset, offset + part.slotBytes), start);
         offset += part.slotBytes;
       }
     }
+  }
+
+  /**
+   * State `step` held in `slot` → for each field, an array over the slot's memory laid out as the
+   * field's own data, so that a kernel that only reads the state can run on it in place (no
+   * restore copy). Undefined when a field's layout does not allow it: a ring's time levels must
+   * be in ring order without wrapping (two of three states for a timeOrder-2 ring), and the ring
+   * around them must lie inside the slot's buffer (the bytes before and after belong to other
+   * slots; the kernel never touches them).
+   */
+  viewsOf(slot: Uint8Array, step: number): Map<Function | TimeFunction, FloatArray> | undefined {
+    const views = new Map<Function | TimeFunction, FloatArray>();
+    let offset = 0;
+    for (const [i, part] of this.parts.entries()) {
+      const field = this.fields[i]!;
+      const raw = field.data.raw;
+      const oldest = this.positionOf(part, step, part.levels - 1);
+      const start = slot.byteOffset + offset - oldest * part.slotBytes;
+      offset += part.levels * part.slotBytes;
+      if (part.timeFunction?.save !== undefined) return undefined;
+      for (let level = part.levels - 2; level >= 0; level--) {
+        if (this.positionOf(part, step, level) !== oldest + (part.levels - 1 - level)) return undefined;
+      }
+      if (start < 0 || start + raw.byteLength > slot.buffer.byteLength || start % raw.BYTES_PER_ELEMENT !== 0) return undefined;
+      views.set(field, raw instanceof Float32Array ? new Float32Array(slot.buffer, start, raw.length) : new Float64Array(slot.buffer, start, raw.length));
+    }
+    return views;
   }
 }

@@ -22,3 +22,15 @@ export interface Checkpointable {
 export interface Stepper {
   apply(tStart: number, tEnd: number): void;
 }
+
+/**
+ * A reverse stepper that can also run its step on a checkpoint's bytes in place, reading the
+ * forward state from there instead of from the live fields (which it must not write anyway).
+ */
+export interface InPlaceStepper extends Stepper {
+  /**
+   * Runs `apply(t, t + 1)` reading state `state` from `slot` (a checkpoint's bytes, valid during
+   * the call); returns false, having run nothing, when the state's layout does not allow it.
+   */
+  applyFrom(slot: Uint8Array, state: number, t: number): boolean;
+}

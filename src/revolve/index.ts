@@ -1,6 +1,6 @@
 /** Checkpointing for adjoints: schedules (binomial, online, mixed, multi-level), the Revolver that runs them, and storages. */
 export type { Action, ActionKind, AdvanceAction, DiscardAction, RestoreAction, ReverseAction, SaveAction, TerminateAction } from './actions.ts';
-export type { Checkpointable, Stepper } from './contracts.ts';
+export type { Checkpointable, InPlaceStepper, Stepper } from './contracts.ts';
 export {
   binomialBeta,
   compileSchedule,

@@ -2,7 +2,7 @@ import { DevitoError, InvalidArgumentError } from '../errors.ts';
 import { assertNever } from '../support/assert-never.ts';
 import type { Action } from './actions.ts';
 import { planFromSummary, resolveCheckpoints, type CheckpointPlan } from './budget.ts';
-import type { Checkpointable, Stepper } from './contracts.ts';
+import type { Checkpointable, InPlaceStepper, Stepper } from './contracts.ts';
 import { measureCosts } from './measure.ts';
 import { assertCount } from './schedule.ts';
 import { chooseSchedule, type Candidate } from './schedules/choose.ts';
@@ -75,6 +75,8 @@ export interface RevolverStats {
   readonly reverseSteps: number;
   readonly saves: number;
   readonly restores: number;
+  /** Restores that copied nothing: the reverse step read the checkpoint in place (memory storage). */
+  readonly inPlaceRestores: number;
   /** Most slots in use at once. */
   readonly peakSlots: number;
   /** Most checkpoint bytes held at once, uncompressed (`peakSlots × nbytes`). */
@@ -269,6 +271,7 @@ export class Revolver {
       reverseSteps: c.reverseSteps,
       saves: c.saves,
       restores: c.restores,
+      inPlaceRestores: c.inPlaceRestores,
       peakSlots: c.peakSlots,
       peakCheckpointBytes: c.peakSlots * this.plan.stateBytes,
       reservedBytes: now.reservedBytes,
@@ -339,6 +342,10 @@ export class Revolver {
         case 'restore': {
           const held = this.slotStep[action.slot];
           if (held !== action.step) this.broken(`restore of state ${action.step} from slot ${action.slot}, which holds ${held}`);
+          if (this.reverseInPlace(action, actions[i + 1])) {
+            i += 1; // the reverse action ran on the checkpoint itself
+            break;
+          }
           const t0 = performance.now();
           this.stepInFlight = action.step;
           this.storage.read(action.slot, this.drain);
@@ -379,6 +386,31 @@ export class Revolver {
     }
   }
 
+  /**
+   * Zero-copy restore: a last restore of state `s` followed by reverse step `s − 1` runs that step
+   * on the checkpoint's bytes in place when the storage can lend them (`peek`: memory, not
+   * compressed) and the reverse stepper can read them (`applyFrom`); nothing is copied and the
+   * slot is freed. False, having done nothing, otherwise.
+   */
+  private reverseInPlace(restore: Extract<Action, { kind: 'restore' }>, next: Action | undefined): boolean {
+    const reverse = this.reverse as Partial<InPlaceStepper>;
+    if (!restore.release || next?.kind !== 'reverse' || next.step !== restore.step - 1) return false;
+    if (typeof reverse.applyFrom !== 'function' || typeof this.storage.peek !== 'function') return false;
+    const c = this.counts;
+    const t0 = performance.now();
+    if (!reverse.applyFrom(this.storage.peek(restore.slot), restore.step, next.step)) return false;
+    c.reverseMs += performance.now() - t0;
+    this.storage.release(restore.slot);
+    this.slotStep[restore.slot] = FREE;
+    this.inUse -= 1;
+    c.restores += 1;
+    c.inPlaceRestores += 1;
+    c.reverseSteps += 1;
+    this.live = UNKNOWN;
+    this.onProgress?.('reverse', c.reverseSteps, this.nTimesteps);
+    return true;
+  }
+
   private broken(what: string): never {
     throw new DevitoError(`internal checkpointing error: ${what}; please report this with n and c`);
   }
@@ -400,6 +432,7 @@ function newCounts() {
     reverseSteps: 0,
     saves: 0,
     restores: 0,
+    inPlaceRestores: 0,
     peakSlots: 0,
     forwardMs: 0,
     reverseMs: 0,

@@ -33,10 +33,10 @@ import { SparseTimeFunction } from '../dsl/sparse.ts';
 import { GridMismatchError, InvalidArgumentError, ShapeError } from '../errors.ts';
 import { Operator, type PerformanceSummary } from '../operator.ts';
 import { Checkpoint } from '../revolve/checkpoint.ts';
-import { Revolver, type ProgressCallback, type RevolverStats } from '../revolve/revolver.ts';
+import { Revolver, type ProgressCallback, type RevolverOptions, type RevolverStats } from '../revolve/revolver.ts';
 import type { CheckpointStorage } from '../revolve/storage/storage.ts';
 import { isStorage, type StorageSpec } from '../revolve/storage/create.ts';
-import { defaultThreads } from '../runtime/arguments.ts';
+import { planCheckpoints, type CheckpointPlan } from '../revolve/budget.ts';
 import { CheckpointOperator } from '../revolve/checkpoint-operator.ts';
 import type { Stepper } from '../revolve/contracts.ts';
 import {
@@ -44,6 +44,7 @@ import {
 } from './acoustic-equations.ts';
 import { AcquisitionGeometry } from './geometry.ts';
 import { SeismicModel, type ModelOverride } from './model.ts';
+import { startCheckpointedRun, type CheckpointedForward } from './checkpointed-run.ts';
 import { applyLabelled, combine, type ModellingSummary } from './summary.ts';
 
 /** Options of `AcousticWaveSolver`. */
@@ -75,7 +76,7 @@ export interface ForwardOptions extends RunOptions {
 }
 
 /** How `gradient` checkpoints instead of storing the forward history (give c or a budget). */
-export interface CheckpointingOptions {
+export interface CheckpointingOptions extends Pick<RevolverOptions, 'schedule' | 'diskBudgetBytes' | 'diskDirectory' | 'costs'> {
   /** Checkpoint slots, the initial state's included. */
   readonly nCheckpoints?: number;
   /** Bytes of checkpoints allowed (the Revolver picks the slot count). */
@@ -86,6 +87,20 @@ export interface CheckpointingOptions {
   readonly onProgress?: ProgressCallback;
   /** Source of the forward run (default `geometry.src`). */
   readonly src?: SparseTimeFunction;
+}
+
+/** Options of `forwardWithCheckpoints`. */
+export interface CheckpointedForwardOptions extends RunOptions {
+  readonly checkpointing: CheckpointingOptions;
+  /** Source (default `checkpointing.src`, else `geometry.src`). */
+  readonly src?: SparseTimeFunction;
+}
+
+/** A Revolver taken out of the solver's keeping for one run; `key` is set when it may be kept afterwards. */
+interface Lease {
+  readonly key: string | undefined;
+  readonly stepping: GradientStepping;
+  readonly revolver: Revolver;
 }
 
 /** Options of `gradient`. */
@@ -157,8 +172,13 @@ export class AcousticWaveSolver {
   private readonly src: SparseTimeFunction;
   private readonly rec: SparseTimeFunction;
   private readonly operators = new Map<OperatorKey, Operator>();
-  /** The Revolver of the last checkpointed gradient, kept for the next call with the same settings. */
+  /** The Revolver of the last checkpointed run, kept for the next run with the same settings. */
   private kept: { key: string; stepping: GradientStepping; revolver: Revolver } | undefined;
+  /**
+   * The run (`forwardWithCheckpoints`) whose final forward state the ring `u` holds, if any:
+   * every other call that writes `u` or the source clears it.
+   */
+  private liveState: object | undefined;
   /** The progress callback of the checkpointed gradient under way. */
   private progress: ProgressCallback | undefined;
 
@@ -199,6 +219,7 @@ export class AcousticWaveSolver {
     const save = options.save ?? false;
     const u = save ? this.saved() : this.u;
     this.load(this.src, options.src ?? this.geometry.src, 'forward: src');
+    this.liveState = undefined;
     u.data.raw.fill(0);
     this.rec.data.raw.fill(0);
     const summary = this.withModel(options, 'forward', () => [
@@ -226,6 +247,7 @@ export class AcousticWaveSolver {
   born(dm: ArrayLike<number>, options: Omit<ForwardOptions, 'save'> = {}): { rec: SparseTimeFunction; u: TimeFunction; U: TimeFunction; summary: ModellingSummary } {
     this.dm.data.assign(this.model.pad(this.model.checkPhysical(dm, 'born: dm')));
     this.load(this.src, options.src ?? this.geometry.src, 'born: src');
+    this.liveState = undefined;
     this.u.data.raw.fill(0);
     this.du.data.raw.fill(0);
     this.rec.data.raw.fill(0);
@@ -263,41 +285,82 @@ export class AcousticWaveSolver {
    * memory bound: bitwise the saved-history gradient (same kernels, same arithmetic per step).
    */
   private checkpointedGradient(residual: SparseTimeFunction, options: GradientOptions): GradientResult {
-    const checkpointing = options.checkpointing!;
     if (options.u !== undefined) throw new InvalidArgumentError('gradient: give u (a saved forward wavefield) or checkpointing, not both');
-    let result: { grad: FloatArray; rec: SparseTimeFunction; stats: RevolverStats } | undefined;
-    const summary = this.withModel(options, 'gradient', () => {
-      const { stepping, revolver, keep } = this.revolverFor(options);
-      this.progress = checkpointing.onProgress;
-      try {
-        stepping.startForward(checkpointing.src);
-        revolver.applyForward();
-        const rec = stepping.finishForward();
-        stepping.startReverse(residual);
-        revolver.applyReverse();
-        result = { grad: stepping.finishReverse(), rec, stats: revolver.stats };
-      } finally {
-        this.progress = undefined;
-        if (!keep) revolver.close();
-      }
-      return [steppingSummary(this.model.grid.size, result.stats, options.nthreads)];
-    });
-    return { grad: result!.grad, v: this.v, summary, rec: result!.rec, revolver: result!.stats };
+    const forward = this.forwardWithCheckpoints({ ...options, checkpointing: options.checkpointing! });
+    try {
+      return { ...forward.gradient(residual), rec: forward.rec };
+    } finally {
+      forward.release();
+    }
   }
 
   /**
-   * The Revolver for these checkpointing options. With memory storage (the default, or a memory
-   * spec) it is kept for the next call with the same settings: its checkpoint memory is allocated
-   * and touched once, not per gradient (first touch of fresh memory costs more than the copies
-   * themselves). Disk and two-level storage, and storage objects, are closed after the call, so
-   * no checkpoint file outlives it.
+   * The first phase of a checkpointed gradient: runs the forward sweep under `checkpointing`'s
+   * memory bound (Revolve), keeping the checkpoints, and returns the shot record with
+   * `gradient(residual)` for the reverse sweep(s) and `release()`. For FWI, where the residual is
+   * known only from the record. Between the two phases the model must stay as it was; other
+   * calls of this solver may run in between (the run then recomputes its forward sweep).
    */
-  private revolverFor(options: GradientOptions): { stepping: GradientStepping; revolver: Revolver; keep: boolean } {
-    const checkpointing = options.checkpointing!;
+  forwardWithCheckpoints(options: CheckpointedForwardOptions): CheckpointedForward {
+    const checkpointing = options.checkpointing;
+    if (checkpointing === null || typeof checkpointing !== 'object') {
+      throw new InvalidArgumentError('forwardWithCheckpoints: give { checkpointing: { nCheckpoints } } or { checkpointing: { memoryBudgetBytes } }');
+    }
+    const lease = this.leaseRevolver(options);
+    const { stepping } = lease;
+    const token = {};
+    // The source the first sweep injected, kept for recomputing the sweep.
+    let source: SparseTimeFunction | undefined;
+    return startCheckpointedRun({
+      revolver: lease.revolver,
+      startForward: () => {
+        this.liveState = undefined;
+        stepping.startForward(source ?? options.src ?? checkpointing.src);
+        source ??= this.copy(this.src, 'src');
+      },
+      finishForward: stepping.finishForward,
+      startReverse: stepping.startReverse,
+      finishReverse: stepping.finishReverse,
+      v: () => this.v,
+      points: this.model.grid.size,
+      nthreads: options.nthreads,
+      withModel: (what, body) => this.withModel(options, what, () => {
+        this.progress = checkpointing.onProgress;
+        try {
+          return body();
+        } finally {
+          this.progress = undefined;
+        }
+      }),
+      holdsLiveState: () => this.liveState === token,
+      claimLiveState: (mine) => {
+        if (mine) this.liveState = token;
+        else if (this.liveState === token) this.liveState = undefined;
+      },
+      dispose: () => this.returnRevolver(lease),
+    });
+  }
+
+  /**
+   * The Revolver for these checkpointing options, taken out of the solver's keeping for one run.
+   * With memory storage (the default, or a memory spec) it goes back to the solver when the run is
+   * released, for the next run with the same settings: its checkpoint memory is allocated and
+   * touched once, not per gradient (first touch of fresh memory costs more than the copies
+   * themselves). Disk and two-level storage, and storage objects, are closed at release, so no
+   * checkpoint file outlives the run.
+   */
+  private leaseRevolver(options: CheckpointedForwardOptions): Lease {
+    const { checkpointing } = options;
     const storage = checkpointing.storage;
-    const keep = storage === undefined || (!isStorage(storage) && storage.kind === 'memory');
-    const key = keep ? JSON.stringify([checkpointing.nCheckpoints ?? null, checkpointing.memoryBudgetBytes ?? null, storage ?? null, options.nthreads ?? null, options.autotune ?? false]) : '';
-    if (keep && this.kept?.key === key) return { ...this.kept, keep };
+    // A Revolver on disk (a disk budget) closes its files at release, like disk storage.
+    const keep = (storage === undefined || (!isStorage(storage) && storage.kind === 'memory')) && checkpointing.diskBudgetBytes === undefined;
+    const schedule = [checkpointing.schedule ?? null, checkpointing.costs ?? null];
+    const key = keep ? JSON.stringify([checkpointing.nCheckpoints ?? null, checkpointing.memoryBudgetBytes ?? null, storage ?? null, options.nthreads ?? null, options.autotune ?? false, schedule]) : '';
+    if (keep && this.kept?.key === key) {
+      const lease = this.kept;
+      this.kept = undefined;
+      return lease;
+    }
     this.releaseCheckpoints();
     const stepping = this.steppers(options);
     const revolver = new Revolver({
@@ -308,10 +371,33 @@ export class AcousticWaveSolver {
       ...(checkpointing.nCheckpoints === undefined ? {} : { nCheckpoints: checkpointing.nCheckpoints }),
       ...(checkpointing.memoryBudgetBytes === undefined ? {} : { memoryBudgetBytes: checkpointing.memoryBudgetBytes }),
       ...(storage === undefined ? {} : { storage }),
+      ...(checkpointing.schedule === undefined ? {} : { schedule: checkpointing.schedule }),
+      ...(checkpointing.diskBudgetBytes === undefined ? {} : { diskBudgetBytes: checkpointing.diskBudgetBytes }),
+      ...(checkpointing.diskDirectory === undefined ? {} : { diskDirectory: checkpointing.diskDirectory }),
+      ...(checkpointing.costs === undefined ? {} : { costs: checkpointing.costs }),
       onProgress: (phase, done, total) => this.progress?.(phase, done, total),
     });
-    if (keep) this.kept = { key, stepping, revolver };
-    return { stepping, revolver, keep };
+    return { key: keep ? key : undefined, stepping, revolver };
+  }
+
+  /** A run's Revolver back: kept for the next run with the same settings (memory), else closed. */
+  private returnRevolver(lease: Lease): void {
+    if (lease.key === undefined) {
+      lease.revolver.close();
+      return;
+    }
+    this.releaseCheckpoints();
+    this.kept = { ...lease, key: lease.key };
+  }
+
+  /** Slots, checkpoint bytes and predicted forward steps of a checkpointed gradient with these settings, before running it. */
+  checkpointPlan(checkpointing: Pick<CheckpointingOptions, 'nCheckpoints' | 'memoryBudgetBytes'>): CheckpointPlan {
+    return planCheckpoints({
+      nTimesteps: this.nt - 2,
+      stateBytes: new Checkpoint([this.u], { timeOffset: 1 }).nbytes,
+      ...(checkpointing.nCheckpoints === undefined ? {} : { nCheckpoints: checkpointing.nCheckpoints }),
+      ...(checkpointing.memoryBudgetBytes === undefined ? {} : { memoryBudgetBytes: checkpointing.memoryBudgetBytes }),
+    });
   }
 
   /** Frees the checkpoint memory (or files) a checkpointed `gradient` kept for its next call. */
@@ -351,12 +437,14 @@ export class AcousticWaveSolver {
    */
   private steppers(options: { nthreads?: number; autotune?: boolean }): GradientStepping {
     const args = this.args(options);
+    const checkpoint = new Checkpoint([this.u], { timeOffset: 1 });
     return {
       nSteps: this.nt - 2,
       u: this.u,
-      checkpoint: new Checkpoint([this.u], { timeOffset: 1 }),
+      checkpoint,
       forward: new CheckpointOperator(this.operator('forward'), args, { timeOffset: 1 }),
-      reverse: new CheckpointOperator(this.operator('gradient'), args, { timeOffset: 2 }),
+      // The gradient only reads u: from memory checkpoints it may read u in place (no restore copy).
+      reverse: new CheckpointOperator(this.operator('gradient'), args, { timeOffset: 2, readsInPlace: checkpoint }),
       startForward: (src?: SparseTimeFunction): void => {
         this.load(this.src, src ?? this.geometry.src, 'gradientStepping: src');
         this.u.data.raw.fill(0);
@@ -507,24 +595,4 @@ export class AcousticWaveSolver {
     out.data.raw.set(from.data.raw);
     return out;
   }
-}
-
-/** A Revolver run as a performance summary: kernel time of both sweeps over the steps they took. */
-function steppingSummary(points: number, stats: RevolverStats, nthreads: number | undefined): PerformanceSummary {
-  const elapsedSeconds = (stats.forwardMs + stats.reverseMs) / 1000;
-  const timesteps = stats.forwardSteps + stats.reverseSteps;
-  return {
-    elapsedSeconds,
-    gpointsPerSecond: elapsedSeconds > 0 ? (points * timesteps) / elapsedSeconds / 1e9 : 0,
-    gflopsPerSecond: 0,
-    operationalIntensity: 0,
-    timesteps,
-    points,
-    nthreads: nthreads ?? defaultThreads(),
-    sections: [
-      { name: 'forward sweeps', seconds: stats.forwardMs / 1000 },
-      { name: 'reverse sweep', seconds: stats.reverseMs / 1000 },
-      { name: 'checkpoint storage', seconds: stats.storageMs / 1000 },
-    ],
-  };
 }

@@ -7,6 +7,15 @@ import { parseBytes } from '../../src/cli/fwi/command.ts';
 import { runCli, scratchDir, type RunResult } from './cli-helpers.ts';
 
 const scratch = scratchDir('fwi-gradient');
+
+interface Counters { forwardSteps: number; reverseSteps: number; saves: number; peakSlots: number; peakCheckpointBytes: number }
+interface Summary {
+  objective: number;
+  shots: number;
+  checkpointing: { nCheckpoints: number; peakSlots: number; forwardStepsPerShot: number };
+  revolverPerShot: Counters[];
+  revolverTotal: Counters & { shots: number };
+}
 afterAll(() => scratch.remove());
 
 describe('devito-ts fwi-gradient (the main job), small', () => {
@@ -19,12 +28,31 @@ describe('devito-ts fwi-gradient (the main job), small', () => {
   it('exits 0, reports the checkpoint plan under the budget and the misfit of each shot', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/memory {4}budget 1\.9 MiB, state 0\.\d+ MiB → \d+ checkpoints for 608 steps/);
+    expect(run.stdout).toMatch(/memory {4}budget 1\.9 MiB, state 0\.\d+ MiB → \d+ checkpoint slots \(\d+ used\) for 608 steps/);
     expect(run.stdout.match(/misfit ½‖d_pred − d_obs‖² = /g)).toHaveLength(2);
-    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { revolver: { peakCheckpointBytes: number; forwardSteps: number }; objective: number };
-    expect(summary.revolver.peakCheckpointBytes).toBeLessThanOrEqual(2e6);
-    expect(summary.revolver.forwardSteps).toBeGreaterThan(608); // the budget forces recomputation
+  });
+
+  it('summary.json: the plan the console printed, per-shot Revolver counters and their labelled totals; "wrote" lists it', () => {
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary;
+    const [, slots, used] = /→ (\d+) checkpoint slots \((\d+) used\)/.exec(run.stdout)!;
+    expect(summary.checkpointing.nCheckpoints).toBe(Number(slots));
+    expect(summary.checkpointing.peakSlots).toBe(Number(used));
+    expect(summary.shots).toBe(2);
+    expect(summary.revolverPerShot).toHaveLength(2);
+    for (const shot of summary.revolverPerShot) {
+      expect(shot.peakSlots).toBe(Number(used));
+      expect(shot.forwardSteps).toBe(summary.checkpointing.forwardStepsPerShot);
+      expect(shot.forwardSteps).toBeGreaterThan(608); // the budget forces recomputation
+      expect(shot.reverseSteps).toBe(608);
+      expect(run.stdout).toContain(`${shot.forwardSteps} forward + 608 reverse steps, ${shot.saves} saves, peak ${used} slots`);
+    }
+    const total = summary.revolverTotal;
+    expect(total.shots).toBe(2);
+    expect(total.forwardSteps).toBe(summary.revolverPerShot[0]!.forwardSteps + summary.revolverPerShot[1]!.forwardSteps);
+    expect(total.saves).toBe(summary.revolverPerShot[0]!.saves + summary.revolverPerShot[1]!.saves);
+    expect(total.peakCheckpointBytes).toBeLessThanOrEqual(2e6);
     expect(summary.objective).toBeGreaterThan(0);
+    expect(run.stdout).toContain(`          ${join(out, 'summary.json')}`);
   });
 
   it('writes PNG figures that decode to non-constant images', () => {
@@ -67,6 +95,19 @@ describe('devito-ts fwi-gradient --model file.npy', () => {
     const gradient = readNpy(join(out, 'gradient.npy'));
     expect(gradient.shape).toEqual([70, 40]);
     expect(gradient.data.some((g) => g !== 0)).toBe(true);
+  });
+});
+
+describe('devito-ts fwi-gradient --storage disk', () => {
+  it('checkpoints on disk under <out>/checkpoints (saves counted), and no folder left behind', async () => {
+    const out = join(scratch.dir, 'disk');
+    const result = await runCli(['fwi-gradient', '--nx', '40', '--nz', '30', '--nbl', '10', '--tn', '120', '--shots', '1', '--memory', '200kB', '--storage', 'disk', '--no-progress', '--threads', '1', '--out', out]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary;
+    expect(summary.revolverTotal.saves).toBeGreaterThan(0);
+    expect(existsSync(join(out, 'checkpoints'))).toBe(false);
+    expect(existsSync(join(out, 'gradient.npy'))).toBe(true);
   });
 });
 

@@ -67,4 +67,25 @@ describe('acoustic gradient under every schedule', () => {
       });
     }
   }
+
+  it('through the solver: gradient(residual, { checkpointing: { schedule, diskBudgetBytes } }) runs that schedule, bitwise', () => {
+    const stateBytes = stepping.checkpoint.nbytes;
+    for (const schedule of ['hrevolve', 'online'] as const) {
+      const run = solver.forwardWithCheckpoints({
+        nthreads: 1,
+        checkpointing: { nCheckpoints: 3, schedule, diskBudgetBytes: 4 * stateBytes, diskDirectory: directory },
+      });
+      try {
+        expect(run.plan.schedule).toBe(schedule);
+        expect(run.plan.diskSlots).toBeGreaterThan(0);
+        const { grad, revolver } = run.gradient(residual);
+        expect(revolver!.reverseSteps).toBe(n);
+        expect(revolver!.forwardSteps).toBe(run.plan.forwardSteps);
+        expect(bufferOf(grad).equals(bufferOf(reference))).toBe(true);
+      } finally {
+        run.release();
+      }
+    }
+  });
 });
+

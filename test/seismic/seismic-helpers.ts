@@ -72,3 +72,22 @@ export function linearSolver(ndim: 2 | 3, spaceOrder: number, dtype: Dtype): Aco
   const geometry = new AcquisitionGeometry(model, { srcCoordinates, recCoordinates, tn: 400, f0: 0.015 });
   return new AcousticWaveSolver(model, geometry, { spaceOrder });
 }
+
+/** A float32 solver on a textured model with its absorbing layer, and a residual to back-propagate. */
+export function gradientCase(ndim: 2 | 3) {
+  const shape = ndim === 2 ? [48, 36] : [22, 20, 18];
+  const spacing = shape.map(() => 10);
+  const rand = random(ndim * 17);
+  const vp = texturedVelocity(shape, rand);
+  const model = new SeismicModel({ vp, shape, spacing, nbl: ndim === 2 ? 10 : 6, spaceOrder: ndim === 2 ? 8 : 4, dtype: 'float32' });
+  const extent = shape.map((n) => (n - 1) * 10);
+  const src = [extent.map((e, d) => (d === ndim - 1 ? 23.3 : e / 2 + 3.7))];
+  const rec = Array.from({ length: 9 }, (_, r) => extent.map((e, d) => (d === ndim - 1 ? 31.1 : ((r + 0.5) / 9) * e)));
+  const geometry = new AcquisitionGeometry(model, { srcCoordinates: src, recCoordinates: rec, t0: 0, tn: ndim === 2 ? 240 : 150, f0: 0.025 });
+  const solver = new AcousticWaveSolver(model, geometry);
+  const { rec: observed, u } = solver.forward({ save: true, ...THREADS });
+  const residual = geometry.newRec('residual');
+  residual.data.assign(observed.data.toArray().map((x, i) => x * (1 + 0.5 * Math.sin(0.37 * i))));
+  const { grad } = solver.gradient(residual, { u, ...THREADS });
+  return { solver, geometry, residual, reference: grad, observed: observed.data.toArray() };
+}

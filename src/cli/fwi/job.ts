@@ -1,13 +1,14 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmdirSync } from 'node:fs';
 import { writeFileAtomic } from '../../support/atomic-write.ts';
 import { join } from 'node:path';
 import type { FloatArray } from '../../dsl/dtype.ts';
 import { SparseTimeFunction } from '../../dsl/sparse.ts';
 import { writeNpy } from '../../io/npy.ts';
 import { writeFigure } from '../../io/figure.ts';
-import { Revolver, type RevolverStats } from '../../revolve/revolver.ts';
+import type { RevolverStats } from '../../revolve/revolver.ts';
 import type { StorageSpec } from '../../revolve/storage/create.ts';
-import { AcousticWaveSolver } from '../../seismic/acoustic-solver.ts';
+import { AcousticWaveSolver, type CheckpointingOptions } from '../../seismic/acoustic-solver.ts';
+import { sumStats, type RevolverTotals } from './revolver-totals.ts';
 import { AcquisitionGeometry } from '../../seismic/geometry.ts';
 import { SeismicModel } from '../../seismic/model.ts';
 import { readVelocityModel, saltModel, smoothModel, type VelocityModel } from './models.ts';
@@ -39,7 +40,9 @@ export interface FwiGradientResult {
   readonly objective: number;
   readonly gradient: FloatArray;
   readonly files: readonly string[];
-  readonly revolver: RevolverStats;
+  /** The Revolver's counters summed over the shots (peaks: the largest shot's). */
+  readonly revolver: RevolverTotals;
+  readonly revolverPerShot: readonly RevolverStats[];
 }
 
 const norm = (values: ArrayLike<number>): number => {
@@ -76,29 +79,25 @@ export function runFwiGradient(options: FwiGradientOptions): FwiGradientResult {
   log(`model     ${options.model ?? 'built-in salt model'}: ${nx} × ${nz} points at ${truth.spacing.join(' × ')} m, vp ${truth.vp.reduce((a, b) => Math.min(a, b)).toFixed(2)}–${truth.vp.reduce((a, b) => Math.max(a, b)).toFixed(2)} km/s; padded ${model.paddedShape.join(' × ')} (nbl ${options.nbl})`);
   log(`shots     ${options.shots} sources at 20 m depth, ${geometry.nrec} receivers; ${geometry.nt} samples of ${geometry.dt.toFixed(3)} ms to ${options.tn} ms, Ricker f0 = ${options.f0 * 1000} Hz, spaceOrder ${options.spaceOrder}`);
 
-  const stepping = solver.gradientStepping(threads);
-  const storage: StorageSpec = options.storage === 'disk' ? { kind: 'disk', directory: join(out, 'checkpoints') } : { kind: 'memory' };
-  const gradient = new Float64Array(nx * nz);
-  let objective = 0;
-  let stats: RevolverStats | undefined;
-  let shownRecord: Float32Array | undefined;
-  const shown = Math.floor(options.shots / 2);
-  const wall = performance.now();
-  // One Revolver for all shots: its checkpoint memory is allocated (and page-faulted) once.
+  const checkpointDirectory = join(out, 'checkpoints');
+  const storage: StorageSpec = options.storage === 'disk' ? { kind: 'disk', directory: checkpointDirectory } : { kind: 'memory' };
+  const nSteps = geometry.nt - 2;
   let forwardBar: ReturnType<typeof sweepProgress> | undefined;
   let reverseBar: ReturnType<typeof sweepProgress> | undefined;
-  const revolver = new Revolver({
-    checkpoint: stepping.checkpoint,
-    forward: stepping.forward,
-    reverse: stepping.reverse,
-    nTimesteps: stepping.nSteps,
+  const checkpointing: CheckpointingOptions = {
     memoryBudgetBytes: options.memoryBytes,
     storage,
     onProgress: (phase, done) => (phase === 'forward' ? forwardBar : reverseBar)?.update(done),
-  });
-  const plan = revolver.plan;
-  log(`memory    budget ${(options.memoryBytes / 2 ** 20).toFixed(1)} MiB, state ${(plan.stateBytes / 2 ** 20).toFixed(2)} MiB → ${revolver.nCheckpoints} checkpoints for ${stepping.nSteps} steps; predicted ${plan.forwardSteps} forward steps (recompute factor ${plan.recomputeFactor.toFixed(2)})`);
+  };
+  const plan = solver.checkpointPlan(checkpointing);
+  log(`memory    budget ${(options.memoryBytes / 2 ** 20).toFixed(1)} MiB, state ${(plan.stateBytes / 2 ** 20).toFixed(2)} MiB → ${plan.nCheckpoints} checkpoint slots (${plan.peakSlots} used) for ${nSteps} steps; predicted ${plan.forwardSteps} forward steps per shot (recompute factor ${plan.recomputeFactor.toFixed(2)})`);
 
+  const gradient = new Float64Array(nx * nz);
+  let objective = 0;
+  const perShot: RevolverStats[] = [];
+  let shownRecord: Float32Array | undefined;
+  const shown = Math.floor(options.shots / 2);
+  const wall = performance.now();
   try {
     for (let shot = 0; shot < options.shots; shot++) {
       const src = new SparseTimeFunction({ name: 'src', grid: model.grid, npoint: 1, nt: geometry.nt, coordinates: [sources[shot]!] });
@@ -109,35 +108,52 @@ export function runFwiGradient(options: FwiGradientOptions): FwiGradientResult {
       const observed = solver.forward({ ...threads, src }).rec.data.toArray();
       if (shot === shown) shownRecord = Float32Array.from(observed);
 
+      // The residual needs the predicted record: forward sweep (checkpoints kept), then the adjoint.
       model.update({ vp: start.vp });
-      forwardBar = sweepProgress('forward (checkpoints)', stepping.nSteps, points, options.interactive, log);
-      stepping.startForward(src);
-      revolver.applyForward();
-      forwardBar.stop();
-      const predicted = stepping.finishForward().data.toArray();
-      const residual = geometry.newRec('residual');
-      residual.data.assign(predicted.map((p, i) => p - observed[i]!));
-      const misfit = 0.5 * norm(residual.data.toArray()) ** 2;
-      objective += misfit;
-
-      reverseBar = sweepProgress('adjoint (recompute)', stepping.nSteps, points, options.interactive, log);
-      stepping.startReverse(residual);
-      revolver.applyReverse();
-      reverseBar.stop();
-      const shotGradient = stepping.finishReverse();
-      for (let i = 0; i < gradient.length; i++) gradient[i]! += shotGradient[i]!;
-      stats = revolver.stats;
-      log(`  misfit ½‖d_pred − d_obs‖² = ${misfit.toExponential(3)}; ${stats.forwardSteps} forward + ${stats.reverseSteps} reverse steps, ${stats.saves} saves, peak ${(stats.peakCheckpointBytes / 2 ** 20).toFixed(1)} MiB of checkpoints`);
+      forwardBar = sweepProgress('forward (checkpoints)', nSteps, points, options.interactive, log);
+      const run = solver.forwardWithCheckpoints({ ...threads, src, checkpointing });
+      try {
+        forwardBar.stop();
+        const residual = geometry.newRec('residual');
+        residual.data.assign(run.rec.data.toArray().map((p, i) => p - observed[i]!));
+        const misfit = 0.5 * norm(residual.data.toArray()) ** 2;
+        objective += misfit;
+        reverseBar = sweepProgress('adjoint (recompute)', nSteps, points, options.interactive, log);
+        const { grad, revolver: stats } = run.gradient(residual);
+        reverseBar.stop();
+        for (let i = 0; i < gradient.length; i++) gradient[i]! += grad[i]!;
+        perShot.push(stats);
+        log(`  misfit ½‖d_pred − d_obs‖² = ${misfit.toExponential(3)}; ${stats.forwardSteps} forward + ${stats.reverseSteps} reverse steps, ${stats.saves} saves, peak ${stats.peakSlots} slots (${(stats.peakCheckpointBytes / 2 ** 20).toFixed(1)} MiB) of checkpoints`);
+      } finally {
+        run.release();
+      }
     }
   } finally {
-    revolver.close();
+    solver.releaseCheckpoints();
+    if (options.storage === 'disk') removeIfEmpty(checkpointDirectory);
   }
   const seconds = (performance.now() - wall) / 1000;
+  const total = sumStats(perShot);
   const files = writeOutputs(out, truth, start, gradient, shownRecord!, geometry);
-  log(`objective ${objective.toExponential(4)}; ‖∇m‖ = ${norm(gradient).toExponential(4)}; ${seconds.toFixed(1)} s for ${options.shots} shots`);
+  writeFileAtomic(join(out, 'summary.json'), JSON.stringify({
+    objective, gradientNorm: norm(gradient), seconds, shots: options.shots, shape: truth.shape, spacing: truth.spacing, nt: geometry.nt, dt: geometry.dt,
+    checkpointing: { storage: options.storage, memoryBudgetBytes: options.memoryBytes, ...plan, forwardStepsPerShot: plan.forwardSteps },
+    revolverTotal: total,
+    revolverPerShot: perShot,
+  }, null, 2));
+  files.push('summary.json');
+  log(`objective ${objective.toExponential(4)}; ‖∇m‖ = ${norm(gradient).toExponential(4)}; ${seconds.toFixed(1)} s for ${options.shots} shots (checkpoint storage ${(total.storageMs / 1000).toFixed(2)} s, kernels ${((total.forwardMs + total.reverseMs) / 1000).toFixed(2)} s)`);
   log(`wrote     ${files.map((f) => join(out, f)).join('\n          ')}`);
-  writeFileAtomic(join(out, 'summary.json'), JSON.stringify({ objective, gradientNorm: norm(gradient), seconds, shots: options.shots, shape: truth.shape, spacing: truth.spacing, nt: geometry.nt, dt: geometry.dt, revolver: stats }, null, 2));
-  return { objective, gradient: Float32Array.from(gradient), files: [...files, 'summary.json'], revolver: stats! };
+  return { objective, gradient: Float32Array.from(gradient), files, revolver: total, revolverPerShot: perShot };
+}
+
+/** Removes the checkpoint directory the job named, once the storage has removed its files. */
+function removeIfEmpty(directory: string): void {
+  try {
+    rmdirSync(directory);
+  } catch {
+    // Not there, or holding files the job did not write: leave it.
+  }
 }
 
 function writeOutputs(out: string, truth: VelocityModel, start: VelocityModel, gradient: Float64Array, record: Float32Array, geometry: AcquisitionGeometry): string[] {

@@ -61,6 +61,14 @@ export class MemoryStorage implements CheckpointStorage {
     this.bytesRead += length;
   }
 
+  peek(slot: number): Uint8Array {
+    checkSlot(this.description, slot, this.views.length);
+    const length = this.lengths[slot];
+    if (length !== this.slotBytes) throw new CheckpointCorruptError(`memory slot ${slot} holds no whole checkpoint`);
+    this.reads += 1;
+    return this.views[slot];
+  }
+
   release(slot: number): void {
     checkSlot(this.description, slot, this.views.length);
     this.lengths[slot] = -1;

@@ -61,6 +61,12 @@ export interface CheckpointStorage {
   write(slot: number, length: number, fill: (dst: Uint8Array) => void): void;
   /** Hands the bytes last written to `slot` to `drain` (valid only during the call). */
   read(slot: number, drain: (src: Uint8Array) => void): void;
+  /**
+   * Optional, for storages that hold checkpoints uncompressed in process memory: the bytes of
+   * `slot` in place (no copy), part of a larger buffer holding the other slots; counts as a read
+   * that moved no bytes. Valid until the slot is written again.
+   */
+  peek?(slot: number): Uint8Array;
   /** The checkpoint in `slot` is no longer needed; reading it is an error until rewritten. */
   release(slot: number): void;
   /** Frees memory and removes files; the storage cannot be used afterwards. */
