@@ -4,6 +4,7 @@ import type { FloatArray } from './dsl/dtype.ts';
 import type { Eq } from './dsl/eq.ts';
 import type { SparseOperation } from './dsl/sparse.ts';
 import { validateName } from './dsl/names.ts';
+import { checkOptionKeys, optionKeys } from './dsl/options.ts';
 import { buildKernel } from './ir/build.ts';
 import { bytesPerPoint, flopsPerPoint } from './ir/flops.ts';
 import { clusterize, lowerEquations } from './ir/lower.ts';
@@ -11,7 +12,7 @@ import type { Kernel, LoweredEq, LoweredSparse } from './ir/types.ts';
 import { KernelOutOfMemoryError } from './errors.ts';
 import { compileShared, defaultCacheDir, type CompiledLibrary, type CompilerOptions } from './jit/compiler.ts';
 import { DEFAULT_PASSES, runPasses, type PassOptions } from './passes/pipeline.ts';
-import { checkTimeRange, defaultThreads, prepareCall, timeLimits, type ApplyArgs, type FieldWithData, type PreparedCall, type SparseWithData } from './runtime/arguments.ts';
+import { checkArgsObject, checkTimeRange, prepareCall, threadsOf, warnThreadsOnce, timeLimits, type ApplyArgs, type FieldWithData, type PreparedCall, type SparseWithData } from './runtime/arguments.ts';
 import { candidateBlockShapes, candidateTimeTiles, fastest, loadTuned, storeTuned, tuningKey, type BlockSizes } from './runtime/autotune.ts';
 import { loadKernel } from './runtime/library.ts';
 import { installFieldAllocator } from './runtime/memory.ts';
@@ -27,6 +28,9 @@ export interface OperatorOptions {
   readonly passes?: Partial<PassOptions>;
   readonly compiler?: CompilerOptions;
 }
+
+const OPERATOR_KEYS = optionKeys<OperatorOptions>({ name: true, passes: true, compiler: true });
+const COMPILER_KEYS = optionKeys<CompilerOptions>({ compiler: true, flags: true, cacheDir: true });
 
 /** What one `apply` measured. */
 export interface PerformanceSummary {
@@ -85,6 +89,9 @@ export class Operator {
 
   constructor(equations: readonly (Eq | SparseOperation)[], options: OperatorOptions = {}) {
     const start = performance.now();
+    checkOptionKeys('Operator', options, OPERATOR_KEYS);
+    if (options.passes !== undefined) checkOptionKeys('Operator passes', options.passes, Object.keys(DEFAULT_PASSES), undefined, 'pass');
+    if (options.compiler !== undefined) checkOptionKeys('Operator compiler', options.compiler, COMPILER_KEYS);
     this.name = validateName(options.name ?? 'Kernel', 'Operator');
     const passes: PassOptions = { ...DEFAULT_PASSES, ...options.passes };
     // [Eq | inject | interpolate] -> validated equations, derivatives expanded
@@ -123,8 +130,10 @@ export class Operator {
    * Validates `args` and lays out the call (with the block sizes tuned earlier for its thread
    * count), compiles, and autotunes first if asked to and not done yet for that thread count.
    */
-  private prepare(args: ApplyArgs): PreparedCall {
-    const call = prepareCall(this.kernel, args, this.tuned.get(args.nthreads ?? defaultThreads()));
+  private prepare(given: ApplyArgs): PreparedCall {
+    const args = checkArgsObject(given);
+    const call = prepareCall(this.kernel, args, this.tuned.get(threadsOf(args)));
+    warnThreadsOnce(call.nthreads);
     this.compile();
     if (!args.autotune || this.tuned.has(call.nthreads)) return call;
     return prepareCall(this.kernel, args, this.autotune(args, call));

@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../errors.ts';
 import { Dimension, SPACE_DIMENSION_NAMES } from './dimension.ts';
 import { checkDtype, type Dtype } from './dtype.ts';
 import type { GridRef } from './expr.ts';
+import { checkOptionKeys, optionKeys } from './options.ts';
 
 export interface GridOptions {
   /** Number of grid points per axis (1 to 3 axes). */
@@ -13,6 +14,8 @@ export interface GridOptions {
   /** Default dtype of the fields on this grid. */
   dtype?: Dtype;
 }
+
+const GRID_KEYS = optionKeys<GridOptions>({ shape: true, extent: true, origin: true, dtype: true });
 
 /** A structured Cartesian grid: shape, extent, origin and the dimensions fields live on. */
 export class Grid implements GridRef {
@@ -26,7 +29,7 @@ export class Grid implements GridRef {
   readonly ndim: number;
 
   constructor(options: GridOptions) {
-    const { shape } = options;
+    const { shape } = checkOptionKeys('Grid', options, GRID_KEYS);
     if (!Array.isArray(shape) || shape.length < 1 || shape.length > 3) {
       throw new InvalidArgumentError(`Grid: shape must list 1, 2 or 3 point counts, got ${JSON.stringify(shape)}`);
     }

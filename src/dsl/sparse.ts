@@ -4,6 +4,7 @@ import { checkDtype, type Dtype } from './dtype.ts';
 import { AccessExpr, SparseAccessExpr, Symbolic, accessesOf, children, toExpr, type Expr, type ExprLike, type SparseRef } from './expr.ts';
 import { Grid } from './grid.ts';
 import { validateName } from './names.ts';
+import { checkOptionKeys, optionKeys } from './options.ts';
 import { firstOutside, flattenPoints, type PointsLike } from './points.ts';
 
 /** The grid's domain as per-axis lower and upper bounds (physical coordinates). */
@@ -22,6 +23,10 @@ export interface SparseTimeFunctionOptions {
   dtype?: Dtype;
 }
 
+const SPARSE_KEYS = optionKeys<SparseTimeFunctionOptions>({ name: true, grid: true, npoint: true, nt: true, coordinates: true, dtype: true });
+const INJECT_KEYS = ['field', 'expr'];
+const INTERPOLATE_KEYS = ['expr'];
+
 /**
  * Values at arbitrary physical points (sources, receivers) for each time sample: `data` has
  * shape `[nt, npoint]`. `inject` scatters into a grid field, `interpolate` gathers from one,
@@ -39,6 +44,7 @@ export class SparseTimeFunction extends Symbolic implements SparseRef {
 
   constructor(options: SparseTimeFunctionOptions) {
     super();
+    checkOptionKeys('SparseTimeFunction', options, SPARSE_KEYS);
     this.name = validateName(options.name, 'SparseTimeFunction');
     if (!(options.grid instanceof Grid)) throw new InvalidArgumentError(`${this.name}: grid must be a Grid`);
     this.grid = options.grid;
@@ -76,6 +82,7 @@ export class SparseTimeFunction extends Symbolic implements SparseRef {
 
   /** `field[corners] += weight · expr` at every point: adds a source term to a field update. */
   inject(options: { field: AccessExpr | Symbolic; expr: ExprLike }): Injection {
+    checkOptionKeys(`${this.name}.inject`, options, INJECT_KEYS);
     const field = options.field instanceof Symbolic ? options.field.toExpr() : options.field;
     if (!(field instanceof AccessExpr)) throw new InvalidArgumentError(`${this.name}.inject: field must be a field or a field access such as u.forward`);
     return new Injection(this, field, toExpr(options.expr));
@@ -83,6 +90,7 @@ export class SparseTimeFunction extends Symbolic implements SparseRef {
 
   /** `this[time, p] = Σ weight · expr[corners]`: samples an expression of fields at the points. */
   interpolate(options: { expr: ExprLike }): Interpolation {
+    checkOptionKeys(`${this.name}.interpolate`, options, INTERPOLATE_KEYS);
     return new Interpolation(this, toExpr(options.expr));
   }
 }

@@ -1,3 +1,4 @@
+import { checkOptionKeys, optionKeys } from '../dsl/options.ts';
 import { DevitoError, InvalidArgumentError } from '../errors.ts';
 import { assertNever } from '../support/assert-never.ts';
 import { planFromSummary, resolveCheckpoints, type CheckpointPlan } from './budget.ts';
@@ -29,6 +30,8 @@ export interface RevolverOptions {
   readonly storage?: CheckpointStorage | StorageSpec;
   readonly onProgress?: ProgressCallback;
 }
+
+const REVOLVER_KEYS = optionKeys<RevolverOptions>({ checkpoint: true, forward: true, reverse: true, nTimesteps: true, nCheckpoints: true, memoryBudgetBytes: true, storage: true, onProgress: true });
 
 /** What the last run (forward sweep, and reverse sweep if run) did and cost. */
 export interface RevolverStats {
@@ -102,7 +105,7 @@ export class Revolver {
   private counts = newCounts();
 
   constructor(options: RevolverOptions) {
-    const { checkpoint, forward, reverse, nTimesteps } = options;
+    const { checkpoint, forward, reverse, nTimesteps } = checkOptionKeys('Revolver', options, REVOLVER_KEYS);
     if (!checkpoint || typeof checkpoint.save !== 'function' || typeof checkpoint.load !== 'function') {
       throw new InvalidArgumentError('checkpoint must have save(slot) and load(slot) methods');
     }
