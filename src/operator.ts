@@ -9,7 +9,7 @@ import { buildKernel } from './ir/build.ts';
 import { bytesPerPoint, flopsPerPoint } from './ir/flops.ts';
 import { clusterize, lowerEquations } from './ir/lower.ts';
 import type { Kernel, LoweredEq, LoweredSparse } from './ir/types.ts';
-import { KernelOutOfMemoryError } from './errors.ts';
+import { KernelLoadError, KernelOutOfMemoryError } from './errors.ts';
 import { compileShared, defaultCacheDir, type CompiledLibrary, type CompilerOptions } from './jit/compiler.ts';
 import { DEFAULT_PASSES, runPasses, type PassOptions } from './passes/pipeline.ts';
 import { checkArgsObject, checkTimeRange, prepareCall, threadsOf, warnThreadsOnce, timeLimits, type ApplyArgs, type FieldWithData, type PreparedCall, type SparseWithData } from './runtime/arguments.ts';
@@ -114,8 +114,23 @@ export class Operator {
   /** Builds (or finds in the cache) the shared library and binds the kernel; idempotent. */
   compile(): CompiledLibrary {
     if (!this.compiled) {
-      const library = compileShared(this.ccode, this.name, this.compilerOptions);
-      const kernel = loadKernel(library.path, this.name, this.kernel.parameters, this.kernel.dtype);
+      let library = compileShared(this.ccode, this.name, this.compilerOptions);
+      const load = (): ReturnType<typeof loadKernel> => loadKernel(library.path, this.name, this.kernel.parameters, this.kernel.dtype);
+      let kernel: ReturnType<typeof loadKernel>;
+      try {
+        kernel = load();
+      } catch {
+        // A cached library damaged in a way the ELF check misses: build it again, once.
+        library = compileShared(this.ccode, this.name, { ...this.compilerOptions, rebuild: true });
+        try {
+          kernel = load();
+        } catch (error) {
+          throw new KernelLoadError(
+            `${this.name}: cannot load the compiled kernel ${library.path} even after rebuilding it (${(error as Error).message}); ` +
+              'check the compiler flags, or clear the cache (devito-ts cache --clear)',
+          );
+        }
+      }
       // Every call checks the status here: apply, bind and the autotuner's trials alike.
       const fn = (...values: unknown[]): void => {
         const status = kernel(...values);

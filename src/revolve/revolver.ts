@@ -1,4 +1,3 @@
-import { checkOptionKeys, optionKeys } from '../dsl/options.ts';
 import { DevitoError, InvalidArgumentError } from '../errors.ts';
 import { assertNever } from '../support/assert-never.ts';
 import { planFromSummary, resolveCheckpoints, type CheckpointPlan } from './budget.ts';
@@ -30,8 +29,6 @@ export interface RevolverOptions {
   readonly storage?: CheckpointStorage | StorageSpec;
   readonly onProgress?: ProgressCallback;
 }
-
-const REVOLVER_KEYS = optionKeys<RevolverOptions>({ checkpoint: true, forward: true, reverse: true, nTimesteps: true, nCheckpoints: true, memoryBudgetBytes: true, storage: true, onProgress: true });
 
 /** What the last run (forward sweep, and reverse sweep if run) did and cost. */
 export interface RevolverStats {
@@ -105,7 +102,9 @@ export class Revolver {
   private counts = newCounts();
 
   constructor(options: RevolverOptions) {
-    const { checkpoint, forward, reverse, nTimesteps } = checkOptionKeys('Revolver', options, REVOLVER_KEYS);
+    // NOTE: unknown keys are allowed here: callers build these options by spreading an object
+    // that implements checkpoint, forward and reverse (and carries state of its own).
+    const { checkpoint, forward, reverse, nTimesteps } = options;
     if (!checkpoint || typeof checkpoint.save !== 'function' || typeof checkpoint.load !== 'function') {
       throw new InvalidArgumentError('checkpoint must have save(slot) and load(slot) methods');
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  Checkpoint, CheckpointOperator, Constant, Eq, Function, Grid, InvalidArgumentError, Operator, Revolver, SparseTimeFunction, TimeFunction,
+  Checkpoint, CheckpointOperator, Constant, Eq, Function, Grid, InvalidArgumentError, Operator, SparseTimeFunction, TimeFunction,
 } from '../../src/index.ts';
 import { MAX_SPACE_ORDER } from '../../src/dsl/functions.ts';
 import { checkOptionKeys } from '../../src/dsl/options.ts';
@@ -29,7 +29,6 @@ describe('options objects: an unknown key is an error naming the known ones', ()
     ['apply', () => new Operator([new Eq(u.forward, u)], { name: 'options_apply' }).apply({ timeMax: 1, nthread: 1 } as never), 'apply (options_apply): unknown argument "nthread" (did you mean nthreads?)'],
     ['Checkpoint', () => new Checkpoint([u], { offset: 1 } as never), 'Checkpoint: unknown option "offset"'],
     ['CheckpointOperator', () => new CheckpointOperator(new Operator([new Eq(u.forward, u)]), {}, { timeoffset: 1 } as never), 'CheckpointOperator: unknown option "timeoffset" (did you mean timeOffset?)'],
-    ['Revolver', () => new Revolver({ checkpoint: new Checkpoint([u]), forward: { apply() {} }, reverse: { apply() {} }, nTimesteps: 4, ncheckpoints: 2 } as never), 'Revolver: unknown option "ncheckpoints" (did you mean nCheckpoints?)'],
   ];
   it.each(cases)('%s', (_, build, message) => {
     expect(build).toThrow(message);
