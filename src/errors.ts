@@ -26,6 +26,8 @@ export class ApplyArgumentError extends DevitoError {}
 /** The C compiler is missing or failed. */
 export class CompilerNotFoundError extends DevitoError {}
 export class CompilationError extends DevitoError {}
+/** A compiled kernel library that cannot be loaded, even after rebuilding it. */
+export class KernelLoadError extends DevitoError {}
 /**
  * A compiled kernel could not allocate the working memory it needs (today: a time-tiled loop
  * ordering its receivers); free memory, or build the Operator without time tiling.

@@ -4,14 +4,15 @@ import type { FloatArray } from './dsl/dtype.ts';
 import type { Eq } from './dsl/eq.ts';
 import type { SparseOperation } from './dsl/sparse.ts';
 import { validateName } from './dsl/names.ts';
+import { checkOptionKeys, optionKeys } from './dsl/options.ts';
 import { buildKernel } from './ir/build.ts';
 import { bytesPerPoint, flopsPerPoint } from './ir/flops.ts';
 import { clusterize, lowerEquations } from './ir/lower.ts';
 import type { Kernel, LoweredEq, LoweredSparse } from './ir/types.ts';
-import { ApplyArgumentError, KernelOutOfMemoryError } from './errors.ts';
+import { ApplyArgumentError, KernelLoadError, KernelOutOfMemoryError } from './errors.ts';
 import { compileShared, defaultCacheDir, type CompiledLibrary, type CompilerOptions } from './jit/compiler.ts';
 import { DEFAULT_PASSES, runPasses, type PassOptions } from './passes/pipeline.ts';
-import { checkTimeRange, defaultThreads, prepareCall, timeLimits, type ApplyArgs, type PreparedCall } from './runtime/arguments.ts';
+import { checkArgsObject, checkTimeRange, prepareCall, threadsOf, warnThreadsOnce, timeLimits, type ApplyArgs, type FieldWithData, type PreparedCall, type SparseWithData } from './runtime/arguments.ts';
 import { candidateBlockShapes, candidateTimeTiles, fastest, loadTuned, storeTuned, tuningKey, type BlockSizes } from './runtime/autotune.ts';
 import { describeCall, type KernelArgument } from './runtime/kernel-arguments.ts';
 import { loadKernel } from './runtime/library.ts';
@@ -29,6 +30,9 @@ export interface OperatorOptions {
   readonly passes?: Partial<PassOptions>;
   readonly compiler?: CompilerOptions;
 }
+
+const OPERATOR_KEYS = optionKeys<OperatorOptions>({ name: true, passes: true, compiler: true });
+const COMPILER_KEYS = optionKeys<CompilerOptions>({ compiler: true, flags: true, cacheDir: true });
 
 /** What one `apply` measured. */
 export interface PerformanceSummary {
@@ -92,6 +96,9 @@ export class Operator {
 
   constructor(equations: readonly (Eq | SparseOperation)[], options: OperatorOptions = {}) {
     const start = performance.now();
+    checkOptionKeys('Operator', options, OPERATOR_KEYS);
+    if (options.passes !== undefined) checkOptionKeys('Operator passes', options.passes, Object.keys(DEFAULT_PASSES), undefined, 'pass');
+    if (options.compiler !== undefined) checkOptionKeys('Operator compiler', options.compiler, COMPILER_KEYS);
     this.name = validateName(options.name ?? 'Kernel', 'Operator');
     const passes: PassOptions = { ...DEFAULT_PASSES, ...options.passes };
     // [Eq | inject | interpolate] -> validated equations, derivatives expanded
@@ -114,8 +121,23 @@ export class Operator {
   /** Builds (or finds in the cache) the shared library and binds the kernel; idempotent. */
   compile(): CompiledLibrary {
     if (!this.compiled) {
-      const library = compileShared(this.ccode, this.name, this.compilerOptions);
-      const kernel = loadKernel(library.path, this.name, this.kernel.parameters, this.kernel.dtype);
+      let library = compileShared(this.ccode, this.name, this.compilerOptions);
+      const load = (): ReturnType<typeof loadKernel> => loadKernel(library.path, this.name, this.kernel.parameters, this.kernel.dtype);
+      let kernel: ReturnType<typeof loadKernel>;
+      try {
+        kernel = load();
+      } catch {
+        // A cached library damaged in a way the ELF check misses: build it again, once.
+        library = compileShared(this.ccode, this.name, { ...this.compilerOptions, rebuild: true });
+        try {
+          kernel = load();
+        } catch (error) {
+          throw new KernelLoadError(
+            `${this.name}: cannot load the compiled kernel ${library.path} even after rebuilding it (${(error as Error).message}); ` +
+              'check the compiler flags, or clear the cache (devito-ts cache --clear)',
+          );
+        }
+      }
       // Every call checks the status here: apply, bind and the autotuner's trials alike.
       const fn = (...values: unknown[]): void => {
         const status = kernel(...values);
@@ -130,8 +152,10 @@ export class Operator {
    * Validates `args` and lays out the call (with the block sizes tuned earlier for its thread
    * count), compiles, and autotunes first if asked to and not done yet for that thread count.
    */
-  private prepare(args: ApplyArgs): PreparedCall {
-    const call = prepareCall(this.kernel, args, this.tuned.get(args.nthreads ?? defaultThreads()));
+  private prepare(given: ApplyArgs): PreparedCall {
+    const args = checkArgsObject(given);
+    const call = prepareCall(this.kernel, args, this.tuned.get(threadsOf(args)));
+    warnThreadsOnce(call.nthreads);
     this.compile();
     if (!args.autotune || this.tuned.has(call.nthreads)) return call;
     return prepareCall(this.kernel, args, this.autotune(args, call));
@@ -237,7 +261,7 @@ export class Operator {
    * allocated shape). Validates `args` as `apply` does.
    */
   arguments(args: ApplyArgs = {}): Record<string, KernelArgument> {
-    const call = prepareCall(this.kernel, args, this.tuned.get(args.nthreads ?? defaultThreads()));
+    const call = prepareCall(this.kernel, args, this.tuned.get(threadsOf(checkArgsObject(args))));
     return describeCall(this.kernel, call, callFields(this.kernel, args));
   }
 

@@ -21,11 +21,21 @@ export function displayPath(file: string): string {
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
 }
 
-/** The user's file, resolved and checked to exist. */
+/** Files `compile` reads: TypeScript (type-checked first) and JavaScript (imported as is). */
+const TYPESCRIPT = /\.[cm]?ts$/;
+const JAVASCRIPT = /\.[cm]?js$/;
+
+/** Whether `file` is TypeScript (and so has types to check). */
+export const isTypeScript = (file: string): boolean => TYPESCRIPT.test(file);
+
+/** The user's file, resolved and checked to exist and to be TypeScript or JavaScript. */
 export function resolveUserFile(file: string): string {
   const absolute = resolve(file);
   if (!existsSync(absolute)) throw new UserFileError(`${file}: no such file; give the path of a .ts file that exports Operators`);
   if (!statSync(absolute).isFile()) throw new UserFileError(`${file}: is a directory; give the path of a .ts file that exports Operators`);
+  if (!TYPESCRIPT.test(absolute) && !JAVASCRIPT.test(absolute)) {
+    throw new UserFileError(`${file}: not a TypeScript or JavaScript file; give a .ts (or .js) file that exports Operators`);
+  }
   return absolute;
 }
 

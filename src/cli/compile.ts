@@ -5,7 +5,7 @@ import { generateBinding } from './binding.ts';
 import { describeOperator, type OperatorDescription, type OperatorLike } from './compile-describe.ts';
 import { writeFileAtomic } from '../support/atomic-write.ts';
 import {
-  collectOperators, displayPath, importUserFile, isDevitoErrorLike, resolveUserFile, typeCheckUserFile, UserFileError, type FoundOperator,
+  collectOperators, displayPath, importUserFile, isDevitoErrorLike, isTypeScript, resolveUserFile, typeCheckUserFile, UserFileError, type FoundOperator,
 } from './compile-load.ts';
 
 /** Options of `devito-ts compile`. */
@@ -109,7 +109,8 @@ export async function runCompile(options: CompileCommandOptions): Promise<Compil
   if (options.opt !== undefined && !(Number.isInteger(options.opt) && options.opt >= 0 && options.opt <= 3)) {
     throw new UserFileError(`--opt must be 0, 1, 2 or 3, got ${options.opt}`);
   }
-  if (options.typecheck !== false) await typeCheckUserFile(file);
+  // A JavaScript file has no types to check (the TypeScript program would not even hold it).
+  if (options.typecheck !== false && isTypeScript(file)) await typeCheckUserFile(file);
   const exports = await importUserFile(file);
   const found = await collectOperators(exports, file, passesForLevel(options.opt ?? 3));
   if (found.length === 0) {
@@ -125,7 +126,13 @@ export async function runCompile(options: CompileCommandOptions): Promise<Compil
   }
 
   const out = resolve(options.out);
-  mkdirSync(out, { recursive: true });
+  try {
+    mkdirSync(out, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'a file is in the way' : code === 'EACCES' || code === 'EROFS' ? 'no permission to write there' : code;
+    throw new UserFileError(`--out ${options.out}: cannot create the output directory (${why}); give a directory path`);
+  }
   const sourceLabel = displayPath(file);
   const emitted = operators.map((op) => emitOperator(op, out, sourceLabel));
   const manifest = {

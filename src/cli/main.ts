@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { DevitoError } from '../errors.ts';
 import { runWaveDemo } from './demo.ts';
+import { parseThreads } from './flags.ts';
 import { clearCache, describeCache } from './cache.ts';
 import { registerFwiGradient } from './fwi/command.ts';
 import { importOptional } from './optional.ts';
@@ -50,7 +51,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         size: Number(opts.size),
         steps: Number(opts.steps),
         spaceOrder: Number(opts.spaceOrder),
-        nthreads: opts.threads === undefined ? undefined : Number(opts.threads),
+        nthreads: parseThreads(opts.threads),
         log: (line) => console.log(line),
       });
     });

@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../errors.ts';
 import { Dimension } from './dimension.ts';
 import { NumberExpr, Symbolic, toExpr, type Expr, type ExprLike, type FieldRef } from './expr.ts';
 import { validateName } from './names.ts';
+import { checkOptionKeys, optionKeys } from './options.ts';
 
 export type ComparisonOp = '>' | '<' | '>=' | '<=' | '==';
 
@@ -80,6 +81,8 @@ export interface ConditionalDimensionOptions {
   condition?: Condition;
 }
 
+const CONDITIONAL_KEYS = optionKeys<ConditionalDimensionOptions>({ name: true, parent: true, factor: true, condition: true });
+
 /**
  * A dimension that runs only on some indices of its parent (Devito's ConditionalDimension): every
  * `factor`-th (a TimeFunction with `timeDim` stores index `time / factor` there), or where a
@@ -93,6 +96,7 @@ export class ConditionalDimension {
 
   constructor(options: ConditionalDimensionOptions) {
     if (options === null || typeof options !== 'object') throw new InvalidArgumentError('ConditionalDimension: pass { name, parent, factor } or { name, parent, condition }');
+    checkOptionKeys('ConditionalDimension', options, CONDITIONAL_KEYS);
     this.name = validateName(options.name, 'ConditionalDimension');
     if (!(options.parent instanceof Dimension)) {
       throw new InvalidArgumentError(`ConditionalDimension ${this.name}: parent must be a grid dimension (grid.time, grid.dimensions[i]), got ${String(options.parent)}`);

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../errors.ts';
 import { ConditionalDimension } from './conditional.ts';
 import { AccessExpr, Symbolic, toExpr, type Expr, type ExprLike } from './expr.ts';
+import { checkOptionKeys, optionKeys } from './options.ts';
 import { evaluateAtLhs } from './staggered.ts';
 import { SubDomain } from './subdomain.ts';
 import { componentPairs, isComponentwise, type Componentwise } from './vector-expr.ts';
@@ -11,6 +12,8 @@ export interface EqOptions {
   /** Run only where these conditional dimensions are on (every factor-th step, or where their condition holds). */
   implicitDims?: readonly ConditionalDimension[];
 }
+
+const EQ_KEYS = optionKeys<EqOptions>({ subdomain: true, implicitDims: true });
 
 /**
  * An equation `lhs = rhs`: in an Operator, `lhs` must be a field access that gets assigned. A
@@ -24,7 +27,7 @@ export class Eq {
   readonly #sides: { readonly lhs: Expr; readonly rhs: Expr } | undefined;
 
   constructor(lhs: ExprLike | Componentwise, rhs: ExprLike | Componentwise = 0, options: EqOptions = {}) {
-    const { subdomain, implicitDims = [] } = options ?? {};
+    const { subdomain, implicitDims = [] } = checkOptionKeys('Eq', options ?? {}, EQ_KEYS);
     if (subdomain !== undefined && typeof subdomain !== 'string' && !(subdomain instanceof SubDomain)) {
       throw new InvalidArgumentError(`Eq: subdomain must be a SubDomain (or the name of one of the grid's), got ${String(subdomain)}`);
     }

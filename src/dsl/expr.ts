@@ -1,5 +1,6 @@
-import { GridMismatchError, InvalidArgumentError } from '../errors.ts';
+import { GridMismatchError, InvalidArgumentError, InvalidNameError } from '../errors.ts';
 import { assertNever } from '../support/assert-never.ts';
+import { checkOptionKeys, optionKeys } from './options.ts';
 import type { Dtype } from './dtype.ts';
 import type { SparseInterpolation } from './interpolation.ts';
 
@@ -269,8 +270,12 @@ export function add(...operands: ExprLike[]): Expr {
       rest = expr.args.length === 2 ? expr.args[1]! : new MulExpr(expr.args.slice(1));
     }
     const entry = terms.get(rest.key);
-    if (entry) entry.coefficient += coefficient;
-    else terms.set(rest.key, { rest, coefficient });
+    if (entry) {
+      checkSameObjects(entry.rest, rest);
+      entry.coefficient += coefficient;
+    } else {
+      terms.set(rest.key, { rest, coefficient });
+    }
   };
   operands.map(toExpr).forEach(visit);
   const args: Expr[] = [];
@@ -294,8 +299,12 @@ export function mul(...operands: ExprLike[]): Expr {
     const exponent = expr.kind === 'pow' && expr.exponent.kind === 'number' ? expr.exponent.value : 1;
     if (expr.kind === 'pow' && expr.exponent.kind !== 'number') { other.push(expr); return; }
     const entry = powers.get(base.key);
-    if (entry) entry.exponent += exponent;
-    else powers.set(base.key, { base, exponent });
+    if (entry) {
+      checkSameObjects(entry.base, base);
+      entry.exponent += exponent;
+    } else {
+      powers.set(base.key, { base, exponent });
+    }
   };
   operands.map(toExpr).forEach(visit);
   if (coefficient === 0) return new NumberExpr(0);
@@ -345,6 +354,76 @@ export const sin = (x: ExprLike): Expr => call('sin', x);
 export const cos = (x: ExprLike): Expr => call('cos', x);
 export const exp = (x: ExprLike): Expr => call('exp', x);
 export const abs = (x: ExprLike): Expr => call('fabs', x);
+
+/** What a leaf stands for: a field, a sparse point set or a Constant. */
+export type NamedObject = FieldRef | SparseRef | ConstantRef;
+
+/** The user object a leaf reads (undefined for numbers, spacings, dt and compiler temporaries). */
+function objectOf(expr: Expr): NamedObject | undefined {
+  switch (expr.kind) {
+    case 'access': return expr.field;
+    case 'sparse': return expr.sparse;
+    case 'scalar': return expr.constant;
+    default: return undefined;
+  }
+}
+
+function kindName(object: NamedObject): string {
+  if ('npoint' in object) return 'SparseTimeFunction';
+  if ('isTimeFunction' in object) return object.isTimeFunction ? 'TimeFunction' : 'Function';
+  return 'Constant';
+}
+
+/** The error for two different objects of one name meeting in one expression or Operator. */
+export function sameNameError(first: NamedObject, second: NamedObject): InvalidNameError {
+  const [a, b] = [kindName(first), kindName(second)];
+  const which = a === b ? `two different ${a}s are` : `a ${a} and a ${b} are both`;
+  return new InvalidNameError(
+    `${which} named "${first.name}"; expressions and the generated C know an object by its name alone, so the two would be merged ` +
+      `(a + a would read one of them twice): give each ${a === b ? a : 'object'} its own name`,
+  );
+}
+
+/**
+ * Throws unless `a` and `b`, which share a key (so a shape), read the same objects: expressions
+ * merge like terms by key, and a key names fields and Constants by name, so two objects of one
+ * name would otherwise merge silently (Devito likewise refuses two symbols of one name).
+ */
+function checkSameObjects(a: Expr, b: Expr): void {
+  if (a === b) return;
+  const [first, second] = [objectOf(a), objectOf(b)];
+  if (first !== second) {
+    if (first && second) throw sameNameError(first, second);
+    // A Constant named like the grid spacing or the time step (both scalars, keyed `$name`).
+    const name = (a as ScalarExpr).name;
+    throw new InvalidNameError(`a Constant is named "${name}" like the ${name === 'dt' ? 'time step' : 'grid spacing'}, and an expression cannot tell the two apart; rename the Constant`);
+  }
+  const others = children(b);
+  children(a).forEach((child, i) => checkSameObjects(child, others[i]!));
+}
+
+/**
+ * Throws when `exprs` (and `objects`) hold two different objects of one name: what an Operator
+ * (and `solve`) checks before any rewrite, whose memo is keyed by name, could merge them.
+ */
+export function checkDistinctNames(exprs: readonly Expr[], objects: readonly NamedObject[] = []): void {
+  const byName = new Map<string, NamedObject>();
+  const note = (object: NamedObject): void => {
+    const known = byName.get(object.name);
+    if (known !== undefined && known !== object) throw sameNameError(known, object);
+    byName.set(object.name, object);
+  };
+  objects.forEach(note);
+  const seen = new Set<Expr>();
+  const visit = (expr: Expr): void => {
+    if (seen.has(expr)) return;
+    seen.add(expr);
+    const object = objectOf(expr);
+    if (object) note(object);
+    children(expr).forEach(visit);
+  };
+  exprs.forEach(visit);
+}
 
 /** Direct children of a node (empty for leaves). */
 export function children(expr: Expr): readonly Expr[] {
@@ -421,8 +500,11 @@ function spaceDimension(expr: Expr, axis: number): DimensionRef {
   return dim;
 }
 
+const DIFF_KEYS = optionKeys<DiffOptions>({ x0: true, shift: true, fdOrder: true });
+
 /** Builds a lazy derivative node after checking that `dim` belongs to the fields of `expr`. */
 export function derivative(expr: Expr, dim: DimensionRef, order: number, options: DiffOptions): Expr {
+  checkOptionKeys('diff', options, DIFF_KEYS);
   if (!Number.isInteger(order) || order < 1) {
     throw new InvalidArgumentError(`derivative order must be a positive integer, got ${order}`);
   }

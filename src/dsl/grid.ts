@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../errors.ts';
 import { Dimension, SPACE_DIMENSION_NAMES } from './dimension.ts';
 import { checkDtype, type Dtype } from './dtype.ts';
 import type { GridRef } from './expr.ts';
+import { checkOptionKeys, optionKeys } from './options.ts';
 import { SubDomain } from './subdomain.ts';
 
 export interface GridOptions {
@@ -16,6 +17,8 @@ export interface GridOptions {
   /** Subdomains equations can be restricted to (`new Eq(lhs, rhs, { subdomain })`). */
   subdomains?: readonly SubDomain[];
 }
+
+const GRID_KEYS = optionKeys<GridOptions>({ shape: true, extent: true, origin: true, dtype: true, subdomains: true });
 
 /** A structured Cartesian grid: shape, extent, origin and the dimensions fields live on. */
 export class Grid implements GridRef {
@@ -32,7 +35,7 @@ export class Grid implements GridRef {
   readonly interior: SubDomain;
 
   constructor(options: GridOptions) {
-    const { shape } = options;
+    const { shape } = checkOptionKeys('Grid', options, GRID_KEYS);
     if (!Array.isArray(shape) || shape.length < 1 || shape.length > 3) {
       throw new InvalidArgumentError(`Grid: shape must list 1, 2 or 3 point counts, got ${JSON.stringify(shape)}`);
     }

@@ -1,6 +1,6 @@
 import { SolveError } from '../errors.ts';
 import { Eq } from './eq.ts';
-import { add, children, mul, pow, type AccessExpr, type Expr, type ExprLike, toExpr } from './expr.ts';
+import { add, checkDistinctNames, children, mul, pow, type AccessExpr, type Expr, type ExprLike, toExpr } from './expr.ts';
 import { expandDerivatives } from './finite-difference.ts';
 import { isComponentwise, solveComponentwise, type Componentwise, type TensorExpr, type VectorExpr } from './vector-expr.ts';
 
@@ -62,6 +62,7 @@ function solveScalar(eq: Eq | ExprLike, target: AccessExpr): Expr {
   if (target === undefined || target.kind !== 'access') {
     throw new SolveError('solve: the target must be a field access such as u.forward');
   }
+  checkDistinctNames([residual, target]);
   // Only time derivatives can hold the target; space derivatives stay lazy for the Operator.
   const expanded = expandDerivatives(residual, { only: (dim) => dim.isTime });
   const { coefficient, rest } = linearParts(expanded, target);

@@ -5,6 +5,7 @@ import { AccessExpr, SparseAccessExpr, Symbolic, accessesOf, children, toExpr, t
 import { Grid } from './grid.ts';
 import { validateName } from './names.ts';
 import { interpolationOf, type InterpolationKind, type SparseInterpolation } from './interpolation.ts';
+import { checkOptionKeys, optionKeys } from './options.ts';
 import { firstOutside, flattenPoints, type PointsLike } from './points.ts';
 
 /** The grid's domain as per-axis lower and upper bounds (physical coordinates). */
@@ -31,6 +32,11 @@ export interface SparseTimeFunctionOptions extends SparseFunctionOptions {
   nt: number;
 }
 
+const SPARSE_KEYS = optionKeys<SparseFunctionOptions>({ name: true, grid: true, npoint: true, coordinates: true, dtype: true, interpolation: true, radius: true });
+const SPARSE_TIME_KEYS = optionKeys<SparseTimeFunctionOptions>({ name: true, grid: true, npoint: true, nt: true, coordinates: true, dtype: true, interpolation: true, radius: true });
+const INJECT_KEYS = ['field', 'expr'];
+const INTERPOLATE_KEYS = ['expr'];
+
 /**
  * Values at arbitrary physical points: what SparseFunction and SparseTimeFunction share.
  * `inject` scatters into a grid field, `interpolate` gathers from one, both with the weights of
@@ -50,6 +56,7 @@ abstract class SparsePointSet extends Symbolic implements SparseRef {
 
   protected constructor(options: SparseFunctionOptions, kind: string) {
     super();
+    checkOptionKeys(kind, options, kind === 'SparseTimeFunction' ? SPARSE_TIME_KEYS : SPARSE_KEYS);
     this.name = validateName(options.name, kind);
     if (!(options.grid instanceof Grid)) throw new InvalidArgumentError(`${this.name}: grid must be a Grid`);
     this.grid = options.grid;
@@ -82,6 +89,7 @@ abstract class SparsePointSet extends Symbolic implements SparseRef {
 
   /** `field[stencil] += weight · expr` at every point: adds a source term to a field update. */
   inject(options: { field: AccessExpr | Symbolic; expr: ExprLike }): Injection {
+    checkOptionKeys(`${this.name}.inject`, options, INJECT_KEYS);
     const field = options.field instanceof Symbolic ? options.field.toExpr() : options.field;
     if (!(field instanceof AccessExpr)) throw new InvalidArgumentError(`${this.name}.inject: field must be a field or a field access such as u.forward`);
     return new Injection(this, field, toExpr(options.expr));
@@ -89,6 +97,7 @@ abstract class SparsePointSet extends Symbolic implements SparseRef {
 
   /** `this[(time,) p] = Σ weight · expr[stencil]`: samples an expression of fields at the points. */
   interpolate(options: { expr: ExprLike }): Interpolation {
+    checkOptionKeys(`${this.name}.interpolate`, options, INTERPOLATE_KEYS);
     return new Interpolation(this, toExpr(options.expr));
   }
 }

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../errors.ts';
 import type { Dimension } from './dimension.ts';
 import { validateName } from './names.ts';
+import { checkOptionKeys, optionKeys } from './options.ts';
 
 /**
  * Where a subdomain lies along one dimension (Devito's `define` tuples): `['middle', left, right]`
@@ -106,6 +107,8 @@ export interface SubDomainOptions {
   dimensions?: readonly SubDimension[];
 }
 
+const SUBDOMAIN_KEYS = optionKeys<SubDomainOptions>({ name: true, extents: true, dimensions: true });
+
 /**
  * A box of a grid's points that equations can be restricted to (`new Eq(lhs, rhs, { subdomain })`).
  * Given by `extents` it is a description a grid takes on (`new Grid({ subdomains })`, like
@@ -120,6 +123,7 @@ export class SubDomain {
 
   constructor(options: SubDomainOptions) {
     if (options === null || typeof options !== 'object') throw new InvalidArgumentError('SubDomain: pass { name, extents } or { name, dimensions }');
+    checkOptionKeys('SubDomain', options, SUBDOMAIN_KEYS);
     this.name = validateName(options.name, 'SubDomain');
     const { extents, dimensions } = options;
     if ((extents === undefined) === (dimensions === undefined)) {

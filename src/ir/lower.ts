@@ -3,7 +3,7 @@ import { Eq } from '../dsl/eq.ts';
 import { Inc } from '../dsl/inc.ts';
 import { Injection, Interpolation, type SparseOperation } from '../dsl/sparse.ts';
 import type { Dtype } from '../dsl/dtype.ts';
-import { accessesOf, children, gridOf, add, type AccessExpr, type Expr, type FieldRef, type ScalarExpr, type SparseRef } from '../dsl/expr.ts';
+import { accessesOf, checkDistinctNames, children, gridOf, add, type AccessExpr, type Expr, type FieldRef, type ScalarExpr, type SparseRef } from '../dsl/expr.ts';
 import { expandDerivatives } from '../dsl/finite-difference.ts';
 import type { Grid } from '../dsl/grid.ts';
 import { InvalidArgumentError, InvalidNameError, LoweringError } from '../errors.ts';
@@ -41,6 +41,11 @@ export function lowerEquations(equations: readonly (Eq | SparseOperation)[]): Eq
   }
   // A vector or tensor Eq stands for one Eq per component.
   equations = equations.flatMap((item) => (item instanceof Eq ? item.components : [item]));
+  // Before any rewrite: rewriting memoises by key, which names objects by name alone.
+  checkDistinctNames(
+    equations.flatMap((item) => (item instanceof Eq ? [item.lhs, item.rhs] : item instanceof Injection ? [item.field, item.expr] : item instanceof Interpolation ? [item.expr] : [])),
+    equations.flatMap((item) => (item instanceof Injection || item instanceof Interpolation ? [item.sparse] : [])),
+  );
   let segments: (LoweredEq[] | LoweredSparse)[] = [];
   let eqs: LoweredEq[] = [];
   const sources = new Map<LoweredEq, Eq>();
@@ -76,13 +81,7 @@ export function lowerEquations(equations: readonly (Eq | SparseOperation)[]): Eq
   ({ eqs, segments, all } = withRestrictions(eqs, segments, all, sources, grid));
   const sparses = [...new Set(sparseOps.map((op) => op.sparse))].sort((a, b) => (a.name < b.name ? -1 : 1));
   const fieldsByName = new Map<string, FieldRef>();
-  for (const { field } of all) {
-    const known = fieldsByName.get(field.name);
-    if (known && known !== field) {
-      throw new InvalidNameError(`two different fields are named "${field.name}"; give every field in an Operator its own name`);
-    }
-    fieldsByName.set(field.name, field);
-  }
+  for (const { field } of all) fieldsByName.set(field.name, field); // one object per name (checkDistinctNames)
   const fields = [...fieldsByName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
   const dtypes = new Set([...fields, ...sparses].map((f) => f.dtype));
   if (dtypes.size > 1) {
@@ -119,11 +118,9 @@ export function lowerEquations(equations: readonly (Eq | SparseOperation)[]): Eq
   }
   // Sparse loops locate points with the grid spacing even when no stencil uses it.
   if (sparses.length > 0) for (const dim of grid.dimensions) addScalar(dim.spacing);
-  const names = new Set([...fields.map((f) => f.name), ...sparses.map((s) => s.name)]);
   for (const [name, scalar] of scalarsByName) {
     // Spacings and dt are the kernel's names (the C printer renames them when a field takes one).
     if (scalar.role !== 'constant') continue;
-    if (names.has(name)) throw new InvalidNameError(`a Constant and a field are both named "${name}"`);
     // Expressions know a scalar by its name alone: a Constant h_y and the spacing h_y (in u.dy)
     // would merge as soon as they meet in a product, before any check could see both.
     if (grid.dimensions.some((dim) => dim.spacingName === name) || /^h_[xyz]$/.test(name)) {
@@ -132,10 +129,6 @@ export function lowerEquations(equations: readonly (Eq | SparseOperation)[]): Eq
     if (isApplyArgumentName(name)) {
       throw new InvalidNameError(`Constant name "${name}" is also an argument of Operator.apply (time range, dt, threads or a tile size), so apply({ ${name}: … }) would be ambiguous; rename the Constant`);
     }
-  }
-  for (const sparse of sparses) {
-    const sameName = [...fields, ...sparses].filter((f) => f.name === sparse.name);
-    if (sameName.length > 1) throw new InvalidNameError(`two different objects are named "${sparse.name}"`);
   }
   const scalars = [...scalarsByName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
 

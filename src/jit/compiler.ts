@@ -1,10 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CompilationError, CompilerNotFoundError } from '../errors.ts';
-import { writeFileAtomic } from '../support/atomic-write.ts';
+import { removeStaleTemporaries, writeFileAtomic } from '../support/atomic-write.ts';
 
 export interface CompilerOptions {
   /** C compiler command (default: `DEVITO_TS_CC` or `gcc`). */
@@ -13,6 +13,11 @@ export interface CompilerOptions {
   readonly flags?: readonly string[];
   /** Cache directory (default: `DEVITO_TS_CACHE` or `~/.cache/devito-ts`). */
   readonly cacheDir?: string;
+}
+
+/** `compileShared` options: the compiler's, and whether to replace a cached library that failed to load. */
+export interface CompileSharedOptions extends CompilerOptions {
+  readonly rebuild?: boolean;
 }
 
 // -z nodelete: koffi unloads libraries at exit; unloading libgomp under its idle worker threads crashes the process.
@@ -149,10 +154,35 @@ export function cacheKey(source: string, flags: readonly string[], version: stri
 }
 
 /**
+ * Whether `path` holds a whole ELF file: the ELF magic, and the section header table (which the
+ * linker writes last) inside the file. A library cut short (a full disk, a copy interrupted,
+ * a crash before the rename of an older version) fails this instead of failing every load.
+ */
+export function isCompleteElf(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const size = fstatSync(fd).size;
+    const header = Buffer.alloc(64);
+    if (readSync(fd, header, 0, 64, 0) < 52 || header.readUInt32BE(0) !== 0x7f454c46) return false;
+    const wide = header[4] === 2; // ELFCLASS64
+    const little = header[5] === 1; // ELFDATA2LSB
+    const u16 = (at: number): number => (little ? header.readUInt16LE(at) : header.readUInt16BE(at));
+    const offset = wide ? Number(little ? header.readBigUInt64LE(0x28) : header.readBigUInt64BE(0x28)) : (little ? header.readUInt32LE(0x20) : header.readUInt32BE(0x20));
+    const [entrySize, count] = wide ? [u16(0x3a), u16(0x3c)] : [u16(0x2e), u16(0x30)];
+    return offset > 0 && offset + entrySize * count <= size;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
  * C text → shared library path, compiling only on a cache miss. Writes go to a temporary
  * name and are renamed into place, so concurrent processes never load a half-written file.
  */
-export function compileShared(source: string, name: string, options: CompilerOptions = {}): CompiledLibrary {
+export function compileShared(source: string, name: string, options: CompileSharedOptions = {}): CompiledLibrary {
   const compiler = options.compiler ?? defaultCompiler();
   const flags = options.flags ?? DEFAULT_FLAGS;
   const cacheDir = options.cacheDir ?? defaultCacheDir();
@@ -163,9 +193,11 @@ export function compileShared(source: string, name: string, options: CompilerOpt
   const base = join(cacheDir, `${name}-${hash}`);
   const path = `${base}.so`;
   const sourcePath = `${base}.c`;
-  if (existsSync(path)) return { path, sourcePath, hash, cacheHit: true, compileSeconds: 0, ...identity };
+  // A damaged library is rebuilt and renamed over (processes that mapped it keep their copy).
+  if (!options.rebuild && existsSync(path) && isCompleteElf(path)) return { path, sourcePath, hash, cacheHit: true, compileSeconds: 0, ...identity };
 
   mkdirSync(cacheDir, { recursive: true });
+  removeStaleTemporaries(cacheDir);
   writeFileAtomic(sourcePath, source);
   const start = performance.now();
   try {

@@ -1,3 +1,4 @@
+import { checkOptionKeys } from '../dsl/options.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import type { BoundOperator, Operator } from '../operator.ts';
 import type { ApplyArgs } from '../runtime/arguments.ts';
@@ -25,6 +26,7 @@ export class CheckpointOperator implements InPlaceStepper {
   private readonly checkpoint: Checkpoint | undefined;
 
   constructor(readonly operator: Operator, args: Omit<ApplyArgs, 'timeMin' | 'timeMax'> = {}, options: CheckpointOperatorOptions = {}) {
+    checkOptionKeys('CheckpointOperator', options, ['timeOffset']);
     this.timeOffset = options.timeOffset ?? 0;
     if (!Number.isInteger(this.timeOffset)) throw new InvalidArgumentError(`CheckpointOperator: timeOffset must be an integer, got ${this.timeOffset}`);
     const { timeMin: _min, timeMax: _max, ...fixed } = args as ApplyArgs;

@@ -1,5 +1,6 @@
 import type { FloatArray } from '../dsl/dtype.ts';
 import { Function, TimeFunction } from '../dsl/functions.ts';
+import { checkOptionKeys } from '../dsl/options.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import type { Checkpointable } from './contracts.ts';
 import { checkpointSegments, type ZfpSegment } from './storage/zfp-layout.ts';
@@ -37,6 +38,7 @@ export class Checkpoint implements Checkpointable {
 
   constructor(fields: readonly (Function | TimeFunction)[], options: CheckpointOptions = {}) {
     if (!Array.isArray(fields) || fields.length === 0) throw new InvalidArgumentError('Checkpoint: give a non-empty array of fields');
+    checkOptionKeys('Checkpoint', options, ['timeOffset']);
     this.timeOffset = options.timeOffset ?? 0;
     if (!Number.isInteger(this.timeOffset)) throw new InvalidArgumentError(`Checkpoint: timeOffset must be an integer, got ${this.timeOffset}`);
     this.fields = [...fields];

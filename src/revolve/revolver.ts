@@ -146,6 +146,8 @@ export class Revolver {
   private counts = newCounts();
 
   constructor(options: RevolverOptions) {
+    // NOTE: unknown keys are allowed here: callers build these options by spreading an object
+    // that implements checkpoint, forward and reverse (and carries state of its own).
     const { checkpoint, forward, reverse, nTimesteps } = options;
     if (!checkpoint || typeof checkpoint.save !== 'function' || typeof checkpoint.load !== 'function') {
       throw new InvalidArgumentError('checkpoint must have save(slot) and load(slot) methods');

@@ -3,6 +3,7 @@ import { timeDimOf } from '../dsl/conditional.ts';
 import { assertNever } from '../support/assert-never.ts';
 import type { Grid } from '../dsl/grid.ts';
 import { firstOutside } from '../dsl/points.ts';
+import { checkOptionKeys } from '../dsl/options.ts';
 import { domainOf } from '../dsl/sparse.ts';
 import { ApplyArgumentError } from '../errors.ts';
 import type { Kernel, Parameter } from '../ir/types.ts';
@@ -74,6 +75,20 @@ export interface PreparedCall {
 
 const RESERVED = new Set(['timeMin', 'timeMax', 'dt', 'nthreads', 'autotune']);
 
+/**
+ * Largest time index, tile or block size `apply` accepts: the kernel computes indices in C `int`
+ * (at most 2³¹ − 1) and adds time offsets and tile sizes to them, so 2³⁰ leaves room for both
+ * (a billion steps; beyond it the loop bounds would wrap and the kernel run no step, or forever).
+ */
+export const MAX_INDEX = 2 ** 30;
+
+/**
+ * Most OpenMP threads `apply` starts. libgomp gives each thread its own stack; tens of thousands
+ * of them exhaust the address space and crash the process (16,384 did), and beyond the cores
+ * more threads only slow the kernel down (`apply` warns once when they exceed them).
+ */
+export const MAX_THREADS = 1024;
+
 function integerArg(args: ApplyArgs, name: string): number | undefined {
   const value = args[name];
   if (value === undefined) return undefined;
@@ -85,6 +100,44 @@ function integerArg(args: ApplyArgs, name: string): number | undefined {
 export function defaultThreads(): number {
   const env = Number(process.env.OMP_NUM_THREADS);
   return Number.isInteger(env) && env > 0 ? env : availableParallelism();
+}
+
+/** `args` itself checked: `apply` takes an object (or nothing). */
+export function checkArgsObject(args: unknown): ApplyArgs {
+  if (args === undefined) return {};
+  if (args === null || typeof args !== 'object' || Array.isArray(args)) {
+    throw new ApplyArgumentError(`apply: pass an object of arguments, e.g. { timeMax: 100, dt: 0.5 }, got ${args === null ? 'null' : Array.isArray(args) ? 'an array' : typeof args}`);
+  }
+  return args as ApplyArgs;
+}
+
+/** The thread count `args` asks for (else the default), checked against 1 … MAX_THREADS. */
+export function threadsOf(args: ApplyArgs): number {
+  const nthreads = integerArg(args, 'nthreads') ?? defaultThreads();
+  if (nthreads < 1 || nthreads > MAX_THREADS) {
+    throw new ApplyArgumentError(`apply: nthreads must be between 1 and ${MAX_THREADS}, got ${nthreads}${nthreads > MAX_THREADS ? ` (this machine has ${availableParallelism()} cores)` : ''}`);
+  }
+  return nthreads;
+}
+
+let warnedThreads = false;
+
+/** The warning for `nthreads` above the cores this process may use, or undefined. */
+export function threadsWarning(nthreads: number): string | undefined {
+  const cores = availableParallelism();
+  if (nthreads <= cores) return undefined;
+  return `${nthreads} threads on ${cores} core${cores === 1 ? '' : 's'}: the kernels run several times slower oversubscribed; use at most ${cores} threads`;
+}
+
+/**
+ * Says once per process (through `emit`, by default `process.emitWarning`) that `nthreads`
+ * exceeds the cores; the command line passes its own one-line printer, and `apply` then stays quiet.
+ */
+export function warnThreadsOnce(nthreads: number, emit: (message: string) => void = (message) => process.emitWarning(message, 'DevitoThreadsWarning')): void {
+  const message = threadsWarning(nthreads);
+  if (message === undefined || warnedThreads) return;
+  warnedThreads = true;
+  emit(message);
 }
 
 /** The time indices a kernel's buffers allow, as `apply` (and the generated bindings) enforce them. */
@@ -137,6 +190,9 @@ export function checkTimeRange(kernel: Kernel, timeMin: number, timeMax: number)
     throw new ApplyArgumentError(`apply: timeMin and timeMax must be integers, got ${timeMin} and ${timeMax}`);
   }
   if (timeMin < 0) throw new ApplyArgumentError(`apply: timeMin must be >= 0, got ${timeMin}`);
+  if (timeMax > MAX_INDEX) {
+    throw new ApplyArgumentError(`apply: timeMax ${timeMax} is beyond the ${MAX_INDEX} (2^30) time indices a kernel can count in C int; run fewer steps`);
+  }
   if (timeMin > timeMax) throw new ApplyArgumentError(`apply: timeMin (${timeMin}) is greater than timeMax (${timeMax}); give timeMin <= timeMax`);
   // NOTE: runs before every bound kernel call (checkpointing's hot path): no allocation here.
   for (const field of kernel.fields as readonly FieldWithData[]) {
@@ -170,17 +226,16 @@ export function checkTimeRange(kernel: Kernel, timeMin: number, timeMax: number)
 }
 
 /** Validates `args` against the kernel and lays out the C arguments; no C runs here. */
-export function prepareCall(kernel: Kernel, args: ApplyArgs, blockSizes: Readonly<Record<string, number>> = {}): PreparedCall {
-  if (args === null || typeof args !== 'object') throw new ApplyArgumentError('apply: pass an object of arguments, e.g. { timeMax: 100, dt: 0.5 }');
+export function prepareCall(kernel: Kernel, given: ApplyArgs, blockSizes: Readonly<Record<string, number>> = {}): PreparedCall {
+  const args = checkArgsObject(given);
   const numeric = new Set(
     kernel.parameters.filter((p) => (p.kind === 'scalar' && p.scalar.role === 'constant') || p.kind === 'blockSize').map((p) => p.name),
   );
+  // Besides the scalars, a field's or sparse set's name substitutes another of its kind (apply({ u: other })).
+  const substitutable = [...kernel.fields, ...kernel.sparses].map((f) => f.name).filter((name) => isFieldName(kernel, name));
+  checkOptionKeys(`apply (${kernel.name})`, args, [...RESERVED, ...numeric, ...substitutable], ApplyArgumentError, 'argument');
   for (const [key, value] of Object.entries(args)) {
     if (isFieldName(kernel, key)) continue;
-    if (!RESERVED.has(key) && !numeric.has(key)) {
-      const known = [...RESERVED, ...numeric].join(', ');
-      throw new ApplyArgumentError(`apply: unknown argument "${key}"; ${kernel.name} takes ${known}, or one of its fields by name`);
-    }
     if (key === 'autotune') {
       if (value !== undefined && typeof value !== 'boolean') throw new ApplyArgumentError(`apply: autotune must be true or false, got ${String(value)}`);
       continue;
@@ -193,8 +248,7 @@ export function prepareCall(kernel: Kernel, args: ApplyArgs, blockSizes: Readonl
   checkCoordinates(kernel, sparses.values());
   const hasTime = kernel.parameters.some((p) => p.kind === 'timeBound');
   const [timeMin, timeMax] = hasTime ? timeRange(kernel, args) : [0, 0];
-  const nthreads = integerArg(args, 'nthreads') ?? defaultThreads();
-  if (nthreads < 1) throw new ApplyArgumentError(`apply: nthreads must be >= 1, got ${nthreads}`);
+  const nthreads = threadsOf(args);
   const timers = new Float64Array(Math.max(kernel.sections.length, 1));
 
   const values = kernel.parameters.map((param): unknown => {
@@ -210,7 +264,7 @@ export function prepareCall(kernel: Kernel, args: ApplyArgs, blockSizes: Readonl
       case 'coordinates': return sparses.get(param.sparse.name)!.coordinates;
       case 'blockSize': {
         const size = integerArg(args, param.name) ?? blockSizes[param.name] ?? param.defaultSize;
-        if (size < 1) throw new ApplyArgumentError(`apply: ${param.name} must be a positive integer, got ${size}`);
+        if (size < 1 || size > MAX_INDEX) throw new ApplyArgumentError(`apply: ${param.name} must be an integer between 1 and ${MAX_INDEX} (2^30), got ${size}`);
         return size;
       }
       case 'scalar': {
@@ -226,6 +280,10 @@ export function prepareCall(kernel: Kernel, args: ApplyArgs, blockSizes: Readonl
         const value = typeof given === 'number' ? given : scalar.constant?.value;
         if (value === undefined) {
           throw new ApplyArgumentError(`apply: Constant ${scalar.name} has no value; set ${scalar.name}.value or pass { ${scalar.name}: … }`);
+        }
+        // `value` is a public field: it may have changed since the Constant checked it.
+        if (typeof value !== 'number' || !Number.isFinite(kernel.dtype === 'float32' ? Math.fround(value) : value)) {
+          throw new ApplyArgumentError(`apply: Constant ${scalar.name} is ${String(value)}, not a finite ${kernel.dtype} number; set ${scalar.name}.value to one`);
         }
         return value;
       }

@@ -29,6 +29,7 @@
  */
 import type { FloatArray } from '../dsl/dtype.ts';
 import { checkSpaceOrder, Function, TimeFunction } from '../dsl/functions.ts';
+import { checkOptionKeys, optionKeys } from '../dsl/options.ts';
 import { SparseTimeFunction } from '../dsl/sparse.ts';
 import { GridMismatchError, InvalidArgumentError, ShapeError } from '../errors.ts';
 import { Operator, type PerformanceSummary } from '../operator.ts';
@@ -111,6 +112,14 @@ export interface GradientOptions extends RunOptions {
   readonly checkpointing?: CheckpointingOptions;
 }
 
+const SOLVER_KEYS = optionKeys<AcousticWaveSolverOptions>({ spaceOrder: true });
+const RUN_KEYS = optionKeys<RunOptions>({ vp: true, m: true, nthreads: true, autotune: true });
+const CHECKPOINTED_FORWARD_KEYS = optionKeys<CheckpointedForwardOptions>({ vp: true, m: true, nthreads: true, autotune: true, checkpointing: true, src: true });
+const FORWARD_KEYS = optionKeys<ForwardOptions>({ vp: true, m: true, nthreads: true, autotune: true, src: true, save: true });
+const BORN_KEYS = FORWARD_KEYS.filter((key) => key !== 'save');
+const GRADIENT_KEYS = optionKeys<GradientOptions>({ vp: true, m: true, nthreads: true, autotune: true, u: true, checkpointing: true });
+const CHECKPOINTING_KEYS = optionKeys<CheckpointingOptions>({ nCheckpoints: true, memoryBudgetBytes: true, storage: true, onProgress: true, src: true, schedule: true, costs: true, diskBudgetBytes: true, diskDirectory: true });
+
 /** What a gradient call returns; `rec` and `revolver` come with checkpointing. */
 export interface GradientResult {
   readonly grad: FloatArray;
@@ -186,6 +195,7 @@ export class AcousticWaveSolver {
     if (!(model instanceof SeismicModel)) throw new InvalidArgumentError('AcousticWaveSolver: model must be a SeismicModel');
     if (!(geometry instanceof AcquisitionGeometry)) throw new InvalidArgumentError('AcousticWaveSolver: geometry must be an AcquisitionGeometry');
     if (geometry.model !== model) throw new GridMismatchError('AcousticWaveSolver: the geometry was built for another SeismicModel; build it with this model');
+    checkOptionKeys('AcousticWaveSolver', options, SOLVER_KEYS);
     const spaceOrder = checkSpaceOrder('AcousticWaveSolver', options.spaceOrder ?? model.spaceOrder);
     const critical = model.criticalDtFor(spaceOrder);
     if (geometry.dt > critical * (1 + 1e-12)) {
@@ -216,6 +226,10 @@ export class AcousticWaveSolver {
    * slot `u.slotOf(nt − 1)`, or with `save` the whole history) and the kernel summary.
    */
   forward(options: ForwardOptions = {}): { rec: SparseTimeFunction; u: TimeFunction; summary: ModellingSummary } {
+    return this.runForward(checkOptionKeys('forward', options, FORWARD_KEYS));
+  }
+
+  private runForward(options: ForwardOptions): { rec: SparseTimeFunction; u: TimeFunction; summary: ModellingSummary } {
     const save = options.save ?? false;
     const u = save ? this.saved() : this.u;
     this.load(this.src, options.src ?? this.geometry.src, 'forward: src');
@@ -231,6 +245,7 @@ export class AcousticWaveSolver {
 
   /** Receiver data → `srca` (source-side data [nt, nsrc]), the adjoint wavefield `v` (final ring) and summary. */
   adjoint(rec: SparseTimeFunction, options: RunOptions = {}): { srca: SparseTimeFunction; v: TimeFunction; summary: ModellingSummary } {
+    checkOptionKeys('adjoint', options, RUN_KEYS);
     this.load(this.rec, rec, 'adjoint: rec');
     this.v.data.raw.fill(0);
     this.srca.data.raw.fill(0);
@@ -245,6 +260,7 @@ export class AcousticWaveSolver {
    * the background `u` and scattered field `U` (both rings) computed together.
    */
   born(dm: ArrayLike<number>, options: Omit<ForwardOptions, 'save'> = {}): { rec: SparseTimeFunction; u: TimeFunction; U: TimeFunction; summary: ModellingSummary } {
+    checkOptionKeys('born', options, BORN_KEYS);
     this.dm.data.assign(this.model.pad(this.model.checkPhysical(dm, 'born: dm')));
     this.load(this.src, options.src ?? this.geometry.src, 'born: src');
     this.liveState = undefined;
@@ -266,10 +282,14 @@ export class AcousticWaveSolver {
    * settings (FWI loops call this repeatedly); `releaseCheckpoints()` frees it.
    */
   gradient(residual: SparseTimeFunction, options: GradientOptions = {}): GradientResult {
-    if (options.checkpointing !== undefined) return this.checkpointedGradient(residual, options);
+    checkOptionKeys('gradient', options, GRADIENT_KEYS);
+    if (options.checkpointing !== undefined) {
+      checkOptionKeys('gradient: checkpointing', options.checkpointing, CHECKPOINTING_KEYS);
+      return this.checkpointedGradient(residual, options);
+    }
     const u = this.saved();
     const summaries: PerformanceSummary[] = [];
-    if (options.u === undefined) summaries.push(this.forward({ ...options, save: true }).summary);
+    if (options.u === undefined) summaries.push(this.runForward({ ...options, save: true }).summary);
     else if (options.u !== u) this.loadWavefield(u, options.u);
     this.load(this.residual, residual, 'gradient: residual');
     this.v.data.raw.fill(0);
@@ -286,7 +306,8 @@ export class AcousticWaveSolver {
    */
   private checkpointedGradient(residual: SparseTimeFunction, options: GradientOptions): GradientResult {
     if (options.u !== undefined) throw new InvalidArgumentError('gradient: give u (a saved forward wavefield) or checkpointing, not both');
-    const forward = this.forwardWithCheckpoints({ ...options, checkpointing: options.checkpointing! });
+    const { u: _u, ...run } = options;
+    const forward = this.forwardWithCheckpoints({ ...run, checkpointing: options.checkpointing! });
     try {
       return { ...forward.gradient(residual), rec: forward.rec };
     } finally {
@@ -302,10 +323,12 @@ export class AcousticWaveSolver {
    * calls of this solver may run in between (the run then recomputes its forward sweep).
    */
   forwardWithCheckpoints(options: CheckpointedForwardOptions): CheckpointedForward {
+    checkOptionKeys('forwardWithCheckpoints', options, CHECKPOINTED_FORWARD_KEYS);
     const checkpointing = options.checkpointing;
     if (checkpointing === null || typeof checkpointing !== 'object') {
       throw new InvalidArgumentError('forwardWithCheckpoints: give { checkpointing: { nCheckpoints } } or { checkpointing: { memoryBudgetBytes } }');
     }
+    checkOptionKeys('forwardWithCheckpoints: checkpointing', checkpointing, CHECKPOINTING_KEYS);
     const lease = this.leaseRevolver(options);
     const { stepping } = lease;
     const token = {};

@@ -1,3 +1,4 @@
+import { checkOptionKeys, optionKeys } from '../dsl/options.ts';
 import type { PointsLike } from '../dsl/points.ts';
 import { SparseTimeFunction } from '../dsl/sparse.ts';
 import { InvalidArgumentError } from '../errors.ts';
@@ -25,6 +26,8 @@ export interface AcquisitionGeometryOptions {
   readonly dt?: number;
 }
 
+const GEOMETRY_KEYS = optionKeys<AcquisitionGeometryOptions>({ srcCoordinates: true, recCoordinates: true, t0: true, tn: true, f0: true, srcType: true, dt: true });
+
 /**
  * Model + positions + time window → the acquisition: a source `src` (a SparseTimeFunction holding
  * the wavelet, data shape [nt, nsrc]) and receiver positions, on a time axis of `nt` samples
@@ -48,6 +51,7 @@ export class AcquisitionGeometry {
   readonly src: SparseTimeFunction;
 
   constructor(model: SeismicModel, options: AcquisitionGeometryOptions) {
+    checkOptionKeys('AcquisitionGeometry', options, GEOMETRY_KEYS);
     this.model = model;
     const t0 = options.t0 ?? 0;
     const { tn, f0 } = options;

@@ -2,6 +2,7 @@ import { firstOutside, flattenPoints, type PointsLike } from '../dsl/points.ts';
 import { allocate, checkDtype, type Dtype, type FloatArray } from '../dsl/dtype.ts';
 import { checkSpaceOrder, Function } from '../dsl/functions.ts';
 import { Grid } from '../dsl/grid.ts';
+import { checkOptionKeys, optionKeys } from '../dsl/options.ts';
 import { GridMismatchError, InvalidArgumentError, ShapeError } from '../errors.ts';
 import { dampingRate } from './damping.ts';
 import { CFL_SAFETY, stabilityLimit } from './stability.ts';
@@ -26,6 +27,22 @@ export interface SeismicModelOptions {
 
 /** A model-space override: a velocity (km/s) or a squared slowness m = 1/vp² (s²/km²). */
 export type ModelOverride = { readonly vp: number | ArrayLike<number> } | { readonly m: ArrayLike<number> };
+
+const MODEL_KEYS = optionKeys<SeismicModelOptions>({ vp: true, shape: true, spacing: true, origin: true, nbl: true, spaceOrder: true, dtype: true });
+
+/** Velocities (km/s) a model accepts, from slow sediments to the fastest rock, with margin. */
+export const VP_RANGE_KMS: readonly [number, number] = Object.freeze([0.1, 20]);
+
+/**
+ * Throws unless `v` is a P-wave velocity in km/s within VP_RANGE_KMS (the API and the command
+ * line share this rule): a value in m/s (1500) would otherwise plan a thousand times more steps.
+ */
+export function checkVelocityKms(v: number, what: string): void {
+  const [lo, hi] = VP_RANGE_KMS;
+  if (v >= lo && v <= hi) return;
+  const hint = v / 1000 >= lo && v / 1000 <= hi ? ` (${v} looks like m/s: give ${v / 1000} km/s)` : '';
+  throw new InvalidArgumentError(`${what}: vp must be in km/s between ${lo} and ${hi}, got ${v}${hint}`);
+}
 
 const positiveNumbers = (values: readonly number[] | undefined, n: number): boolean =>
   Array.isArray(values) && values.length === n && values.every((v) => Number.isFinite(v) && v > 0);
@@ -60,7 +77,7 @@ export class SeismicModel {
   private velocity: Float64Array;
 
   constructor(options: SeismicModelOptions) {
-    const { shape, spacing } = options;
+    const { shape, spacing } = checkOptionKeys('SeismicModel', options, MODEL_KEYS);
     if (!Array.isArray(shape) || (shape.length !== 2 && shape.length !== 3) || shape.some((n) => !Number.isInteger(n) || n < 2)) {
       throw new InvalidArgumentError(`SeismicModel: shape must list 2 or 3 integer point counts >= 2, got ${JSON.stringify(shape)}`);
     }
@@ -140,7 +157,9 @@ export class SeismicModel {
     m.forEach((value, k) => {
       if (!(Number.isFinite(value) && value > 0)) throw new InvalidArgumentError(`${what}: m must be positive and finite (m = 1/vp²), got ${value} at point ${k}`);
     });
-    return m.map((value) => 1 / Math.sqrt(value));
+    const vp = m.map((value) => 1 / Math.sqrt(value));
+    vp.forEach((v, k) => checkVelocityKms(v, `${what}: m = 1/vp² at point ${k}`));
+    return vp;
   }
 
   /** Physical velocity → padded m = 1/vp², in the model's dtype. */
@@ -199,9 +218,7 @@ export class SeismicModel {
 
   private checkVelocity(vp: number | ArrayLike<number>, what: string): Float64Array {
     const values = typeof vp === 'number' ? new Float64Array(this.size).fill(vp) : this.checkPhysical(vp, `${what}: vp`);
-    values.forEach((v, k) => {
-      if (!(Number.isFinite(v) && v > 0)) throw new InvalidArgumentError(`${what}: vp must be positive and finite (km/s), got ${v}${typeof vp === 'number' ? '' : ` at point ${k}`}`);
-    });
+    values.forEach((v, k) => checkVelocityKms(v, typeof vp === 'number' ? what : `${what} at point ${k}`));
     return values;
   }
 

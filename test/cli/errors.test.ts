@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { INDEX, runCli, scratchDir } from './cli-helpers.ts';
@@ -95,6 +96,65 @@ describe('devito-ts compile: user errors are one line and exit 1', () => {
     const run = await runCli(['compile', 'x.ts', '--opt', '7']);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("argument '7' is invalid");
+  });
+});
+
+describe('found by trying the command line as a new user (issue 15)', () => {
+  // Before: "internal error: the TypeScript program lost plain.js" (exit 2).
+  it('compile on a JavaScript file runs it untyped; on another kind of file, a user error', async () => {
+    const plain = userFile('plain.js', ['export const answer = 42;']);
+    const notes = userFile('notes.txt', ['hello']);
+    const [js, txt] = await Promise.all([runCli(['compile', plain]), runCli(['compile', notes])]);
+    expect(js.code).toBe(1);
+    expect(expectOneLine(js.stderr)).toMatch(/plain\.js: exports no Operator/);
+    expect(txt.code).toBe(1);
+    expect(expectOneLine(txt.stderr)).toMatch(/notes\.txt: not a TypeScript or JavaScript file; give a \.ts \(or \.js\) file that exports Operators$/);
+  });
+
+  // Before: an internal ENOTDIR, exit 2.
+  it('compile --out through a file is a user error', async () => {
+    const file = userFile('out-through-file.ts', [...HEAT, "export const op = new Operator([new Eq(u.forward, u.add(1))], { name: 'blocked' });"]);
+    const blocker = userFile('blocker', ['a file, not a directory']);
+    const run = await runCli(['compile', file, '--no-typecheck', '--out', join(blocker, 'kernels')]);
+    expect(run.code).toBe(1);
+    expect(expectOneLine(run.stderr)).toMatch(/--out .*blocker\/kernels: cannot create the output directory \(a file is in the way\); give a directory path$/);
+  });
+
+  // Before: demo --threads 0 ran on every core while fwi-gradient refused 0; --memory 0 named the
+  // API's memoryBudgetBytes; --small --shots 0 ran with 2 shots (--small overrode explicit flags).
+  it('one --threads rule for every command, --memory named as the flag, explicit flags win over --small', async () => {
+    const out = join(scratch.dir, 'never');
+    const runs = await Promise.all([
+      runCli(['demo', '--threads', '0']),
+      runCli(['fwi-gradient', '--threads', '0', '--out', out]),
+      runCli(['demo', '--threads', '2000']),
+      runCli(['fwi-gradient', '--memory', '0', '--out', out]),
+      runCli(['fwi-gradient', '--small', '--shots', '0', '--out', out]),
+      runCli(['fwi-gradient', '--small', '--tn', '-5', '--out', out]),
+    ]);
+    const lines = runs.map((run) => {
+      expect(run.code).toBe(1);
+      return expectOneLine(run.stderr);
+    });
+    expect(lines).toEqual([
+      'devito-ts: --threads must be a positive integer, got 0',
+      'devito-ts: --threads must be a positive integer, got 0',
+      'devito-ts: --threads must be at most 1024, got 2000',
+      'devito-ts: --memory must be a positive size (e.g. 256MB), got 0',
+      'devito-ts: --shots must be a positive integer, got 0',
+      'devito-ts: --tn must be a positive number, got -5',
+    ]);
+  });
+
+  // Before: 64 threads on 2 cores ran 30–100× slower with no word.
+  it('more threads than cores: one warning line on stderr, and the run goes on', async () => {
+    const threads = availableParallelism() + 1;
+    const run = await runCli(['demo', '--size', '16', '--steps', '2', '--space-order', '2', '--threads', String(threads)]);
+    expect(run.code).toBe(0);
+    expect(run.stderr.trimEnd().split('\n')).toEqual([
+      `devito-ts: warning: ${threads} threads on ${threads - 1} core${threads === 2 ? '' : 's'}: the kernels run several times slower oversubscribed; use at most ${threads - 1} threads`,
+    ]);
+    expect(run.stdout).toContain(`on ${threads} thread(s)`);
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Constant, Eq, Function, Grid, Operator, TimeFunction, add, mul, pow, solve, sqrt, type Expr } from '../../src/index.ts';
 import { NumberExpr, ScalarExpr } from '../../src/dsl/expr.ts';
+import { InvalidNameError } from '../../src/errors.ts';
 import { expandDerivatives } from '../../src/dsl/finite-difference.ts';
 
 const grid = new Grid({ shape: [6, 5] });
@@ -188,5 +189,47 @@ describe('derivative shortcuts of an expression that reads no field', () => {
       expect(shortcut.key).toBe(cancelled.diff(grid.dimensions[0]!).key);
       expect(shortcut.kind === 'number' && shortcut.value).toBe(0);
     }
+  });
+});
+
+describe('two different objects of one name', () => {
+  // Expressions key fields and Constants by name: before, a (all 1) + another Function named a
+  // (all 100) canonicalised to 2·a, and two Constants named c to 2·c, with no word.
+  const a1 = new Function({ name: 'a', grid });
+  const a2 = new Function({ name: 'a', grid });
+  const c1 = new Constant({ name: 'c', value: 1 });
+  const c2 = new Constant({ name: 'c', value: 100 });
+
+  it('are refused when an expression would merge them (Function and Constant alike)', () => {
+    const functions = /two different Functions are named "a".*give each Function its own name/;
+    expect(() => a1.add(a2)).toThrow(functions);
+    expect(() => a1.sub(a2)).toThrow(functions);
+    expect(() => a1.mul(a2)).toThrow(functions);
+    expect(() => a1.mul(3).add(a2.mul(2))).toThrow(functions);
+    expect(() => sqrt(a1).add(sqrt(a2))).toThrow(functions);
+    expect(() => c1.add(c2)).toThrow(/two different Constants are named "c"/);
+    expect(() => c1.mul(c2)).toThrow(InvalidNameError);
+  });
+
+  it('one object still merges and cancels with itself', () => {
+    expect(isNumber(a1.sub(a1), 0)).toBe(true);
+    expect(isNumber(c1.sub(c1), 0)).toBe(true);
+    expect(a1.add(a1).key).toBe(mul(2, a1).key);
+    expect(c1.mul(c1).key).toBe(pow(c1, 2).key);
+  });
+
+  it('are refused by an Operator that holds both apart (separate equations or terms that do not merge)', () => {
+    const b = new Function({ name: 'b', grid });
+    const d = new Function({ name: 'd', grid });
+    expect(() => new Operator([new Eq(b, a1), new Eq(d, a2)])).toThrow(/two different Functions are named "a"/);
+    expect(() => new Operator([new Eq(b, sqrt(a1).mul(d.add(sqrt(a2))))])).toThrow(/two different Functions are named "a"/);
+    expect(() => new Operator([new Eq(b, c1.mul(a1)), new Eq(d, c2.mul(a1))])).toThrow(/two different Constants are named "c"/);
+    const t = new TimeFunction({ name: 'a', grid });
+    expect(() => new Operator([new Eq(t.forward, t.add(a1))])).toThrow(/a TimeFunction and a Function are both named "a"/);
+  });
+
+  it('are refused by solve before it expands anything', () => {
+    const u2 = new TimeFunction({ name: 'u', grid, timeOrder: 2, spaceOrder: 4 });
+    expect(() => solve(u.dt2.sub(sqrt(u2).mul(v)), u.forward)).toThrow(/two different TimeFunctions are named "u"/);
   });
 });

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CompilationError, DevitoError, Eq, Function, Grid, Operator, TimeFunction } from '../../src/index.ts';
-import { DEFAULT_FLAGS, type CompilerOptions } from '../../src/jit/compiler.ts';
+import { CompilationError, DevitoError, Eq, Function, Grid, KernelLoadError, Operator, TimeFunction } from '../../src/index.ts';
+import { DEFAULT_FLAGS, compileShared, isCompleteElf, type CompilerOptions } from '../../src/jit/compiler.ts';
 
 const dirs: string[] = [];
 function freshDir(prefix = 'devito-ts-cache-'): string {
@@ -71,6 +71,56 @@ describe('jit cache', () => {
     u.data.fill(1); // m = 0, so u⁺ = u + 3
     op.apply({ timeMin: 0, timeMax: 0, nthreads: 1 });
     expect(Array.from(u.data.toArray().subarray(9 * 7))).toEqual(new Array(9 * 7).fill(4));
+  });
+
+  // Before: a truncated library in the cache failed every later run with koffi's "cannot read file data".
+  it('rebuilds a cached library that was cut short, and runs it', () => {
+    const cacheDir = freshDir();
+    // Built but not loaded: truncating a library this process has mapped would crash it (SIGBUS).
+    const first = compileShared(build({ cacheDir }, 5, 'healed').ccode, 'healed', { cacheDir });
+    expect(isCompleteElf(first.path)).toBe(true);
+    truncateSync(first.path, Math.floor(statSync(first.path).size / 2));
+    expect(isCompleteElf(first.path)).toBe(false);
+    const grid = new Grid({ shape: [9, 7] });
+    const u = new TimeFunction({ name: 'u', grid, timeOrder: 1, spaceOrder: 2 });
+    const m = new Function({ name: 'm', grid });
+    const op = new Operator([new Eq(u.forward, u.add(m.mul(u.laplace)).add(5))], { name: 'healed', compiler: { cacheDir } });
+    const healed = op.compile();
+    expect(healed.cacheHit).toBe(false);
+    expect(healed.path).toBe(first.path);
+    expect(isCompleteElf(healed.path)).toBe(true);
+    u.data.fill(1);
+    op.apply({ timeMin: 0, timeMax: 0, nthreads: 1 });
+    expect(Array.from(u.data.toArray().subarray(9 * 7))).toEqual(new Array(9 * 7).fill(6));
+  });
+
+  it('a library that still does not load after a rebuild is a KernelLoadError', () => {
+    // -c makes a relocatable object: a complete ELF file that dlopen refuses.
+    const op = build({ cacheDir: freshDir(), flags: ['-O0', '-c', '-fPIC', '-fopenmp'] }, 1, 'unloadable');
+    expect(() => op.compile()).toThrow(KernelLoadError);
+    expect(() => op.compile()).toThrow(/unloadable: cannot load the compiled kernel .*unloadable-\w+\.so even after rebuilding it/);
+  });
+
+  // Before: a compile killed mid-way left its *.tmp files in the cache for ever.
+  it('a compile removes the temporaries of writers that died, and leaves live and young ones', () => {
+    const cacheDir = freshDir();
+    const old = (Date.now() - 20 * 60_000) / 1000;
+    const ancient = (Date.now() - 2 * 86_400_000) / 1000;
+    const files = {
+      dead: 'k-0.so.4194999-0badc0de.tmp', // no such pid (above Linux's pid_max)
+      live: `k-1.so.${process.pid}-0123abcd.tmp`,
+      young: 'k-2.c.4194999-89abcdef.tmp',
+      reused: `k-3.so.${process.pid}-fedcba98.tmp`,
+      other: 'notes.tmp',
+    };
+    for (const name of Object.values(files)) writeFileSync(join(cacheDir, name), 'partial');
+    utimesSync(join(cacheDir, files.dead), old, old);
+    utimesSync(join(cacheDir, files.live), old, old);
+    utimesSync(join(cacheDir, files.reused), ancient, ancient);
+    utimesSync(join(cacheDir, files.other), ancient, ancient);
+    const compiled = build({ cacheDir }, 7, 'sweep').compile();
+    expect(compiled.cacheHit).toBe(false);
+    expect(readdirSync(cacheDir).filter((f) => f.endsWith('.tmp')).sort()).toEqual([files.live, files.other, files.young].sort());
   });
 
   it('reports gcc diagnostics verbatim and keeps the C file when compilation fails', () => {

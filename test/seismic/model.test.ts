@@ -60,7 +60,7 @@ describe('SeismicModel', () => {
     expect(() => new SeismicModel({ ...base, vp: 0 })).toThrow(InvalidArgumentError);
     const negative = new Float64Array(121).fill(1.5);
     negative[7] = -1;
-    expect(() => new SeismicModel({ ...base, vp: negative })).toThrow(/vp must be positive and finite \(km\/s\), got -1 at point 7/);
+    expect(() => new SeismicModel({ ...base, vp: negative })).toThrow(/SeismicModel at point 7: vp must be in km\/s between 0\.1 and 20, got -1$/);
     negative[7] = Number.NaN;
     expect(() => new SeismicModel({ ...base, vp: negative })).toThrow(DevitoError);
     expect(() => new SeismicModel({ ...base, vp: 1.5, nbl: -1 })).toThrow(/nbl must be an integer >= 0/);
@@ -94,6 +94,33 @@ describe('SeismicModel', () => {
     const outside = geometry.newRec();
     outside.coordinates[0] = -30; // inside the padded grid, in the layer
     expect(() => solver.adjoint(outside)).toThrow(GridMismatchError);
+  });
+
+  // Before: vp in m/s (1500) was accepted and planned a thousand times more time steps; the CLI
+  // refused it. Both now share one rule (0.1 … 20 km/s).
+  it('velocities outside 0.1 … 20 km/s (m/s by mistake) are refused, by the constructor, update and overrides alike', () => {
+    const base = { shape: [11, 11], spacing: [10, 10], nbl: 5 } as const;
+    expect(() => new SeismicModel({ ...base, vp: 1500 })).toThrow('SeismicModel: vp must be in km/s between 0.1 and 20, got 1500 (1500 looks like m/s: give 1.5 km/s)');
+    expect(() => new SeismicModel({ ...base, vp: 0.05 })).toThrow(InvalidArgumentError);
+    expect(new SeismicModel({ ...base, vp: 0.1 }).vmax).toBe(0.1);
+    const model = new SeismicModel({ ...base, vp: 20 });
+    expect(() => model.update({ vp: 25 })).toThrow('SeismicModel.update: vp must be in km/s between 0.1 and 20, got 25');
+    expect(() => model.update({ m: new Float64Array(121).fill(1e-6) })).toThrow(/m = 1\/vp² at point 0: vp must be in km\/s between 0\.1 and 20, got 1000/);
+  });
+
+  it('options objects with an unknown key are refused, with the known keys', () => {
+    const base = { shape: [11, 11], spacing: [10, 10], nbl: 5 } as const;
+    expect(() => new SeismicModel({ ...base, vp: 1.5, spaceorder: 4 } as never)).toThrow('SeismicModel: unknown option "spaceorder" (did you mean spaceOrder?); known options: vp, shape, spacing, origin, nbl, spaceOrder, dtype');
+    const model = new SeismicModel({ ...base, vp: 1.5 });
+    const good = { srcCoordinates: [[50, 20]], recCoordinates: [[10, 10]], tn: 100, f0: 0.01 };
+    expect(() => new AcquisitionGeometry(model, { ...good, fO: 0.01 } as never)).toThrow('AcquisitionGeometry: unknown option "fO" (did you mean f0?)');
+    const geometry = new AcquisitionGeometry(model, good);
+    expect(() => new AcousticWaveSolver(model, geometry, { order: 4 } as never)).toThrow('AcousticWaveSolver: unknown option "order"');
+    const solver = new AcousticWaveSolver(model, geometry);
+    expect(() => solver.forward({ nthread: 1 } as never)).toThrow('forward: unknown option "nthread" (did you mean nthreads?)');
+    expect(() => solver.adjoint(geometry.rec, { save: true } as never)).toThrow('adjoint: unknown option "save"; known options: vp, m, nthreads, autotune');
+    expect(() => solver.born(new Float64Array(121), { save: true } as never)).toThrow('born: unknown option "save"');
+    expect(() => solver.gradient(geometry.rec, { checkpointing: { ncheckpoints: 3 } } as never)).toThrow('gradient: checkpointing: unknown option "ncheckpoints" (did you mean nCheckpoints?)');
   });
 
   it('update changes m (not damp); a per-call vp override leaves the model as it was', () => {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from '../../errors.ts';
+import { parseThreads, positiveInteger, positiveNumber } from '../flags.ts';
 import { runFwiGradient } from './job.ts';
 
 const UNITS: Record<string, number> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30 };
@@ -12,17 +13,15 @@ export function parseBytes(text: string, flag = '--memory'): number {
   return Math.floor(Number(match[1]) * unit);
 }
 
-function positiveInteger(text: string, flag: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError(`${flag} must be a positive integer, got ${text}`);
-  return value;
+/** `--memory`: a positive number of bytes (0 would name the API's memoryBudgetBytes in its error). */
+function memoryBudget(text: string): number {
+  const bytes = parseBytes(text);
+  if (bytes < 1) throw new InvalidArgumentError(`--memory must be a positive size (e.g. 256MB), got ${text}`);
+  return bytes;
 }
 
-function positiveNumber(text: string, flag: string): number {
-  const value = Number(text);
-  if (!(value > 0) || !Number.isFinite(value)) throw new InvalidArgumentError(`${flag} must be a positive number, got ${text}`);
-  return value;
-}
+/** What `--small` sets; a flag given explicitly wins over it. */
+const SMALL: Readonly<Record<'nx' | 'nz' | 'shots' | 'tn' | 'f0' | 'nbl', string>> = { nx: '120', nz: '60', shots: '2', tn: '600', f0: '0.015', nbl: '20' };
 
 interface FwiFlags {
   model?: string; nx: string; nz: string; shots: string; tn: string; f0: string; memory: string;
@@ -46,7 +45,7 @@ export function registerFwiGradient(program: Command): void {
     .option('--space-order <k>', 'finite-difference order', '8')
     .option('--nbl <n>', 'absorbing layer width in points', '40')
     .option('--threads <n>', 'OpenMP threads (default: OMP_NUM_THREADS or all cores)')
-    .option('--small', 'a seconds-long run: 120 × 60 model, 2 shots, 600 ms')
+    .option('--small', 'a seconds-long run: 120 × 60 model, 2 shots, 600 ms (flags given explicitly override these)')
     .option('--no-progress', 'no progress bars (one line per sweep instead)')
     .addHelpText('after', [
       '',
@@ -57,23 +56,25 @@ export function registerFwiGradient(program: Command): void {
       '  devito-ts fwi-gradient --memory 64MB --shots 4 --out results',
       '  devito-ts fwi-gradient --model marmousi.npy --memory 1GiB --storage disk',
     ].join('\n'))
-    .action((flags: FwiFlags) => {
-      const small = Boolean(flags.small);
+    .action((flags: FwiFlags, command: Command) => {
+      // --small replaces the defaults only: `--small --shots 4` runs the small job with 4 shots.
+      const pick = (key: keyof typeof SMALL): string => (flags.small && command.getOptionValueSource(key) !== 'cli' ? SMALL[key] : flags[key]);
       const storage = flags.storage;
       if (storage !== 'memory' && storage !== 'disk') throw new InvalidArgumentError(`--storage must be memory or disk, got ${storage}`);
+      const nthreads = parseThreads(flags.threads);
       runFwiGradient({
         ...(flags.model === undefined ? {} : { model: flags.model }),
-        nx: small ? 120 : positiveInteger(flags.nx, '--nx'),
-        nz: small ? 60 : positiveInteger(flags.nz, '--nz'),
-        shots: small ? 2 : positiveInteger(flags.shots, '--shots'),
-        tn: small ? 600 : positiveNumber(flags.tn, '--tn'),
-        f0: small ? 0.015 : positiveNumber(flags.f0, '--f0'),
-        memoryBytes: parseBytes(flags.memory),
+        nx: positiveInteger(pick('nx'), '--nx'),
+        nz: positiveInteger(pick('nz'), '--nz'),
+        shots: positiveInteger(pick('shots'), '--shots'),
+        tn: positiveNumber(pick('tn'), '--tn'),
+        f0: positiveNumber(pick('f0'), '--f0'),
+        memoryBytes: memoryBudget(flags.memory),
         storage,
         out: flags.out,
         spaceOrder: positiveInteger(flags.spaceOrder, '--space-order'),
-        nbl: small ? 20 : positiveInteger(flags.nbl, '--nbl'),
-        ...(flags.threads === undefined ? {} : { nthreads: positiveInteger(flags.threads, '--threads') }),
+        nbl: positiveInteger(pick('nbl'), '--nbl'),
+        ...(nthreads === undefined ? {} : { nthreads }),
         interactive: flags.progress !== false && Boolean(process.stdout.isTTY),
         log: (line) => console.log(line),
       });

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { InvalidArgumentError, ShapeError } from '../../errors.ts';
 import { readNpy } from '../../io/npy.ts';
+import { checkVelocityKms } from '../../seismic/model.ts';
 
 /** A 2D velocity model: vp (km/s) row-major `[nx, nz]` (depth fastest), spacing in metres. */
 export interface VelocityModel {
@@ -113,8 +114,6 @@ export function readVelocityModel(path: string, spacing: number): VelocityModel 
     vp = new Float32Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + bytes));
   }
   if (shape[0] < 16 || shape[1] < 16) throw new ShapeError(`${path}: the model must be at least 16 × 16 points, got ${shape.join(' × ')}`);
-  for (const v of vp) {
-    if (!(v > 0.1 && v < 20)) throw new InvalidArgumentError(`${path}: velocities must be in km/s between 0.1 and 20, found ${v}`);
-  }
+  for (const v of vp) checkVelocityKms(v, path);
   return { vp, shape, spacing: grid, origin };
 }

@@ -1,3 +1,4 @@
+import { checkOptionKeys } from '../../dsl/options.ts';
 import {
   closeSync,
   fstatSync,
@@ -54,6 +55,7 @@ export class DiskStorage implements CheckpointStorage {
   private bytesRead = 0;
 
   constructor(options: DiskStorageOptions = {}) {
+    checkOptionKeys('DiskStorage', options, ['directory']);
     this.parent = options.directory ?? tmpdir();
   }
 

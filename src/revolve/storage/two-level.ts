@@ -1,3 +1,4 @@
+import { checkOptionKeys } from '../../dsl/options.ts';
 import { InvalidArgumentError } from '../../errors.ts';
 import { checkSlot, type CheckpointStorage, type CompressionCounters, type SlotLayout, type StorageCounters } from './storage.ts';
 
@@ -25,6 +26,7 @@ export class TwoLevelStorage implements CheckpointStorage {
   private local: number[] = [];
 
   constructor(options: TwoLevelStorageOptions) {
+    checkOptionKeys('TwoLevelStorage', options, ['fast', 'slow', 'fastSlots']);
     if (!Number.isSafeInteger(options.fastSlots) || options.fastSlots < 0) {
       throw new InvalidArgumentError(`fastSlots must be an integer ≥ 0, got ${String(options.fastSlots)}`);
     }

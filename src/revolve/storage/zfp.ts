@@ -1,3 +1,4 @@
+import { checkOptionKeys, optionKeys } from '../../dsl/options.ts';
 import { CheckpointCorruptError, DevitoError, InvalidArgumentError } from '../../errors.ts';
 import type { CompilerOptions } from '../../jit/compiler.ts';
 import type { Codec, LossyError } from './codec.ts';
@@ -32,6 +33,9 @@ export interface ZfpOptions {
 }
 
 /** A ZFP codec described by plain data, as in a `StorageSpec`'s `compression`. */
+// A ZfpSpec (its `codec` too) reaches the constructor as is.
+const ZFP_KEYS = optionKeys<ZfpSpec>({ codec: true, tolerance: true, toleranceMode: true, segments: true, verify: true, compiler: true });
+
 export interface ZfpSpec extends ZfpOptions {
   readonly codec: 'zfp';
 }
@@ -77,6 +81,7 @@ export class ZfpCodec implements Codec {
 
   constructor(options: ZfpOptions) {
     if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('zfp: give options { tolerance, … }');
+    checkOptionKeys('ZfpCodec', options, ZFP_KEYS);
     const { tolerance, toleranceMode = 'absolute', verify = true } = options;
     if (typeof tolerance !== 'number' || !Number.isFinite(tolerance) || tolerance <= 0) {
       throw new InvalidArgumentError(`zfp: tolerance must be a finite number > 0, got ${String(tolerance)}`);
