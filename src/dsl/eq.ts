@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors.ts';
 import { ConditionalDimension } from './conditional.ts';
-import { AccessExpr, Symbolic, toExpr, type Expr, type ExprLike } from './expr.ts';
+import { AccessExpr, Symbolic, checkDistinctNames, toExpr, type Expr, type ExprLike } from './expr.ts';
 import { checkOptionKeys, optionKeys } from './options.ts';
 import { evaluateAtLhs } from './staggered.ts';
 import { SubDomain } from './subdomain.ts';
@@ -44,8 +44,11 @@ export class Eq {
         throw new InvalidArgumentError(`Eq: left-hand side must be an expression or a field, got ${String(lhs)}`);
       }
       const left = toExpr(lhs);
+      const right = toExpr(rhs);
+      // Before the rewrite below, which memoises by key and so would merge two objects of one name.
+      checkDistinctNames([left, right]);
       // Derivatives without an explicit x0 are evaluated where the lhs sits (staggered grids).
-      this.#sides = { lhs: left, rhs: evaluateAtLhs(left, toExpr(rhs)) };
+      this.#sides = { lhs: left, rhs: evaluateAtLhs(left, right) };
       this.components = Object.freeze([this]);
     }
     Object.freeze(this);

@@ -34,8 +34,8 @@ export interface SparseTimeFunctionOptions extends SparseFunctionOptions {
 
 const SPARSE_KEYS = optionKeys<SparseFunctionOptions>({ name: true, grid: true, npoint: true, coordinates: true, dtype: true, interpolation: true, radius: true });
 const SPARSE_TIME_KEYS = optionKeys<SparseTimeFunctionOptions>({ name: true, grid: true, npoint: true, nt: true, coordinates: true, dtype: true, interpolation: true, radius: true });
-const INJECT_KEYS = ['field', 'expr'];
-const INTERPOLATE_KEYS = ['expr'];
+const INJECT_KEYS = optionKeys<{ field: unknown; expr: unknown }>({ field: true, expr: true });
+const INTERPOLATE_KEYS = optionKeys<{ expr: unknown }>({ expr: true });
 
 /**
  * Values at arbitrary physical points: what SparseFunction and SparseTimeFunction share.
@@ -56,6 +56,9 @@ abstract class SparsePointSet extends Symbolic implements SparseRef {
 
   protected constructor(options: SparseFunctionOptions, kind: string) {
     super();
+    if (kind === 'SparseFunction' && options !== null && typeof options === 'object' && 'nt' in options) {
+      throw new InvalidArgumentError(`${String(options.name)}: a SparseFunction has no time axis; drop nt, or use a SparseTimeFunction`);
+    }
     checkOptionKeys(kind, options, kind === 'SparseTimeFunction' ? SPARSE_TIME_KEYS : SPARSE_KEYS);
     this.name = validateName(options.name, kind);
     if (!(options.grid instanceof Grid)) throw new InvalidArgumentError(`${this.name}: grid must be a Grid`);
@@ -135,7 +138,6 @@ export class SparseFunction extends SparsePointSet {
 
   constructor(options: SparseFunctionOptions) {
     super(options, 'SparseFunction');
-    if ('nt' in options) throw new InvalidArgumentError(`${this.name}: a SparseFunction has no time axis; drop nt, or use a SparseTimeFunction`);
     this.data = new FieldData(this.name, this.dtype, { leading: [], domain: [this.npoint], halo: [0], padding: 0 });
     if (options.coordinates !== undefined) this.setCoordinates(options.coordinates);
   }

@@ -1,4 +1,4 @@
-import { checkOptionKeys } from '../dsl/options.ts';
+import { checkOptionKeys, optionKeys } from '../dsl/options.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import type { BoundOperator, Operator } from '../operator.ts';
 import type { ApplyArgs } from '../runtime/arguments.ts';
@@ -16,6 +16,8 @@ export interface CheckpointOperatorOptions {
   readonly readsInPlace?: Checkpoint;
 }
 
+const OPTION_KEYS = optionKeys<CheckpointOperatorOptions>({ timeOffset: true, readsInPlace: true });
+
 /**
  * Adapts an Operator and its fixed arguments to a `Stepper`. Arguments are validated and laid out
  * once; each `apply` only sets the time range and calls the compiled function.
@@ -26,7 +28,7 @@ export class CheckpointOperator implements InPlaceStepper {
   private readonly checkpoint: Checkpoint | undefined;
 
   constructor(readonly operator: Operator, args: Omit<ApplyArgs, 'timeMin' | 'timeMax'> = {}, options: CheckpointOperatorOptions = {}) {
-    checkOptionKeys('CheckpointOperator', options, ['timeOffset']);
+    checkOptionKeys('CheckpointOperator', options, OPTION_KEYS);
     this.timeOffset = options.timeOffset ?? 0;
     if (!Number.isInteger(this.timeOffset)) throw new InvalidArgumentError(`CheckpointOperator: timeOffset must be an integer, got ${this.timeOffset}`);
     const { timeMin: _min, timeMax: _max, ...fixed } = args as ApplyArgs;

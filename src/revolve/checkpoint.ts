@@ -1,6 +1,6 @@
 import type { FloatArray } from '../dsl/dtype.ts';
 import { Function, TimeFunction } from '../dsl/functions.ts';
-import { checkOptionKeys } from '../dsl/options.ts';
+import { checkOptionKeys, optionKeys } from '../dsl/options.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import type { Checkpointable } from './contracts.ts';
 import { checkpointSegments, type ZfpSegment } from './storage/zfp-layout.ts';
@@ -9,6 +9,8 @@ export interface CheckpointOptions {
   /** Time index of state 0 (state k is the fields after the step that wrote time index k + offset). Default 0. */
   readonly timeOffset?: number;
 }
+
+const OPTION_KEYS = optionKeys<CheckpointOptions>({ timeOffset: true });
 
 interface Part {
   /** Bytes of one time slot (halo included: slots are contiguous in memory). */
@@ -38,7 +40,7 @@ export class Checkpoint implements Checkpointable {
 
   constructor(fields: readonly (Function | TimeFunction)[], options: CheckpointOptions = {}) {
     if (!Array.isArray(fields) || fields.length === 0) throw new InvalidArgumentError('Checkpoint: give a non-empty array of fields');
-    checkOptionKeys('Checkpoint', options, ['timeOffset']);
+    checkOptionKeys('Checkpoint', options, OPTION_KEYS);
     this.timeOffset = options.timeOffset ?? 0;
     if (!Number.isInteger(this.timeOffset)) throw new InvalidArgumentError(`Checkpoint: timeOffset must be an integer, got ${this.timeOffset}`);
     this.fields = [...fields];

@@ -12,7 +12,7 @@ describe('options objects: an unknown key is an error naming the known ones', ()
   // Before: new TimeFunction({ …, spaceOrdr: 4 }) ran at the default order 2 with no word.
   it('TimeFunction: the misspelt key, the likely intended one and every known key', () => {
     expect(() => new TimeFunction({ name: 'v', grid, spaceOrdr: 4 } as never)).toThrow(
-      'TimeFunction: unknown option "spaceOrdr" (did you mean spaceOrder?); known options: name, grid, spaceOrder, dtype, halo, padding, timeOrder, save',
+      'TimeFunction: unknown option "spaceOrdr" (did you mean spaceOrder?); known options: name, grid, spaceOrder, dtype, halo, padding, staggered, dimensions, timeOrder, save, buffer, timeDim',
     );
   });
 
@@ -22,7 +22,7 @@ describe('options objects: an unknown key is an error naming the known ones', ()
     ['Constant', () => new Constant({ name: 'c', vaule: 1 } as never), 'Constant: unknown option "vaule" (did you mean value?)'],
     ['SparseTimeFunction', () => new SparseTimeFunction({ name: 's', grid, npoint: 1, nt: 2, coords: [[1, 1]] } as never), 'SparseTimeFunction: unknown option "coords"'],
     ['inject', () => new SparseTimeFunction({ name: 's', grid, npoint: 1, nt: 2 }).inject({ field: u.forward, expr: 1, weight: 2 } as never), 's.inject: unknown option "weight"'],
-    ['diff', () => u.diff(grid.dimensions[0]!, 1, { order: 4 } as never), 'diff: unknown option "order"; known options: shift, fdOrder'],
+    ['diff', () => u.diff(grid.dimensions[0]!, 1, { order: 4 } as never), 'diff: unknown option "order"; known options: x0, shift, fdOrder'],
     ['Operator', () => new Operator([new Eq(u.forward, u)], { nmae: 'k' } as never), 'Operator: unknown option "nmae" (did you mean name?)'],
     ['Operator passes', () => new Operator([new Eq(u.forward, u)], { passes: { openMP: false } } as never), 'Operator passes: unknown pass "openMP" (did you mean openmp?)'],
     ['Operator compiler', () => new Operator([new Eq(u.forward, u)], { compiler: { cache: '/tmp' } } as never), 'Operator compiler: unknown option "cache"'],

@@ -1,4 +1,4 @@
-import { checkOptionKeys } from '../../dsl/options.ts';
+import { checkOptionKeys, optionKeys } from '../../dsl/options.ts';
 import {
   closeSync,
   fstatSync,
@@ -21,6 +21,8 @@ export interface DiskStorageOptions {
   /** Parent directory; a fresh `revolve-*` directory is made inside it. Default: the OS temp dir. */
   readonly directory?: string;
 }
+
+const OPTION_KEYS = optionKeys<DiskStorageOptions>({ directory: true });
 
 const MAGIC = 'DTSCKPT1';
 const HEADER_BYTES = 40;
@@ -55,7 +57,7 @@ export class DiskStorage implements CheckpointStorage {
   private bytesRead = 0;
 
   constructor(options: DiskStorageOptions = {}) {
-    checkOptionKeys('DiskStorage', options, ['directory']);
+    checkOptionKeys('DiskStorage', options, OPTION_KEYS);
     this.parent = options.directory ?? tmpdir();
   }
 

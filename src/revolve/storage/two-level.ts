@@ -1,4 +1,4 @@
-import { checkOptionKeys } from '../../dsl/options.ts';
+import { checkOptionKeys, optionKeys } from '../../dsl/options.ts';
 import { InvalidArgumentError } from '../../errors.ts';
 import { checkSlot, type CheckpointStorage, type CompressionCounters, type SlotLayout, type StorageCounters } from './storage.ts';
 
@@ -11,6 +11,8 @@ export interface TwoLevelStorageOptions {
   /** How many slots the fast tier holds (0 … any; capped at the slots the schedule uses). */
   readonly fastSlots: number;
 }
+
+const OPTION_KEYS = optionKeys<TwoLevelStorageOptions>({ fast: true, slow: true, fastSlots: true });
 
 /**
  * Two tiers behind one set of slot numbers: the `fastSlots` slots that the schedule restores most
@@ -26,7 +28,7 @@ export class TwoLevelStorage implements CheckpointStorage {
   private local: number[] = [];
 
   constructor(options: TwoLevelStorageOptions) {
-    checkOptionKeys('TwoLevelStorage', options, ['fast', 'slow', 'fastSlots']);
+    checkOptionKeys('TwoLevelStorage', options, OPTION_KEYS);
     if (!Number.isSafeInteger(options.fastSlots) || options.fastSlots < 0) {
       throw new InvalidArgumentError(`fastSlots must be an integer ≥ 0, got ${String(options.fastSlots)}`);
     }
