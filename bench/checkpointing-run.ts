@@ -12,8 +12,11 @@ import type { FloatArray } from '../src/dsl/dtype.ts';
 import { TimeFunction } from '../src/dsl/functions.ts';
 import type { SparseTimeFunction } from '../src/dsl/sparse.ts';
 import { Checkpoint } from '../src/revolve/checkpoint.ts';
+import { measureCosts } from '../src/revolve/measure.ts';
 import { Revolver } from '../src/revolve/revolver.ts';
-import { AcousticWaveSolver } from '../src/seismic/acoustic-solver.ts';
+import type { PredictedTime } from '../src/revolve/schedules/cost.ts';
+import type { CostModel } from '../src/revolve/schedules/types.ts';
+import { AcousticWaveSolver, type GradientStepping } from '../src/seismic/acoustic-solver.ts';
 import { AcquisitionGeometry } from '../src/seismic/geometry.ts';
 import { SeismicModel } from '../src/seismic/model.ts';
 
@@ -53,6 +56,8 @@ export interface GradientRun {
   readonly forwardCalls: number;
   readonly saves: number;
   readonly restores: number;
+  /** Restores the reverse step read in place (no copy). */
+  readonly inPlaceRestores: number;
   /** Process CPU time ÷ (wall × threads) over the gradient: well below 1 means other processes took our cores. */
   readonly cpuShare: number;
 }
@@ -62,6 +67,13 @@ export interface RowResult {
   readonly nSteps: number;
   readonly stateBytes: number;
   readonly predictedForwardSteps: number;
+  /**
+   * 'revolve': the cost model measured in this process before the gradients (forward step = the
+   * plain sweep before them ÷ n, reverse step = the mean of REVERSE_PROBE single reverse steps,
+   * state copies to and from memory by `measureCosts`), and the Revolver's `plan.predicted` from it.
+   */
+  readonly costs?: CostModel;
+  readonly predicted?: PredictedTime;
   readonly peakCheckpointBytes: number;
   /** Wall seconds of the plain forward sweeps (n steps, one kernel call, no checkpoints), before and after the gradients. */
   readonly plainForwardSeconds: readonly number[];
@@ -166,6 +178,25 @@ function warmUp(spec: ProblemSpec, kind: RowSpec['kind']): void {
   }
 }
 
+/** Reverse steps timed for the cost model (after one untimed). */
+const REVERSE_PROBE = 20;
+
+/**
+ * Mean ms of one reverse step, each its own `reverse.apply(k, k + 1)` call as the Revolver runs
+ * them, from the last step down; whatever u holds, the work is the same.
+ */
+function reverseStepMs(stepping: GradientStepping, residual: SparseTimeFunction): number {
+  const n = stepping.nSteps;
+  const probe = Math.min(REVERSE_PROBE, n - 1);
+  stepping.startReverse(residual);
+  stepping.reverse.apply(n - 1, n);
+  const seconds = wall(() => {
+    for (let k = n - 2; k >= n - 1 - probe; k--) stepping.reverse.apply(k, k + 1);
+  });
+  stepping.finishReverse();
+  return (1000 * seconds) / Math.max(probe, 1);
+}
+
 export function runRow(row: RowSpec): RowResult {
   const { problem: spec } = row;
   warmUp(spec, row.kind);
@@ -191,8 +222,12 @@ function runRevolve(row: RowSpec, solver: AcousticWaveSolver, threads: { nthread
   const before = plainSweep();
   const residual = before.record;
 
+  // The cost model, measured here before the gradients run: what the Revolver's prediction uses.
+  const copies = measureCosts(stepping.checkpoint, stepping.forward, undefined);
+  const costs: CostModel = { ...copies, forwardStepMs: (1000 * before.seconds) / n, reverseStepMs: reverseStepMs(stepping, residual) };
   const revolver = new Revolver({
     checkpoint: stepping.checkpoint, forward: stepping.forward, reverse: stepping.reverse, nTimesteps: n, memoryBudgetBytes: budgetBytes, storage: { kind: 'memory' },
+    costs,
   });
   const plan = revolver.plan;
   const rssBeforeBytes = rss();
@@ -223,6 +258,7 @@ function runRevolve(row: RowSpec, solver: AcousticWaveSolver, threads: { nthread
       forwardCalls: stats.forwardCalls,
       saves: stats.saves,
       restores: stats.restores,
+      inPlaceRestores: stats.inPlaceRestores,
       cpuShare: (cpu.user + cpu.system) / 1e6 / ((applyForwardSeconds + applyReverseSeconds) * threads.nthreads),
     });
   }
@@ -237,6 +273,8 @@ function runRevolve(row: RowSpec, solver: AcousticWaveSolver, threads: { nthread
     nSteps: n,
     stateBytes,
     predictedForwardSteps: plan.forwardSteps,
+    costs,
+    predicted: plan.predicted,
     peakCheckpointBytes,
     plainForwardSeconds: [before.seconds, after.seconds],
     runs,
@@ -278,6 +316,7 @@ function runHistory(row: RowSpec, solver: AcousticWaveSolver, threads: { nthread
       forwardCalls: 1,
       saves: 0,
       restores: 0,
+      inPlaceRestores: 0,
       cpuShare: (cpu.user + cpu.system) / 1e6 / ((applyForwardSeconds + applyReverseSeconds) * threads.nthreads),
     });
   }

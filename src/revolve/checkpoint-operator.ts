@@ -54,6 +54,11 @@ export class CheckpointOperator implements InPlaceStepper {
     return true;
   }
 
+  /** Whether `applyFrom` can run on state `state` (before any slot is known; see `Checkpoint.ringOrderAt`). */
+  readsInPlaceAt(state: number): boolean {
+    return this.checkpoint?.ringOrderAt(state) ?? false;
+  }
+
   /** Seconds spent per kernel section over all calls. */
   get timers(): Float64Array {
     return this.bound.timers;

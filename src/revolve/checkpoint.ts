@@ -105,6 +105,7 @@ export class Checkpoint implements Checkpointable {
    * slots; the kernel never touches them).
    */
   viewsOf(slot: Uint8Array, step: number): Map<Function | TimeFunction, FloatArray> | undefined {
+    if (!this.ringOrderAt(step)) return undefined;
     const views = new Map<Function | TimeFunction, FloatArray>();
     let offset = 0;
     for (const [i, part] of this.parts.entries()) {
@@ -113,13 +114,26 @@ export class Checkpoint implements Checkpointable {
       const oldest = this.positionOf(part, step, part.levels - 1);
       const start = slot.byteOffset + offset - oldest * part.slotBytes;
       offset += part.levels * part.slotBytes;
-      if (part.timeFunction?.save !== undefined) return undefined;
-      for (let level = part.levels - 2; level >= 0; level--) {
-        if (this.positionOf(part, step, level) !== oldest + (part.levels - 1 - level)) return undefined;
-      }
       if (start < 0 || start + raw.byteLength > slot.buffer.byteLength || start % raw.BYTES_PER_ELEMENT !== 0) return undefined;
       views.set(field, raw instanceof Float32Array ? new Float32Array(slot.buffer, start, raw.length) : new Float64Array(slot.buffer, start, raw.length));
     }
     return views;
+  }
+
+  /**
+   * Whether state `step`'s time levels lie in ring order without wrapping in every field (and no
+   * field is a saved history): the layout condition of `viewsOf`, known without a slot. `viewsOf`
+   * further needs the ring around the slot inside its buffer, which the first and last slot of a
+   * slab may not have.
+   */
+  ringOrderAt(step: number): boolean {
+    return this.parts.every((part) => {
+      if (part.timeFunction?.save !== undefined) return false;
+      const oldest = this.positionOf(part, step, part.levels - 1);
+      for (let level = part.levels - 2; level >= 0; level--) {
+        if (this.positionOf(part, step, level) !== oldest + (part.levels - 1 - level)) return false;
+      }
+      return true;
+    });
   }
 }

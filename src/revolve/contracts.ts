@@ -33,4 +33,6 @@ export interface InPlaceStepper extends Stepper {
    * the call); returns false, having run nothing, when the state's layout does not allow it.
    */
   applyFrom(slot: Uint8Array, state: number, t: number): boolean;
+  /** Whether `applyFrom` would run on state `state`, known before any slot exists (for the cost model). */
+  readsInPlaceAt?(state: number): boolean;
 }

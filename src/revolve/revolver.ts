@@ -183,6 +183,15 @@ export class Revolver {
     }
     this.online = this.schedule.name === 'online' ? new OnlinePlanner(this.nCheckpoints) : undefined;
     const { memory, disk: diskTraffic } = this.schedule;
+    const nSlots = this.online ? this.nCheckpoints : this.schedule.slotLevels.length;
+    this.slotStep = new Float64Array(nSlots).fill(FREE);
+    const storage = options.storage ?? (diskTraffic.slots > 0 ? { kind: 'two-level' as const, fastSlots: memory.slots, ...disk } : { kind: 'memory' as const });
+    this.storage = isStorage(storage) ? storage : createStorage(storage);
+    // Restores the reverse step will read in place (see reverseInPlace) copy nothing: the prediction leaves them out.
+    const inPlace = reverse as Partial<InPlaceStepper>;
+    const readsInPlace = typeof inPlace.readsInPlaceAt === 'function' && typeof inPlace.applyFrom === 'function' && typeof this.storage.peek === 'function'
+      ? (state: number): boolean => inPlace.readsInPlaceAt!(state)
+      : undefined;
     this.plan = Object.freeze({
       ...planFromSummary(this.schedule.summary, checkpoint.nbytes),
       schedule: this.schedule.name,
@@ -190,14 +199,10 @@ export class Revolver {
       memory,
       disk: diskTraffic,
       costs,
-      predicted: predictTime(this.schedule, costs),
+      predicted: predictTime(this.schedule, costs, readsInPlace),
       why,
       candidates,
     });
-    const nSlots = this.online ? this.nCheckpoints : this.schedule.slotLevels.length;
-    this.slotStep = new Float64Array(nSlots).fill(FREE);
-    const storage = options.storage ?? (diskTraffic.slots > 0 ? { kind: 'two-level' as const, fastSlots: memory.slots, ...disk } : { kind: 'memory' as const });
-    this.storage = isStorage(storage) ? storage : createStorage(storage);
   }
 
   /** Runs the forward sweep: all `n` steps, saving checkpoints; the live state ends at state `n`. */
