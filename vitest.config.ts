@@ -13,5 +13,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Vitest's default is one worker fewer than the cores: one on a 2-core machine, where most of
+    // a test's time is gcc (one core) or a kernel on 1–2 threads. Two workers share the cores.
+    maxWorkers: 2,
   },
 });
