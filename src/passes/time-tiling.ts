@@ -109,6 +109,8 @@ export function timeTilingPlan(loop: Iteration): TilingPlan | undefined {
   /** Fields and times read so far in this step, and those interpolations read of this step's data. */
   const read = new Set<string>();
   const sampled = new Set<string>();
+  /** Slots an interpolation earlier in the step read: its stencil spans planes idx and idx + 1. */
+  const interpolated = new Set<string>();
   for (const part of parts) {
     if (part.nest) {
       // Statements under a guard at each point (a condition on values) are not seen here: not tiled.
@@ -127,6 +129,9 @@ export function timeTilingPlan(loop: Iteration): TilingPlan | undefined {
         if (statement.op !== 'define') {
           const target = statement.target as AccessExpr;
           if (target.offsets.some((offset) => offset !== 0)) return undefined;
+          // A later write to what an interpolation read: in the wave before, it would overwrite
+          // plane idx + 1 of a point interpolated in the next wave (fuzz seed 100217).
+          if (interpolated.has(slotKey(target))) return undefined;
           written.add(slotKey(target));
         }
       }
@@ -154,6 +159,7 @@ export function timeTilingPlan(loop: Iteration): TilingPlan | undefined {
     const current = reads.filter(sameStep);
     if (current.some((access) => !written.has(slotKey(access)))) return undefined;
     for (const access of reads) read.add(slotKey(access));
+    for (const access of reads) interpolated.add(slotKey(access));
     for (const access of current) sampled.add(slotKey(access));
     waveShifts.set(id, current.length > 0 ? 1 : 0);
     skew = Math.max(skew, 1);

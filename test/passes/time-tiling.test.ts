@@ -224,6 +224,23 @@ describe('time tiling: several steps per sweep of the grid, results bitwise thos
     const sampledNext = new Operator([src.inject({ field: u, expr: src }), update, rec.interpolate({ expr: u.forward })], { name: 'tt_src_next', compiler: { cacheDir } });
     expect(tilingOf(sampledNext)).toBeUndefined();
 
+    // A later update overwriting what a receiver read (fuzz seed 100217): tiled, a wave would
+    // overwrite plane idx + 1 of a point the next wave interpolates. Untiled, and right.
+    const overwritten = (passes: Partial<PassOptions>, name: string) => {
+      const g = new Grid({ shape: [9, 7, 7], extent: [16, 3, 12], dtype: 'float64' });
+      const f = new Function({ name: 'f', grid: g, spaceOrder: 4 });
+      const w = new TimeFunction({ name: 'w', grid: g, spaceOrder: 4 });
+      const s = new SparseTimeFunction({ name: 's', grid: g, npoint: 2, nt: 3, coordinates: [[14.86, 1.5, 6], [3.1, 2.2, 7.7]] });
+      fillSeeded(f.data.raw, 3);
+      fillSeeded(w.data.raw, 4);
+      const op = new Operator([new Eq(w, f.dz), s.interpolate({ expr: f.mul(w.backward.add(0.1)) }), new Eq(f, w)], { name, passes, compiler: { cacheDir } });
+      op.apply({ timeMin: 1, timeMax: 2, dt: 0.5, nthreads: 1 });
+      return { op, samples: Buffer.from(bufferOf(s.data.raw)) };
+    };
+    const tiledTry = overwritten({}, 'tt_overwritten');
+    expect(tilingOf(tiledTry.op)).toBeUndefined();
+    expect(tiledTry.samples.equals(overwritten({ timeTiling: false }, 'tt_overwritten_off').samples)).toBe(true);
+
     // Pressure reading the velocity of the same step across x: untiled (the wave has not computed it yet).
     const [x] = grid.dimensions;
     const p = new TimeFunction({ name: 'p', grid, timeOrder: 1, spaceOrder: 4 });
