@@ -7,7 +7,7 @@
 //   - 'history': the saved-history path, `solver.forward({ save: true })` + `solver.gradient()`.
 // The residual is the shot record itself (the gradient of ½‖d‖²), so every row of a dimension
 // computes the same gradient from the same data, and gradients can be compared bitwise.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { FloatArray } from '../src/dsl/dtype.ts';
 import { TimeFunction } from '../src/dsl/functions.ts';
 import type { SparseTimeFunction } from '../src/dsl/sparse.ts';
@@ -139,7 +139,25 @@ const processCpu = (): number => {
   return (user + system) / 1e6;
 };
 const rss = (): number => process.memoryUsage.rss();
-const maxRss = (): number => process.resourceUsage().maxRSS * 1024;
+const maxRss = (): number => {
+  // VmHWM, when /proc has it: resettable (resetPeakRss), unlike getrusage's maxRSS.
+  const match = existsSync('/proc/self/status') ? /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync('/proc/self/status', 'utf8')) : null;
+  return match ? Number(match[1]) * 1024 : process.resourceUsage().maxRSS * 1024;
+};
+
+/**
+ * Frees the cost measurement's scratch memory (128 MiB of copies timed against RAM, see
+ * measureCosts) and resets the peak RSS, so that a row's peak is its gradient's: needs node's
+ * --expose-gc (the parent passes it) and Linux's clear_refs; without them the peak includes it.
+ */
+function resetPeakRss(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+  } catch {
+    // Not Linux, or not allowed: the peak keeps the scratch memory.
+  }
+}
 
 
 function sameBits(a: FloatArray, b: FloatArray): boolean {
@@ -229,6 +247,7 @@ function runRevolve(row: RowSpec, solver: AcousticWaveSolver, threads: { nthread
     checkpoint: stepping.checkpoint, forward: stepping.forward, reverse: stepping.reverse, nTimesteps: n, memoryBudgetBytes: budgetBytes, storage: { kind: 'memory' },
     costs,
   });
+  resetPeakRss();
   const plan = revolver.plan;
   const rssBeforeBytes = rss();
   let recordEqual = true;

@@ -14,7 +14,7 @@
 //        [--max-memory GiB] [--skip-history] [--retries 1] [--out DIR] [--quick]
 //
 // Each row runs in a child process of its own (this script with --child), so that its peak RSS
-// (process.resourceUsage().maxRSS, monotone over a process) is that row's alone. In it the
+// (VmHWM, reset after the cost measurement's scratch memory is freed) is that row's alone. In it the
 // gradient runs twice on the same Revolver: the 1st run touches fresh checkpoint memory (page
 // faults; what a job building a Revolver per shot pays), the 2nd reuses it. A row during which
 // other processes used > 10% of the CPUs is redone (--retries). Rows that would not fit in memory
@@ -336,7 +336,8 @@ function main(): void {
     print('         that builds a Revolver per shot does. copies s = revolver.stats.storageMs of the 1st run; copies pred s = the');
     print('         prediction\'s storage part.');
     print('         saved-history rows: forward s = forward({ save: true }) wall, gradient s = that + gradient() wall; no prediction.');
-    print('         peak RSS = the child process\'s maxRSS (each row in its own process): Node + fields + checkpoints touched.');
+    print('         peak RSS = the child process\'s VmHWM (each row in its own process), reset after the cost measurement\'s scratch');
+    print('         memory is freed: Node + fields + checkpoints touched.');
     print(`         others % = share of all CPUs used by other processes while the row's child ran (/proc/stat minus the child's CPU);`);
     print(`         above ${100 * OTHER_LOAD}% the row was redone (at most ${retries} time(s)), keeping the least disturbed run. cpu % = this process's CPU`);
     print(`         time ÷ (gradient wall × ${nthreads} threads): below 100% the threads waited (page faults of fresh memory, other processes).`);
@@ -457,7 +458,8 @@ function progressLine(row: Row): string {
 
 function runChild(spec: RowSpec): { result: RowResult } | { error: string } {
   const script = fileURLToPath(import.meta.url);
-  const child = spawnSync(process.execPath, [...process.execArgv, script, '--child', JSON.stringify(spec)], {
+  // --expose-gc: the child frees the cost measurement's scratch memory before its peak RSS counts.
+  const child = spawnSync(process.execPath, [...process.execArgv, '--expose-gc', script, '--child', JSON.stringify(spec)], {
     encoding: 'utf8',
     maxBuffer: 64 * MiB,
     stdio: ['ignore', 'pipe', 'pipe'],
