@@ -147,8 +147,9 @@ const maxRss = (): number => {
 
 /**
  * Frees the cost measurement's scratch memory (128 MiB of copies timed against RAM, see
- * measureCosts) and resets the peak RSS, so that a row's peak is its gradient's: needs node's
- * --expose-gc (the parent passes it) and Linux's clear_refs; without them the peak includes it.
+ * measureCosts) and resets the peak RSS (node's --expose-gc, which the parent passes, and Linux's
+ * clear_refs). Measured: the freed buffers mostly stay resident after gc() (the allocator keeps
+ * them), so the peak of a small-budget row still includes up to ~80 MiB of them.
  */
 function resetPeakRss(): void {
   (globalThis as { gc?: () => void }).gc?.();

@@ -337,7 +337,7 @@ function main(): void {
     print('         prediction\'s storage part.');
     print('         saved-history rows: forward s = forward({ save: true }) wall, gradient s = that + gradient() wall; no prediction.');
     print('         peak RSS = the child process\'s VmHWM (each row in its own process), reset after the cost measurement\'s scratch');
-    print('         memory is freed: Node + fields + checkpoints touched.');
+    print('         memory is freed: Node + fields + checkpoints touched (+ up to ~80 MiB of that scratch the allocator keeps resident).');
     print(`         others % = share of all CPUs used by other processes while the row's child ran (/proc/stat minus the child's CPU);`);
     print(`         above ${100 * OTHER_LOAD}% the row was redone (at most ${retries} time(s)), keeping the least disturbed run. cpu % = this process's CPU`);
     print(`         time ÷ (gradient wall × ${nthreads} threads): below 100% the threads waited (page faults of fresh memory, other processes).`);
