@@ -16,7 +16,6 @@ import { checkArgsObject, checkTimeRange, prepareCall, threadsOf, warnThreadsOnc
 import { candidateBlockShapes, candidateTimeTiles, fastest, loadTuned, storeTuned, tuningKey, type BlockSizes } from './runtime/autotune.ts';
 import { describeCall, type KernelArgument } from './runtime/kernel-arguments.ts';
 import { loadKernel } from './runtime/library.ts';
-import { callFields } from './runtime/substitution.ts';
 import { installFieldAllocator } from './runtime/memory.ts';
 
 // Fields made after this module loads (with `import … from 'devito-ts'`, before any user code)
@@ -178,7 +177,7 @@ export class Operator {
     let sizes = loadTuned(cacheDir, key);
     if (!sizes) {
       // The fields this call runs on (substitutes included) are the ones trials overwrite.
-      const fields = callFields(this.kernel, args);
+      const { fields } = call;
       const written: readonly { readonly data: { readonly raw: FloatArray } }[] = [
         ...this.kernel.written.map((f) => fields.fields.get(f.name)!),
         ...fields.sparses.values(),
@@ -229,20 +228,20 @@ export class Operator {
       values[maxIndex] = timeMax;
       fn(...values);
     };
+    // Where each field's array sits in the argument list, found once: runWith runs per reverse step.
+    const fieldIndex = new Map<object, number>(kernel.parameters.flatMap((p, i) => (p.kind === 'field' ? [[p.field, i] as const] : [])));
     return {
       run,
       runWith(timeMin: number, timeMax: number, data: ReadonlyMap<object, FloatArray>): void {
-        const swaps: [index: number, own: FloatArray, given: FloatArray][] = [];
-        kernel.parameters.forEach((param, index) => {
-          const given = param.kind === 'field' ? data.get(param.field) : undefined;
-          if (given === undefined) return;
+        const swaps = [...data].map(([field, given]): [index: number, own: FloatArray, given: FloatArray] => {
+          const index = fieldIndex.get(field);
+          if (index === undefined) throw new ApplyArgumentError(`${kernel.name}: runWith was given data for a field this kernel does not take`);
           const own = values[index] as FloatArray;
           if (given.constructor !== own.constructor || given.length < own.length) {
-            throw new ApplyArgumentError(`${kernel.name}: runWith needs a ${own.constructor.name} of at least ${own.length} elements for ${param.name}`);
+            throw new ApplyArgumentError(`${kernel.name}: runWith needs a ${own.constructor.name} of at least ${own.length} elements for ${kernel.parameters[index]!.name}`);
           }
-          swaps.push([index, own, given]);
+          return [index, own, given];
         });
-        if (swaps.length !== data.size) throw new ApplyArgumentError(`${kernel.name}: runWith was given data for a field this kernel does not take`);
         for (const [index, , given] of swaps) values[index] = given;
         try {
           run(timeMin, timeMax);
@@ -262,7 +261,7 @@ export class Operator {
    */
   arguments(args: ApplyArgs = {}): Record<string, KernelArgument> {
     const call = prepareCall(this.kernel, args, this.tuned.get(threadsOf(checkArgsObject(args))));
-    return describeCall(this.kernel, call, callFields(this.kernel, args));
+    return describeCall(this.kernel, call);
   }
 
   /**

@@ -126,9 +126,8 @@ const nodeStripsTypes = (): boolean => Boolean((process.features as { typescript
  */
 export async function importUserFile(file: string): Promise<Record<string, unknown>> {
   const url = pathToFileURL(file).href;
-  const typeScript = /\.[cm]?tsx?$/.test(file);
   let load = (): Promise<unknown> => import(url);
-  if (typeScript && !nodeStripsTypes()) {
+  if (isTypeScript(file) && !nodeStripsTypes()) {
     const { tsImport } = await importOptional('tsx', `loading the TypeScript file ${displayPath(file)} on Node ${process.versions.node}`, () => import('tsx/esm/api'));
     load = () => tsImport(url, import.meta.url);
   }

@@ -12,7 +12,8 @@ import {
   type CostModel,
   type LevelledSchedule,
 } from '../revolve/index.ts';
-import { parseBytes } from './fwi/command.ts';
+import { diskSlotsFor } from '../revolve/budget.ts';
+import { parseBytes, positiveInteger, positiveNumber } from './flags.ts';
 
 /** The flags of `devito-ts schedule`, as commander hands them over. */
 interface ScheduleFlags {
@@ -29,31 +30,19 @@ interface ScheduleFlags {
   readonly diskGbps: string;
 }
 
-function count(text: string, flag: string, min: number): number {
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < min) throw new InvalidArgumentError(`${flag} must be an integer ≥ ${min}, got ${text}`);
-  return value;
-}
-
-function positive(text: string, flag: string): number {
-  const value = Number(text);
-  if (!(value > 0) || !Number.isFinite(value)) throw new InvalidArgumentError(`${flag} must be a positive number, got ${text}`);
-  return value;
-}
-
 /** The cost model of the flags: a step time and copy times from bandwidths and the state size. */
 function costsOf(flags: ScheduleFlags, stateBytes: number | undefined): CostModel {
-  const step = positive(flags.stepMs, '--step-ms');
+  const step = positiveNumber(flags.stepMs, '--step-ms');
   const copyMs = (gbps: number) => ((stateBytes ?? 0) / (gbps * 1e9)) * 1e3;
-  const memory = copyMs(positive(flags.memoryGbps, '--memory-gbps'));
-  const disk = copyMs(positive(flags.diskGbps, '--disk-gbps'));
+  const memory = copyMs(positiveNumber(flags.memoryGbps, '--memory-gbps'));
+  const disk = copyMs(positiveNumber(flags.diskGbps, '--disk-gbps'));
   return { forwardStepMs: step, reverseStepMs: step, memory: { writeMs: memory, readMs: memory }, disk: { writeMs: disk, readMs: disk } };
 }
 
 /** Runs `devito-ts schedule`: builds the schedule, prints its totals (and actions), writes the PNG. */
 export function runSchedule(flags: ScheduleFlags, log: (line: string) => void): LevelledSchedule {
-  const n = count(flags.steps, '--steps', 1);
-  const stateBytes = flags.stateBytes === undefined ? undefined : count(flags.stateBytes, '--state-bytes', 1);
+  const n = positiveInteger(flags.steps, '--steps');
+  const stateBytes = flags.stateBytes === undefined ? undefined : positiveInteger(flags.stateBytes, '--state-bytes');
   if ((flags.checkpoints === undefined) === (flags.memory === undefined)) {
     throw new InvalidArgumentError('give exactly one of --checkpoints C and --memory BYTES (with --state-bytes)');
   }
@@ -62,9 +51,9 @@ export function runSchedule(flags: ScheduleFlags, log: (line: string) => void): 
   }
   const memorySlots =
     flags.checkpoints !== undefined
-      ? count(flags.checkpoints, '--checkpoints', 1)
+      ? positiveInteger(flags.checkpoints, '--checkpoints')
       : checkpointsForBudget(n, stateBytes!, parseBytes(flags.memory!, '--memory'));
-  const diskSlots = flags.disk === undefined ? 0 : Math.min(Math.floor(parseBytes(flags.disk, '--disk') / stateBytes!), n + 1);
+  const diskSlots = diskSlotsFor(flags.disk === undefined ? undefined : parseBytes(flags.disk, '--disk'), stateBytes!, n);
   const costs = costsOf(flags, stateBytes);
   const request = { nTimesteps: n, memorySlots, diskSlots, costs };
   let schedule: LevelledSchedule;

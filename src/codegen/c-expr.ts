@@ -18,7 +18,6 @@ export interface ExprContext {
   readonly accessText?: (access: AccessExpr, shifts: readonly number[]) => string;
 }
 
-
 /**
  * `u[t0][x + 4][y - 1]`: the field indexed by `time` (TimeFunctions only) and by its first
  * `shifts.length` space dimensions (their C names), each shifted by the given constant.

@@ -95,7 +95,6 @@ export class ConditionalDimension {
   readonly condition: Condition | undefined;
 
   constructor(options: ConditionalDimensionOptions) {
-    if (options === null || typeof options !== 'object') throw new InvalidArgumentError('ConditionalDimension: pass { name, parent, factor } or { name, parent, condition }');
     checkOptionKeys('ConditionalDimension', options, CONDITIONAL_KEYS);
     this.name = validateName(options.name, 'ConditionalDimension');
     if (!(options.parent instanceof Dimension)) {

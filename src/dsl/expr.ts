@@ -113,7 +113,9 @@ export abstract class Symbolic {
   with(options: DiffOptions): Expr {
     const expr = this.toExpr();
     if (expr.kind !== 'derivative') throw new InvalidArgumentError(`${expr.key} is not a derivative; only derivatives (u.dx, u.diff(…)) take x0 or fdOrder`);
-    return derivative(expr.expr, expr.dim, expr.order, { x0: expr.x0, fdOrder: expr.fdOrder, ...options });
+    // A new point given by either name replaces the old one (which `shift` would contradict).
+    const x0 = options.x0 === undefined && options.shift === undefined ? { x0: expr.x0 } : {};
+    return derivative(expr.expr, expr.dim, expr.order, { ...x0, fdOrder: expr.fdOrder, ...options });
   }
   // The shortcuts of an expression that reads no field (a constant, or one that cancelled to a
   // number) are 0, as `diff` along any dimension is: it has no grid to name the axis, and needs none.
@@ -369,13 +371,13 @@ function objectOf(expr: Expr): NamedObject | undefined {
 }
 
 function kindName(object: NamedObject): string {
-  if ('npoint' in object) return 'SparseTimeFunction';
+  if ('npoint' in object) return object.nt === undefined ? 'SparseFunction' : 'SparseTimeFunction';
   if ('isTimeFunction' in object) return object.isTimeFunction ? 'TimeFunction' : 'Function';
   return 'Constant';
 }
 
 /** The error for two different objects of one name meeting in one expression or Operator. */
-export function sameNameError(first: NamedObject, second: NamedObject): InvalidNameError {
+function sameNameError(first: NamedObject, second: NamedObject): InvalidNameError {
   const [a, b] = [kindName(first), kindName(second)];
   const which = a === b ? `two different ${a}s are` : `a ${a} and a ${b} are both`;
   return new InvalidNameError(
@@ -477,12 +479,17 @@ export function scalarsOf(expr: Expr, into = new Map<string, ScalarExpr>()): Map
   return into;
 }
 
-/** The one grid all fields of `expr` live on; throws for none or several. */
-export function gridOf(expr: Expr): GridRef {
-  const grids = new Set(accessesOf(expr).map((access) => access.field.grid));
-  if (grids.size === 0) throw new InvalidArgumentError(`${expr.key} reads no field, so it has no grid to differentiate on`);
+/**
+ * The one grid all fields of `expr` (or of every expression of a list, which unlike their sum
+ * cannot cancel) live on; throws for none or several.
+ */
+export function gridOf(expr: Expr | readonly Expr[]): GridRef {
+  const exprs: readonly Expr[] = Array.isArray(expr) ? expr : [expr as Expr];
+  const accesses = exprs.flatMap((e) => accessesOf(e));
+  const grids = new Set(accesses.map((access) => access.field.grid));
+  if (grids.size === 0) throw new InvalidArgumentError(`${exprs.map((e) => e.key).join(', ')} reads no field, so it has no grid to differentiate on`);
   if (grids.size > 1) {
-    const names = [...new Set(accessesOf(expr).map((a) => a.field.name))].join(', ');
+    const names = [...new Set(accesses.map((a) => a.field.name))].join(', ');
     throw new GridMismatchError(`fields ${names} live on different Grid objects; build all fields of one equation on the same Grid`);
   }
   return [...grids][0]!;

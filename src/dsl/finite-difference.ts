@@ -1,6 +1,6 @@
 import type { Dimension } from './dimension.ts';
 import {
-  AccessExpr, DerivativeExpr, add, children, mul, pow, rewrite, withChildren, type Expr,
+  AccessExpr, DerivativeExpr, add, mul, pow, rewrite, type Expr,
 } from './expr.ts';
 import { finiteDifferenceWeights, stencilPoints, timeStencilPoints } from './fd-weights.ts';
 import { locationOf } from './staggered.ts';
@@ -27,11 +27,13 @@ export function shiftExpr(expr: Expr, dim: Dimension, offset: number): Expr {
 }
 
 /**
- * The stencil of `node` applied to `operand` (its operand, derivatives inside already expanded),
- * whose points sit `origin` spacings from the nodes: the stencil points are integer offsets on the
- * operand's own points, the weights those of the evaluation point relative to them.
+ * The stencil of `node` (its operand's derivatives already expanded): integer offsets on the
+ * operand's own points, which sit `origin` spacings from the nodes (staggering), and the weights
+ * of the evaluation point `x0` relative to them.
  */
-function expandDerivative(node: DerivativeExpr, operand: Expr, origin: number): Expr {
+function expandDerivative(node: DerivativeExpr): Expr {
+  const operand = node.expr;
+  const origin = locationOf(operand, node.dim);
   const at = (node.x0 ?? origin) - origin;
   const points = node.dim.isTime ? timeStencilPoints(node.fdOrder) : stencilPoints(node.order, node.fdOrder, at);
   const weights = finiteDifferenceWeights(node.order, points, at);
@@ -42,17 +44,5 @@ function expandDerivative(node: DerivativeExpr, operand: Expr, origin: number): 
 /** Replaces every derivative node by its finite-difference stencil (innermost first). */
 export function expandDerivatives(expr: Expr, options: ExpandOptions = {}): Expr {
   const only = options.only ?? ((): boolean => true);
-  const memo = new Map<string, Expr>();
-  const go = (node: Expr): Expr => {
-    const cached = memo.get(node.key);
-    if (cached) return cached;
-    // Where the operand's points sit is read before its own derivatives are expanded (an inner
-    // derivative moves its result to its x0, which the expanded sum no longer says).
-    const result = node.kind === 'derivative' && only(node.dim)
-      ? expandDerivative(node, go(node.expr), locationOf(node.expr, node.dim))
-      : withChildren(node, children(node).map(go));
-    memo.set(node.key, result);
-    return result;
-  };
-  return go(expr);
+  return rewrite(expr, (node) => (node.kind === 'derivative' && only(node.dim) ? expandDerivative(node) : node));
 }

@@ -165,7 +165,6 @@ function checkGrid(sparse: AnySparseFunction, expr: Expr, what: string): void {
   }
 }
 
-/** Scatter of `expr` into `field` around each point of `sparse` (an Operator equation). */
 /**
  * Sparse weights place a field's points on the grid nodes; a staggered field's sit half a cell
  * away, so its samples would be off by h/2. Refuse it rather than return shifted numbers.
@@ -179,6 +178,7 @@ function checkNodes(accesses: readonly AccessExpr[], what: string): void {
   }
 }
 
+/** Scatter of `expr` into `field` around each point of `sparse` (an Operator equation). */
 export class Injection {
   readonly kind = 'inject';
   constructor(readonly sparse: AnySparseFunction, readonly field: AccessExpr, readonly expr: Expr) {

@@ -1,5 +1,5 @@
 import { GridMismatchError, InvalidArgumentError } from '../errors.ts';
-import { DerivativeExpr, rewrite, children, type DimensionRef, type Expr, type GridRef } from './expr.ts';
+import { DerivativeExpr, children, withChildren, type DimensionRef, type Expr, type GridRef } from './expr.ts';
 
 /**
  * Where a field's points sit, as Devito's `staggered`: a space dimension or a list of them (point
@@ -39,8 +39,10 @@ export function staggerOf(name: string, grid: GridRef, staggered: Staggering | u
 
 /**
  * The position along `dim` (in spacings from the node at the loop index, 0 or ½) of the points an
- * expression is sampled at: its fields' staggering, or a derivative's evaluation point. Throws when
- * the fields of one operand sit at different positions: no stencil serves both.
+ * expression is sampled at: its fields' staggering. A derivative's value is indexed like its
+ * operand whatever its `x0` (as in Devito, where `div(grad(u, shift=.5), shift=-.5)` is the
+ * compact Laplacian: the inner derivative at x + h/2 is read at index x by the outer one). Throws
+ * when the fields of one operand sit at different positions: no stencil serves both.
  */
 export function locationOf(expr: Expr, dim: DimensionRef): number {
   if (dim.isTime) return 0;
@@ -49,10 +51,6 @@ export function locationOf(expr: Expr, dim: DimensionRef): number {
     if (node.kind === 'access') {
       const axis = node.field.dimensions.indexOf(dim);
       if (axis >= 0) found.add(node.field.stagger?.[axis] ?? 0);
-      return;
-    }
-    if (node.kind === 'derivative' && node.dim === dim) {
-      found.add(node.x0 ?? locationOf(node.expr, dim));
       return;
     }
     children(node).forEach(visit);
@@ -70,17 +68,32 @@ export function locationOf(expr: Expr, dim: DimensionRef): number {
  * Devito's rule for staggered equations: a space derivative with no explicit `x0` on the right of
  * `lhs = rhs` is evaluated where `lhs` sits (so `Eq(v.forward, … p.dx)`, v staggered in x, takes
  * p.dx at x + h/2, and `Eq(p.forward, … v.dx)` takes v.dx at the node). Plain field reads are not
- * averaged (as in Devito). Derivatives already at the lhs position are kept as they are.
+ * averaged (as in Devito). Derivatives already at the lhs position are kept as they are. Only the
+ * outermost derivative along a dimension takes the lhs position: one nested inside it along the
+ * same dimension stays where its operand sits (as Devito sets `x0` on the outer derivative only),
+ * else `p.dx.dx` at x + h/2 would shift twice and land on x + h.
  */
 export function evaluateAtLhs(lhs: Expr, rhs: Expr): Expr {
   if (lhs.kind !== 'access') return rhs;
   const { field } = lhs;
-  return rewrite(rhs, (node) => {
-    if (node.kind !== 'derivative' || node.dim.isTime || node.x0 !== undefined) return node;
-    const axis = field.dimensions.indexOf(node.dim);
-    if (axis < 0) return node;
-    const target = field.stagger?.[axis] ?? 0;
-    if (locationOf(node.expr, node.dim) === target) return node;
-    return new DerivativeExpr(node.expr, node.dim, node.order, node.fdOrder, target);
-  });
+  const memo = new Map<string, Expr>();
+  const go = (node: Expr, placed: readonly DimensionRef[]): Expr => {
+    const memoKey = `${placed.map((d) => d.name).join(',')}|${node.key}`;
+    const cached = memo.get(memoKey);
+    if (cached) return cached;
+    let result = node;
+    let inside = placed;
+    if (node.kind === 'derivative' && !node.dim.isTime && !placed.includes(node.dim)) {
+      inside = [...placed, node.dim];
+      const axis = field.dimensions.indexOf(node.dim);
+      const target = axis < 0 ? undefined : (field.stagger?.[axis] ?? 0);
+      if (node.x0 === undefined && target !== undefined && locationOf(node.expr, node.dim) !== target) {
+        result = new DerivativeExpr(node.expr, node.dim, node.order, node.fdOrder, target);
+      }
+    }
+    result = withChildren(result, children(result).map((child) => go(child, inside)));
+    memo.set(memoKey, result);
+    return result;
+  };
+  return go(rhs, []);
 }

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors.ts';
-import type { Dimension } from './dimension.ts';
+import { SPACE_DIMENSION_NAMES, type Dimension } from './dimension.ts';
 import { validateName } from './names.ts';
 import { checkOptionKeys, optionKeys } from './options.ts';
 
@@ -27,7 +27,7 @@ function checkCount(value: unknown, what: string): number {
 }
 
 /** An extent, checked for its form (not yet against a grid); `what` names it in errors. */
-export function checkExtent(extent: unknown, what: string): Extent {
+function checkExtent(extent: unknown, what: string): Extent {
   if (!Array.isArray(extent)) throw new InvalidArgumentError(`${what}: give ['middle', left, right], ['left', thickness] or ['right', thickness], got ${String(extent)}`);
   const [side, a, b] = extent as unknown[];
   if (side === 'middle' && extent.length === 3) return ['middle', checkCount(a, `${what}: left`), checkCount(b, `${what}: right`)];
@@ -43,7 +43,7 @@ export function checkExtent(extent: unknown, what: string): Extent {
  * The points of `extent` along a dimension of `n` points, or a thrown `InvalidArgumentError` when
  * they do not fit (a thickness beyond the grid, a middle that leaves no point).
  */
-export function extentRange(extent: Extent, n: number, what: string): ExtentRange {
+function extentRange(extent: Extent, n: number, what: string): ExtentRange {
   switch (extent[0]) {
     case 'left': case 'right': {
       const thickness = extent[1];
@@ -122,7 +122,6 @@ export class SubDomain {
   readonly dimensions: readonly SubDimension[];
 
   constructor(options: SubDomainOptions) {
-    if (options === null || typeof options !== 'object') throw new InvalidArgumentError('SubDomain: pass { name, extents } or { name, dimensions }');
     checkOptionKeys('SubDomain', options, SUBDOMAIN_KEYS);
     this.name = validateName(options.name, 'SubDomain');
     const { extents, dimensions } = options;
@@ -133,7 +132,7 @@ export class SubDomain {
     if (extents !== undefined) {
       if (extents === null || typeof extents !== 'object') throw new InvalidArgumentError(`SubDomain ${this.name}: extents must map dimension names to extents`);
       for (const [dim, extent] of Object.entries(extents)) {
-        if (!['x', 'y', 'z'].includes(dim)) throw new InvalidArgumentError(`SubDomain ${this.name}: unknown dimension "${dim}" in extents; use x, y or z`);
+        if (!(SPACE_DIMENSION_NAMES as readonly string[]).includes(dim)) throw new InvalidArgumentError(`SubDomain ${this.name}: unknown dimension "${dim}" in extents; use x, y or z`);
         checked[dim] = checkExtent(extent, `SubDomain ${this.name}, ${dim}`);
       }
       this.dimensions = Object.freeze([]);

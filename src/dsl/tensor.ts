@@ -3,6 +3,7 @@ import type { AccessExpr } from './expr.ts';
 import { Function, TimeFunction, type FunctionOptions, type TimeFunctionOptions } from './functions.ts';
 import { Grid } from './grid.ts';
 import { validateName } from './names.ts';
+import type { Staggering } from './staggered.ts';
 import { TensorExpr, VectorExpr } from './vector-expr.ts';
 
 // Vector and tensor fields on a staggered grid, as Devito's: vector component i sits half a cell
@@ -26,65 +27,56 @@ function checkedGrid(options: { name: string; grid: Grid }, kind: string): Grid 
   return options.grid;
 }
 
-function vectorComponents<F>(options: VectorFunctionOptions, kind: string, make: Make<F>): F[] {
-  const grid = checkedGrid(options, kind);
-  return grid.dimensions.map((d) => make(`${options.name}_${d.name}`, d));
-}
-
-function tensorComponents<F>(options: TensorFunctionOptions, kind: string, make: Make<F>): F[][] {
-  const grid = checkedGrid(options, kind);
-  const symmetric = options.symmetric ?? true;
-  if (typeof symmetric !== 'boolean') throw new InvalidArgumentError(`${options.name}: symmetric must be true or false, got ${String(symmetric)}`);
-  const dims = grid.dimensions;
-  const rows: F[][] = dims.map(() => []);
-  dims.forEach((di, i) => dims.forEach((dj, j) => {
-    rows[i]![j] = symmetric && j < i
-      ? rows[j]![i]!
-      : make(`${options.name}_${di.name}${dj.name}`, i === j ? 'node' : [di, dj]);
-  }));
-  return rows;
-}
-
-const componentOptions = <O extends object>(options: O, name: string, staggered: FunctionOptions['staggered']): O & { name: string; staggered: FunctionOptions['staggered'] } =>
-  ({ ...options, name, staggered });
-
-type Make<F> = (name: string, staggered: FunctionOptions['staggered']) => F;
+/** Builds a component field from the field's options, renamed and staggered. */
+type Make<O, F> = (options: O & { name: string; staggered: Staggering }) => F;
 
 /** What a vector field of any component kind shares: name, grid, staggered components. */
-abstract class VectorField<F extends Function> extends VectorExpr<F> {
+abstract class VectorField<F extends Function, O extends VectorFunctionOptions> extends VectorExpr<F> {
   readonly name: string;
   readonly grid: Grid;
-  protected constructor(options: VectorFunctionOptions, kind: string, make: Make<F>) {
-    super(vectorComponents(options, kind, make));
+  protected constructor(options: O, kind: string, make: Make<O, F>) {
+    const grid = checkedGrid(options, kind);
+    super(grid.dimensions.map((d) => make({ ...options, name: `${options.name}_${d.name}`, staggered: d })));
     this.name = options.name;
-    this.grid = options.grid;
+    this.grid = grid;
   }
 }
 
 /** What a tensor field of any component kind shares: name, grid, symmetry, staggered components. */
-abstract class TensorField<F extends Function> extends TensorExpr<F> {
+abstract class TensorField<F extends Function, O extends TensorFunctionOptions> extends TensorExpr<F> {
   readonly name: string;
   readonly grid: Grid;
   readonly symmetric: boolean;
-  protected constructor(options: TensorFunctionOptions, kind: string, make: Make<F>) {
-    super(tensorComponents(options, kind, make));
+  protected constructor(options: O, kind: string, make: Make<Omit<O, 'symmetric'>, F>) {
+    const grid = checkedGrid(options, kind);
+    const { symmetric: given, ...rest } = options;
+    const symmetric = given ?? true;
+    if (typeof symmetric !== 'boolean') throw new InvalidArgumentError(`${options.name}: symmetric must be true or false, got ${String(symmetric)}`);
+    const dims = grid.dimensions;
+    const rows: F[][] = dims.map(() => []);
+    dims.forEach((di, i) => dims.forEach((dj, j) => {
+      rows[i]![j] = symmetric && j < i
+        ? rows[j]![i]!
+        : make({ ...rest, name: `${options.name}_${di.name}${dj.name}`, staggered: i === j ? 'node' : [di, dj] });
+    }));
+    super(rows);
     this.name = options.name;
-    this.grid = options.grid;
-    this.symmetric = options.symmetric ?? true;
+    this.grid = grid;
+    this.symmetric = symmetric;
   }
 }
 
 /** A vector of Functions, component i staggered along dimension i (`v.components[i]`). */
-export class VectorFunction extends VectorField<Function> {
+export class VectorFunction extends VectorField<Function, VectorFunctionOptions> {
   constructor(options: VectorFunctionOptions) {
-    super(options, 'VectorFunction', (name, staggered) => new Function(componentOptions(options, name, staggered)));
+    super(options, 'VectorFunction', (component) => new Function(component));
   }
 }
 
 /** A vector of TimeFunctions, component i staggered along dimension i; `.forward`, `.backward`, `.dt` componentwise. */
-export class VectorTimeFunction extends VectorField<TimeFunction> {
+export class VectorTimeFunction extends VectorField<TimeFunction, VectorTimeFunctionOptions> {
   constructor(options: VectorTimeFunctionOptions) {
-    super(options, 'VectorTimeFunction', (name, staggered) => new TimeFunction(componentOptions(options, name, staggered)));
+    super(options, 'VectorTimeFunction', (component) => new TimeFunction(component));
   }
   get forward(): VectorExpr<AccessExpr> { return new VectorExpr(this.components.map((c) => c.forward)); }
   get backward(): VectorExpr<AccessExpr> { return new VectorExpr(this.components.map((c) => c.backward)); }
@@ -94,18 +86,16 @@ export class VectorTimeFunction extends VectorField<TimeFunction> {
  * A square tensor of Functions: the diagonal on the nodes, component (i, j) staggered along i and j;
  * `symmetric` (default) shares one field between (i, j) and (j, i).
  */
-export class TensorFunction extends TensorField<Function> {
+export class TensorFunction extends TensorField<Function, TensorFunctionOptions> {
   constructor(options: TensorFunctionOptions) {
-    const { symmetric: _, ...rest } = options;
-    super(options, 'TensorFunction', (name, staggered) => new Function(componentOptions(rest, name, staggered)));
+    super(options, 'TensorFunction', (component) => new Function(component));
   }
 }
 
 /** A square tensor of TimeFunctions (see TensorFunction); `.forward`, `.backward`, `.dt` componentwise. */
-export class TensorTimeFunction extends TensorField<TimeFunction> {
+export class TensorTimeFunction extends TensorField<TimeFunction, TensorTimeFunctionOptions> {
   constructor(options: TensorTimeFunctionOptions) {
-    const { symmetric: _, ...rest } = options;
-    super(options, 'TensorTimeFunction', (name, staggered) => new TimeFunction(componentOptions(rest, name, staggered)));
+    super(options, 'TensorTimeFunction', (component) => new TimeFunction(component));
   }
   get forward(): TensorExpr<AccessExpr> { return new TensorExpr(this.components.map((row) => row.map((c) => c.forward))); }
   get backward(): TensorExpr<AccessExpr> { return new TensorExpr(this.components.map((row) => row.map((c) => c.backward))); }

@@ -8,7 +8,7 @@ import { TensorExpr, VectorExpr, isComponentwise, type ScalarLike } from './vect
 
 /** The space dimensions a vector or tensor lives on; its size must be their number. */
 function dimensionsOf(components: readonly Expr[], size: number, what: string): readonly DimensionRef[] {
-  const { dimensions } = gridOf(add(...components));
+  const { dimensions } = gridOf(components);
   if (dimensions.length !== size) {
     throw new ShapeError(`${what} has ${size} components per row but its grid has ${dimensions.length} dimensions; give one component per dimension`);
   }

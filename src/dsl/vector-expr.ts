@@ -126,7 +126,7 @@ export function isComponentwise(value: unknown): value is Componentwise {
 }
 
 /** The components of a vector or tensor, row by row. */
-export function flatComponents(value: Componentwise): Expr[] {
+function flatComponents(value: Componentwise): Expr[] {
   return value instanceof VectorExpr ? [...value.exprs] : value.exprs.flat();
 }
 
@@ -152,7 +152,7 @@ export function componentPairs(lhs: unknown, rhs: unknown): [Expr, Expr][] {
 }
 
 /** Whether two vectors or tensors have the same kind and size. */
-export function sameShape(a: Componentwise, b: Componentwise): boolean {
+function sameShape(a: Componentwise, b: Componentwise): boolean {
   return (a instanceof VectorExpr) === (b instanceof VectorExpr) && a.size === b.size;
 }
 

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors.ts';
-import { GLYPH_ASCENT, GLYPH_ROWS, drawText, measureText } from './bitmap-font.ts';
+import { CAP, GAP, LINE, PAD, TICK, drawXTick, drawYTick, widest } from './axes.ts';
+import { GLYPH_ROWS, drawText, measureText } from './bitmap-font.ts';
 import { colormap, type ColormapName } from './colormap.ts';
 import { renderImage, writeImageFile, type ImageOptions, type RenderedImage } from './png.ts';
 import { BLACK, blit, createRaster, fillRect, strokeFrame, type Raster } from './raster.ts';
@@ -49,14 +50,8 @@ export interface RenderedFigure extends RenderedImage {
   readonly colorbar?: Box;
 }
 
-// Layout in figure pixels. Text is the 5×7 font at ×2: capitals are 14 pixels tall, lines 18 with descenders.
-const TEXT_SCALE = 2;
+// Layout in figure pixels (the rest in axes.ts).
 const TITLE_SCALE = 3;
-const CAP = GLYPH_ASCENT * TEXT_SCALE;
-const LINE = GLYPH_ROWS * TEXT_SCALE;
-const PAD = 12;
-const GAP = 6;
-const TICK = 5;
 const BAR_GAP = 24;
 const BAR_WIDTH = 18;
 const AUTO_SCALE_TARGET = 480;
@@ -114,10 +109,6 @@ function niceTicks(axis: FigureAxis, n: number, scale: number, spacing: (labels:
     }
   }
   return single;
-}
-
-function widest(labels: readonly string[]): number {
-  return Math.max(0, ...labels.map((label) => measureText(label, TEXT_SCALE)));
 }
 
 /** Keeps a centred text of width `w` inside the figure's padding. */
@@ -182,15 +173,9 @@ export function renderFigure(values: ArrayLike<number>, shape: readonly [number,
   blit(raster, image, plot.x, plot.y);
   strokeFrame(raster, plot.x, plot.y, plot.width, plot.height, BLACK);
   const placedX = xTicks.map((t) => ({ ...t, position: plot.x + t.position }));
-  for (const tick of placedX) {
-    fillRect(raster, tick.position, plot.y + plot.height + 1, 1, TICK, BLACK);
-    drawText(raster, tick.label, tick.position + 0.5, xTickY, { align: 'center' });
-  }
+  for (const tick of placedX) drawXTick(raster, plot, tick.position, tick.label, xTickY);
   const placedY = yTicks.map((t) => ({ ...t, position: plot.y + t.position }));
-  for (const tick of placedY) {
-    fillRect(raster, plot.x - 1 - TICK, tick.position, TICK, 1, BLACK);
-    drawText(raster, tick.label, plot.x - 1 - TICK - GAP, tick.position - CAP / 2, { align: 'right' });
-  }
+  for (const tick of placedY) drawYTick(raster, plot, tick.position, tick.label);
   // The y label sits horizontally above the tick labels: no rotated text needed, and it reads as the axis heading.
   drawText(raster, yAxis.label, PAD, labelY);
   drawText(raster, xAxis.label, clampCentre(plot.x + plot.width / 2, xLabelWidth, width), xLabelY, { align: 'center' });

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors.ts';
-import { GLYPH_ASCENT, GLYPH_ROWS, drawText, measureText } from './bitmap-font.ts';
+import { CAP, GAP, LINE, PAD, TEXT_SCALE, TICK, drawXTick, drawYTick, widest } from './axes.ts';
+import { drawText, measureText } from './bitmap-font.ts';
 import { formatValue } from './figure.ts';
 import { writeImageFile, type RenderedImage } from './png.ts';
 import { BLACK, createRaster, fillRect, strokeFrame, type Raster, type Rgb } from './raster.ts';
@@ -29,12 +30,6 @@ export interface RenderedLinePlot extends RenderedImage {
   readonly plot: { readonly x: number; readonly y: number; readonly width: number; readonly height: number };
 }
 
-const TEXT = 2;
-const CAP = GLYPH_ASCENT * TEXT;
-const LINE = GLYPH_ROWS * TEXT;
-const PAD = 12;
-const GAP = 6;
-const TICK = 5;
 const MARKER = 7;
 const SWATCH = 24;
 
@@ -105,13 +100,13 @@ export function renderLinePlot(series: readonly PlotSeries[], options: LinePlotO
   const plotH = options.plotHeight ?? 360;
   const xTicks = ticks(sx, Math.max(2, Math.floor(plotW / 90)));
   const yTicks = ticks(sy, Math.max(2, Math.floor(plotH / 60)));
-  const yTickWidth = Math.max(0, ...yTicks.map((v) => measureText(formatValue(v), TEXT)));
-  const legendWidth = Math.max(...series.map((s) => SWATCH + GAP + measureText(s.label, TEXT)));
+  const yTickWidth = widest(yTicks.map(formatValue));
+  const legendWidth = Math.max(...series.map((s) => SWATCH + GAP + measureText(s.label, TEXT_SCALE)));
 
   const title = options.title ?? '';
   const titleH = title ? LINE + GAP : 0;
   const plot = { x: PAD + yTickWidth + GAP + TICK + 1, y: PAD + titleH + LINE + GAP + CAP, width: plotW, height: plotH };
-  const width = Math.max(plot.x + plotW + 1 + 2 * GAP + legendWidth + PAD, PAD + measureText(title, TEXT) + PAD);
+  const width = Math.max(plot.x + plotW + 1 + 2 * GAP + legendWidth + PAD, PAD + measureText(title, TEXT_SCALE) + PAD);
   const xTickY = plot.y + plotH + 1 + TICK + GAP;
   const height = xTickY + CAP + 2 * GAP + LINE + PAD;
   const raster = createRaster(width, height);
@@ -121,16 +116,8 @@ export function renderLinePlot(series: readonly PlotSeries[], options: LinePlotO
   const drawable = (p: readonly [number, number]): boolean =>
     Number.isFinite(p[0]) && Number.isFinite(p[1]) && (!sx.log || p[0] > 0) && (!sy.log || p[1] > 0);
 
-  for (const v of xTicks) {
-    const x = Math.round(px(v));
-    fillRect(raster, x, plot.y + plotH + 1, 1, TICK, BLACK);
-    drawText(raster, formatValue(v), x + 0.5, xTickY, { align: 'center' });
-  }
-  for (const v of yTicks) {
-    const y = Math.round(py(v));
-    fillRect(raster, plot.x - 1 - TICK, y, TICK, 1, BLACK);
-    drawText(raster, formatValue(v), plot.x - 1 - TICK - GAP, y - CAP / 2, { align: 'right' });
-  }
+  for (const v of xTicks) drawXTick(raster, plot, Math.round(px(v)), formatValue(v), xTickY);
+  for (const v of yTicks) drawYTick(raster, plot, Math.round(py(v)), formatValue(v));
   // Every line first, then every marker: measured points stay visible on top of model curves.
   for (const s of series) {
     const points = s.points.filter(drawable);

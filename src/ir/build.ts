@@ -108,7 +108,6 @@ function sparseTitle(sparse: LoweredSparse): string {
  */
 export function buildKernel(name: string, set: EquationSet, schedule: Schedule): Kernel {
   let id = 0;
-  const sections: Section[] = [];
   const nodes: Node[] = schedule.flatMap((item): Node[] => {
     if (!Array.isArray(item)) {
       const sparse = item as LoweredSparse;
@@ -118,9 +117,7 @@ export function buildKernel(name: string, set: EquationSet, schedule: Schedule):
         // independent of the thread count); each interpolated point writes only its own sample.
         parallel: sparse.mode === 'interpolate', wave: undefined, planes: undefined,
       };
-      const section: Section = { kind: 'section', id: id++, title: sparseTitle(sparse), body: [points] };
-      sections.push(section);
-      return [section];
+      return [{ kind: 'section', id: id++, title: sparseTitle(sparse), body: [points] }];
     }
     return (item as readonly (readonly LoweredEq[])[]).map((cluster) => {
       const section: Section = {
@@ -129,7 +126,6 @@ export function buildKernel(name: string, set: EquationSet, schedule: Schedule):
         title: `update ${[...new Set(cluster.map((eq) => eq.target.field.name))].join(', ')}`,
         body: [nestOf(nestDimensions(set.grid.dimensions, cluster), cluster)],
       };
-      sections.push(section);
       return guardedSection(section, cluster[0]!.restriction);
     });
   });
@@ -155,7 +151,8 @@ export function buildKernel(name: string, set: EquationSet, schedule: Schedule):
     preamble: [],
     body,
     timeExtents: set.timeExtents,
-    sections: sections.map((_, i) => `section${i}`),
+    // One timer per section: ids run 0 … id − 1.
+    sections: Array.from({ length: id }, (_, i) => `section${i}`),
     fixedStrides: false,
   };
 }

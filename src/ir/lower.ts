@@ -8,7 +8,7 @@ import { expandDerivatives } from '../dsl/finite-difference.ts';
 import type { Grid } from '../dsl/grid.ts';
 import { InvalidArgumentError, InvalidNameError, LoweringError } from '../errors.ts';
 import { conditionVariables } from './index-expr.ts';
-import { isReduced } from './reduction.ts';
+import { isReduced, missingDimensions } from './reduction.ts';
 import { restrictionOf, restrictionValues } from './restriction.ts';
 import type { LoweredEq, LoweredSparse } from './types.ts';
 
@@ -233,7 +233,7 @@ export function clusterize(eqs: readonly LoweredEq[]): LoweredEq[][] {
       );
     }
     if (isReduced(eq.target.field) && reads.some((r) => slotKey(r) === ownTarget)) {
-      const missing = eq.target.field.grid.dimensions.filter((dim) => !eq.target.field.dimensions.includes(dim)).join(', ');
+      const missing = missingDimensions(eq.target.field).join(', ');
       throw new LoweringError(
         `${eq.increment ? 'Inc' : 'Eq'}(${eq.target.field.name}, …) accumulates over ${missing} (${eq.target.field.name} has no ${missing}) and its value reads ${eq.target.field.name}: ` +
           `every point along ${missing} would see a different partial result, which races in parallel loops; compute the value into another field first`,

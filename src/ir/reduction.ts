@@ -12,6 +12,11 @@ import type { LoweredEq } from './types.ts';
  * or per-thread partial sums would change the rounding with the thread count).
  */
 
+/** The grid dimensions `field` lacks (in grid order): loops along them write its elements again and again. */
+export function missingDimensions(field: FieldRef): Dimension[] {
+  return field.grid.dimensions.filter((dim) => !field.dimensions.includes(dim));
+}
+
 /** Whether writing `field` inside a loop nest over the grid is a reduction (it lacks a grid dimension). */
 export function isReduced(field: FieldRef): boolean {
   return field.dimensions.length < field.grid.dimensions.length;
@@ -22,8 +27,7 @@ export function racingDimensions(statements: readonly Expression[]): Set<string>
   const racing = new Set<string>();
   for (const statement of statements) {
     if (statement.op === 'define') continue;
-    const { field } = statement.target as AccessExpr;
-    for (const dim of field.grid.dimensions) if (!field.dimensions.includes(dim)) racing.add(dim.name);
+    for (const dim of missingDimensions((statement.target as AccessExpr).field)) racing.add(dim.name);
   }
   return racing;
 }
@@ -43,6 +47,6 @@ export function isPlainNest(statements: readonly Expression[]): boolean {
 
 /** The loop order of a cluster's nest: the targets' own dimensions outside, the racing ones inside (each in grid order). */
 export function nestDimensions(dims: readonly Dimension[], cluster: readonly LoweredEq[]): Dimension[] {
-  const racing = new Set(cluster.flatMap((eq) => dims.filter((dim) => !eq.target.field.dimensions.includes(dim))));
+  const racing = new Set(cluster.flatMap((eq) => missingDimensions(eq.target.field)));
   return [...dims.filter((dim) => !racing.has(dim)), ...dims.filter((dim) => racing.has(dim))];
 }

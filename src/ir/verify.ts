@@ -84,7 +84,6 @@ function ringSlots(field: FieldRef): number | undefined {
   return f.isTimeFunction && f.save === undefined ? f.timeSlots : undefined;
 }
 
-
 /** How far below its end a loop bound stops: minus the sum of its integer terms (`x_end − 1` → 1). */
 function margin(upper: IndexExpr): number {
   if (upper.kind === 'int') return -upper.value;
@@ -253,13 +252,9 @@ class Verifier {
     }
     this.path.push(`for ${loop.index}`);
     const parallel = loop.parallel !== undefined;
-    if (parallel) this.parallelLoop(loop);
-    if (parallel) this.parallelDepth++;
     // Dimensions whose points run concurrently: the collapsed loops of a parallel loop, a simd loop's own.
-    const shared = [
-      ...(parallel ? loopChain(loop).slice(0, Math.max(loop.parallel!.collapse, 1)) : []),
-      ...(loop.simd ? [loop] : []),
-    ].flatMap((l) => (l.dim ? [l.dim.name] : []));
+    const shared = [...(parallel ? this.parallelLoop(loop) : []), ...(loop.simd && loop.dim ? [loop.dim.name] : [])];
+    if (parallel) this.parallelDepth++;
     this.concurrent.push(...shared);
     this.stack.push(loop);
     this.names.add(loop.index);
@@ -353,8 +348,9 @@ class Verifier {
   /**
    * A parallel loop: the loops it collapses walk space (blocks or points) and no statement of
    * the body reads, at a non-zero offset along their dimensions, a slot the body writes.
+   * Returns those dimensions.
    */
-  private parallelLoop(loop: Iteration): void {
+  private parallelLoop(loop: Iteration): ReadonlySet<string> {
     const { collapse } = loop.parallel!;
     if (this.parallelDepth > 0) this.report('parallel', `loop ${loop.index} is parallel inside another parallel loop`);
     const chain = loopChain(loop);
@@ -399,6 +395,7 @@ class Verifier {
         `loop ${loop.index} is parallel along ${[...dims].join(', ')}, but its body writes ${slotKeyOf(read.field, read.timeOffset)} and reads it at ${describeAccess(read)}: a loop-carried write–read dependence`,
       );
     }
+    return dims;
   }
 
   private sparse(points: SparsePoints): void {

@@ -149,16 +149,27 @@ export function tempCount(kernel: Kernel): number {
 
 /**
  * Rewrites the loop nest of every nest section: `fn` gets the section's body (its loops) and
- * the section's ancestors, and returns the new body or the same array. Only plain nests (see
- * `isPlainNest`: no increments, no fields over fewer dimensions) unless `all`.
+ * the section's ancestors, and returns the new body or the same array.
  */
-export function mapNests(kernel: Kernel, fn: (body: readonly Node[], ancestors: readonly Node[]) => readonly Node[], all = false): Kernel {
+export function mapNests(kernel: Kernel, fn: (body: readonly Node[], ancestors: readonly Node[]) => readonly Node[]): Kernel {
   return rewriteKernel(kernel, (node, ancestors) => {
     if (node.kind !== 'section' || !isNest(node)) return undefined;
-    if (!all && !isPlainNest(pointStatements(node.body))) return [node];
     const body = fn(node.body, ancestors);
     return [body === node.body ? node : { ...node, body }];
   });
+}
+
+/**
+ * {@link mapNests} over the nests the stencil passes may transform (see `isPlainNest`: no
+ * increments, no fields over fewer dimensions); the others keep their loops.
+ */
+export function mapPlainNests(kernel: Kernel, fn: (body: readonly Node[], ancestors: readonly Node[]) => readonly Node[]): Kernel {
+  return mapNests(kernel, (body, ancestors) => (isPlainNest(nestExpressions(body)) ? fn(body, ancestors) : body));
+}
+
+/** Every expression statement of a nest, those under a guard at each point included. */
+export function nestExpressions(nest: readonly Node[]): Expression[] {
+  return nodesOf(nest, (node): node is Expression => node.kind === 'expression');
 }
 
 /** The chain of loops from `outer` inwards while each holds exactly one loop. */

@@ -1,7 +1,7 @@
 import { iadd, imin, ivar } from '../ir/index-expr.ts';
 import type { Iteration, Node } from '../ir/tree.ts';
 import type { Kernel, Parameter } from '../ir/types.ts';
-import { loopChain, mapNests } from '../ir/visit.ts';
+import { loopChain, mapPlainNests } from '../ir/visit.ts';
 
 /** Name of the runtime block size of a dimension (Devito's spelling). */
 export const blockSizeName = (dim: string): string => `${dim}0_blk0_size`;
@@ -36,7 +36,7 @@ function blockNest(nest: Iteration): Iteration {
  */
 export function blocking(kernel: Kernel): Kernel {
   if (kernel.grid.ndim !== 3) return kernel;
-  const next = mapNests(kernel, (body) => {
+  const next = mapPlainNests(kernel, (body) => {
     const nest = body[0];
     if (body.length !== 1 || nest?.kind !== 'iteration' || nest.role !== 'space' || loopChain(nest).length < 3) return body;
     return [blockNest(nest)];

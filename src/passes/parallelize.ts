@@ -1,7 +1,7 @@
 import type { Iteration, Node } from '../ir/tree.ts';
 import type { Kernel } from '../ir/types.ts';
 import { racingDimensions } from '../ir/reduction.ts';
-import { isNest, isSection, mapNests, mapTree, nodesOf, pointStatements, rewriteKernel } from '../ir/visit.ts';
+import { isNest, isSection, mapNests, mapTree, nestExpressions, nodesOf, rewriteKernel } from '../ir/visit.ts';
 
 /**
  * Marks the nest's outer loop parallel (collapsed over its block loops) and every innermost loop
@@ -11,7 +11,8 @@ import { isNest, isSection, mapNests, mapTree, nodesOf, pointStatements, rewrite
 function parallelNest(body: readonly Node[]): readonly Node[] {
   const outer = body[0];
   if (body.length !== 1 || outer?.kind !== 'iteration' || outer.parallel) return body;
-  const racing = racingDimensions(pointStatements(body));
+  // Guarded statements too: a reduction under a condition on values races as much as one without.
+  const racing = racingDimensions(nestExpressions(body));
   if (racing.size > 0) {
     return racing.has(outer.dim?.name ?? '') ? body : [{ ...outer, parallel: { collapse: 1, simd: false } }];
   }
@@ -32,7 +33,7 @@ function parallelNest(body: readonly Node[]): readonly Node[] {
  * once per call instead of once per nest, wave and step.
  */
 export function parallelize(kernel: Kernel): Kernel {
-  const marked = mapNests(kernel, parallelNest, true);
+  const marked = mapNests(kernel, parallelNest);
   return rewriteKernel(marked, (node) => {
     if (node.kind === 'region') return [node];
     if (node.kind !== 'iteration' || node.role !== 'timeTile') return undefined;

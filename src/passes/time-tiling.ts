@@ -1,12 +1,12 @@
 import type { Dimension } from '../dsl/dimension.ts';
 import { accessesOf, type AccessExpr, type FieldRef } from '../dsl/expr.ts';
 import { stencilSpan } from '../dsl/interpolation.ts';
-import { compare, iadd, imax, imin, imul, indexVariables, int, isub, ivar, substituteIndex, type IndexExpr } from '../ir/index-expr.ts';
+import { compare, iadd, imax, imin, imul, indexVariables, int, isub, ivar, type IndexExpr } from '../ir/index-expr.ts';
 import { slotKey, slotKeyOf } from '../ir/lower.ts';
-import type { Iteration, Node, Section, SparsePoints } from '../ir/tree.ts';
+import type { Expression, Iteration, Node, Section, SparsePoints } from '../ir/tree.ts';
 import type { Kernel, Parameter } from '../ir/types.ts';
 import { isPlainNest } from '../ir/reduction.ts';
-import { isNest, mapTree, pointStatements, rewriteKernel } from '../ir/visit.ts';
+import { isNest, isSection, mapTree, nodesOf, pointStatements, rewriteKernel } from '../ir/visit.ts';
 
 /** Runtime argument names of the tile: steps per tile, and planes per wave. */
 export const TIME_TILE_SIZE = 'time_tile_size';
@@ -20,15 +20,15 @@ export const waveSizeName = (dim: string): string => `${dim}_wave_size`;
 export const DEFAULT_TIME_TILE = 4;
 export const DEFAULT_WAVE = 2;
 
-/** A time step's sections in order, each a nest or one sparse loop. */
-type StepPart = { readonly section: Section; readonly nest: true } | { readonly section: Section; readonly nest: false; readonly sparse: SparsePoints };
+/** A time step's sections in order, each a nest (with its {@link pointStatements}) or one sparse loop. */
+type StepPart =
+  | { readonly section: Section; readonly nest: true; readonly statements: readonly Expression[] }
+  | { readonly section: Section; readonly nest: false; readonly sparse: SparsePoints };
 
 function partsOf(loop: Iteration): StepPart[] {
-  // A step guard (an equation on every factor-th step) holds sections: they run in the same order.
-  const unguarded = (nodes: readonly Node[]): Node[] => nodes.flatMap((node) => (node.kind === 'guard' ? unguarded(node.body) : [node]));
-  return unguarded(loop.body).flatMap((node): StepPart[] => {
-    if (node.kind !== 'section') return [];
-    if (isNest(node)) return [{ section: node, nest: true }];
+  // Sections inside a step guard (an equation on every factor-th step) too: they run in the same order.
+  return nodesOf(loop.body, isSection).flatMap((node): StepPart[] => {
+    if (isNest(node)) return [{ section: node, nest: true, statements: pointStatements(node.body) }];
     const sparse = node.body.find((n): n is SparsePoints => n.kind === 'sparse');
     return sparse ? [{ section: node, nest: false, sparse }] : [];
   });
@@ -39,7 +39,7 @@ function writesOf(parts: readonly StepPart[]): Map<FieldRef, Set<number>> {
   const writes = new Map<FieldRef, Set<number>>();
   for (const part of parts) {
     if (!part.nest) continue;
-    for (const statement of pointStatements(part.section.body)) {
+    for (const statement of part.statements) {
       if (statement.op === 'define') continue;
       const { field, timeOffset } = statement.target as AccessExpr;
       if (!writes.has(field)) writes.set(field, new Set());
@@ -96,7 +96,7 @@ export function timeTilingPlan(loop: Iteration): TilingPlan | undefined {
   // Without a stencil there is nothing to keep in cache between steps.
   if (!parts.some((part) => part.nest)) return undefined;
   // Reductions and increments keep their nests' loops (a tile would reorder their additions).
-  if (parts.some((part) => part.nest && !isPlainNest(pointStatements(part.section.body)))) return undefined;
+  if (parts.some((part) => part.nest && !isPlainNest(part.statements))) return undefined;
   const writes = writesOf(parts);
   const sameStep = (access: AccessExpr): boolean => writes.get(access.field)?.has(access.timeOffset) ?? false;
   /** Data the step before wrote: a written field one step back against the loop's direction. */
@@ -114,8 +114,8 @@ export function timeTilingPlan(loop: Iteration): TilingPlan | undefined {
   for (const part of parts) {
     if (part.nest) {
       // Statements under a guard at each point (a condition on values) are not seen here: not tiled.
-      if (pointStatements(part.section.body).length === 0) return undefined;
-      for (const statement of pointStatements(part.section.body)) {
+      if (part.statements.length === 0) return undefined;
+      for (const statement of part.statements) {
         for (const access of accessesOf(statement.value)) {
           read.add(slotKey(access));
           if (!writes.has(access.field)) continue;
@@ -158,8 +158,10 @@ export function timeTilingPlan(loop: Iteration): TilingPlan | undefined {
     if (parts.some((other) => !other.nest && other.sparse !== block && other.sparse.mode === 'interpolate' && other.sparse.sparse === block.sparse)) return undefined;
     const current = reads.filter(sameStep);
     if (current.some((access) => !written.has(slotKey(access)))) return undefined;
-    for (const access of reads) read.add(slotKey(access));
-    for (const access of reads) interpolated.add(slotKey(access));
+    for (const access of reads) {
+      read.add(slotKey(access));
+      interpolated.add(slotKey(access));
+    }
     for (const access of current) sampled.add(slotKey(access));
     waveShifts.set(id, current.length > 0 ? 1 : 0);
     skew = Math.max(skew, 1);

@@ -2,7 +2,7 @@ import { TempExpr, accessesOf, children, withChildren, type Expr } from '../dsl/
 import { iadd, ivar } from '../ir/index-expr.ts';
 import type { Expression, Iteration, Node } from '../ir/tree.ts';
 import type { Kernel } from '../ir/types.ts';
-import { loopChain, mapNests, pointStatements } from '../ir/visit.ts';
+import { loopChain, mapPlainNests, pointStatements } from '../ir/visit.ts';
 
 /**
  * Jam factor by stencil reach along x, measured on the 3D acoustic kernel (AMD EPYC, 256³, so4 /
@@ -75,7 +75,7 @@ function jam(loop: Iteration, factor: number): Node[] {
  * whose size is not a multiple of the factor.
  */
 export function unrollAndJam(kernel: Kernel): Kernel {
-  return mapNests(kernel, (body, ancestors) => {
+  return mapPlainNests(kernel, (body, ancestors) => {
     const outer = body[0];
     if (body.length !== 1 || outer?.kind !== 'iteration' || outer.role !== 'block') return body;
     const chain = loopChain(outer);

@@ -1,6 +1,7 @@
 import type { AccessExpr, FieldRef } from '../dsl/expr.ts';
 import { accessesOf } from '../dsl/expr.ts';
 import { ivar, type IndexExpr } from '../ir/index-expr.ts';
+import { slotKey } from '../ir/lower.ts';
 import { pointShifts, vectorOperandKey, type Expression, type Iteration, type VectorLoop, type VectorOperand, type VectorRow } from '../ir/tree.ts';
 
 /** A row of a field along the innermost axis while the vector loop is planned. */
@@ -16,9 +17,6 @@ interface RowPlan {
   stored: boolean;
 }
 
-
-const slotOf = (access: AccessExpr): string => `${access.field.name}@${access.timeOffset}`;
-
 /** Every row the jammed copies of the body touch, in first-touch order, keyed by slot and outer shifts. */
 function collectRows(body: readonly Expression[], jamDim: string, lastAxis: number): Map<string, RowPlan> {
   const rows = new Map<string, RowPlan>();
@@ -26,10 +24,10 @@ function collectRows(body: readonly Expression[], jamDim: string, lastAxis: numb
     const all = pointShifts(access, shifts);
     const outer = all.slice(0, lastAxis);
     const shift = all[lastAxis]!;
-    const key = `${slotOf(access)}|${outer.join(',')}`;
+    const key = `${slotKey(access)}|${outer.join(',')}`;
     let row = rows.get(key);
     if (!row) {
-      row = { key, field: access.field, timeOffset: access.timeOffset, slot: slotOf(access), outer, readers: new Map(), stored };
+      row = { key, field: access.field, timeOffset: access.timeOffset, slot: slotKey(access), outer, readers: new Map(), stored };
       rows.set(key, row);
     }
     if (!row.readers.has(shift)) row.readers.set(shift, new Set());
@@ -116,7 +114,7 @@ export function vectorLoopOf(loop: Iteration, jamDim: string, lanes: number, fix
   const operands = new Map<string, VectorOperand>();
   const operandOf = (access: AccessExpr, shifts: Readonly<Record<string, number>>): VectorOperand => {
     const all = pointShifts(access, shifts);
-    const row = rows.get(`${slotOf(access)}|${all.slice(0, lastAxis).join(',')}`)!;
+    const row = rows.get(`${slotKey(access)}|${all.slice(0, lastAxis).join(',')}`)!;
     const shift = all[lastAxis]!;
     const shared = sharedOf.get(row)?.get(shift);
     if (shared) return { kind: 'shared', name: shared };
@@ -134,10 +132,10 @@ export function vectorLoopOf(loop: Iteration, jamDim: string, lanes: number, fix
     key: row.key, field: row.field, timeOffset: row.timeOffset, outer: row.outer, base: baseNames.get(row.slot),
   }));
   // A subdomain's loop (not z_m … z_M) ends its row with an overlapping pass where recomputing is harmless.
-  const written = new Set(body.flatMap((s) => (s.op === 'define' ? [] : [slotOf(s.target as AccessExpr)])));
+  const written = new Set(body.flatMap((s) => (s.op === 'define' ? [] : [slotKey(s.target as AccessExpr)])));
   const isVar = (bound: IndexExpr | undefined, name: string): boolean => bound?.kind === 'var' && bound.name === name;
   const restricted = !isVar(loop.lower, `${dim.name}_m`) || !isVar(loop.upper, `${dim.name}_M`);
-  const tail = restricted && body.every((s) => accessesOf(s.value).every((access) => !written.has(slotOf(access))));
+  const tail = restricted && body.every((s) => accessesOf(s.value).every((access) => !written.has(slotKey(access))));
   const firstRowOf = (slot: string): string => [...rows.values()].find((row) => row.slot === slot)!.key;
   return {
     kind: 'vector',

@@ -4,7 +4,7 @@ import { allocatedExtent } from '../ir/types.ts';
 import { assertNever } from '../support/assert-never.ts';
 import type { Expression, Iteration, Node } from '../ir/tree.ts';
 import type { Kernel } from '../ir/types.ts';
-import { isIteration, mapNests, nodesOf, pointStatements } from '../ir/visit.ts';
+import { isIteration, mapPlainNests, nodesOf, pointStatements } from '../ir/visit.ts';
 import { vectorLoopOf } from './vector-rows.ts';
 
 /** Operations the vector printer can express with GCC vector arithmetic (no libm calls). */
@@ -47,7 +47,7 @@ export function vectorWindows(kernel: Kernel): Kernel {
   if (kernel.grid.ndim < 2) return kernel;
   const lanes = kernel.dtype === 'float32' ? 16 : 8;
   const fixed = kernel.fixedStrides && kernel.grid.ndim === 3;
-  return mapNests(kernel, (body) => {
+  return mapPlainNests(kernel, (body) => {
     const statements = pointStatements(body);
     if (!statements.every((statement) => vectorizable(statement.value))) return body;
     if (!statements.some((statement) => accessesOf(statement.value).length > 0)) return body;

@@ -49,6 +49,15 @@ export function checkpointsForBudget(nTimesteps: number, stateBytes: number, mem
   return Math.min(slots, nTimesteps + 1);
 }
 
+/** `(disk budget, state bytes, n)` → disk slots: whole states that fit, at most `n + 1` (0 without a budget). */
+export function diskSlotsFor(diskBudgetBytes: number | undefined, stateBytes: number, nTimesteps: number): number {
+  if (diskBudgetBytes === undefined) return 0;
+  if (typeof diskBudgetBytes !== 'number' || !(diskBudgetBytes >= 0)) {
+    throw new InvalidArgumentError(`diskBudgetBytes must be a number ≥ 0, got ${String(diskBudgetBytes)}`);
+  }
+  return Math.min(Math.floor(diskBudgetBytes / stateBytes), nTimesteps + 1);
+}
+
 /** `(schedule summary, stateBytes)` → the plan it implies. */
 export function planFromSummary(summary: ScheduleSummary, stateBytes: number): CheckpointPlan {
   return Object.freeze({

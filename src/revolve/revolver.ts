@@ -1,7 +1,7 @@
 import { DevitoError, InvalidArgumentError } from '../errors.ts';
 import { assertNever } from '../support/assert-never.ts';
 import type { Action } from './actions.ts';
-import { planFromSummary, resolveCheckpoints, type CheckpointPlan } from './budget.ts';
+import { diskSlotsFor, planFromSummary, resolveCheckpoints, type CheckpointPlan } from './budget.ts';
 import type { Checkpointable, InPlaceStepper, Stepper } from './contracts.ts';
 import { measureCosts } from './measure.ts';
 import { assertCount } from './schedule.ts';
@@ -129,8 +129,11 @@ export class Revolver {
   private readonly onProgress: ProgressCallback | undefined;
   private readonly storage: CheckpointStorage;
   private readonly schedule: LevelledSchedule;
-  private readonly online: OnlinePlanner | undefined;
+  /** Whether the schedule is `online`: each forward sweep then plans as it goes, with a planner of its own. */
+  private readonly online: boolean;
   private readonly shouldStop: ((steps: number) => boolean) | undefined;
+  /** The reverse stepper when it can run on a checkpoint in place and the storage can lend one (see reverseInPlace). */
+  private readonly inPlace: InPlaceStepper | undefined;
   /** The reverse sweep an online forward planned when it stopped. */
   private onlineReverse: Action[] = [];
   private readonly slotStep: Float64Array;
@@ -181,17 +184,17 @@ export class Revolver {
       this.schedule = buildSchedule(checkScheduleName(name), request);
       why = `${name}: as asked`;
     }
-    this.online = this.schedule.name === 'online' ? new OnlinePlanner(this.nCheckpoints) : undefined;
+    this.online = this.schedule.name === 'online';
     const { memory, disk: diskTraffic } = this.schedule;
     const nSlots = this.online ? this.nCheckpoints : this.schedule.slotLevels.length;
     this.slotStep = new Float64Array(nSlots).fill(FREE);
     const storage = options.storage ?? (diskTraffic.slots > 0 ? { kind: 'two-level' as const, fastSlots: memory.slots, ...disk } : { kind: 'memory' as const });
     this.storage = isStorage(storage) ? storage : createStorage(storage);
+    const canReadInPlace = typeof (reverse as Partial<InPlaceStepper>).applyFrom === 'function' && typeof this.storage.peek === 'function';
+    this.inPlace = canReadInPlace ? (reverse as InPlaceStepper) : undefined;
     // Restores the reverse step will read in place (see reverseInPlace) copy nothing: the prediction leaves them out.
-    const inPlace = reverse as Partial<InPlaceStepper>;
-    const readsInPlace = typeof inPlace.readsInPlaceAt === 'function' && typeof inPlace.applyFrom === 'function' && typeof this.storage.peek === 'function'
-      ? (state: number): boolean => inPlace.readsInPlaceAt!(state)
-      : undefined;
+    const inPlace = this.inPlace;
+    const readsInPlace = typeof inPlace?.readsInPlaceAt === 'function' ? (state: number): boolean => inPlace.readsInPlaceAt!(state) : undefined;
     this.plan = Object.freeze({
       ...planFromSummary(this.schedule.summary, checkpoint.nbytes),
       schedule: this.schedule.name,
@@ -226,15 +229,17 @@ export class Revolver {
     this.counts = newCounts();
     this.baseline = this.storage.counters();
     this.storage.resetCompression?.();
-    if (this.online) this.execute(() => this.runOnline(this.online!), 'forward-done');
+    if (this.online) this.execute(() => this.runOnline(), 'forward-done');
     else this.execute(() => this.run(this.schedule.actions, 0, this.schedule.firstReverse), 'forward-done');
   }
 
   /**
    * The online forward: one step at a time until `shouldStop` says so or the step limit is
    * reached, storing what the planner says; then the reverse sweep is planned for the steps run.
+   * The planner is new for each sweep: it holds the stored states of one forward sweep.
    */
-  private runOnline(planner: OnlinePlanner): void {
+  private runOnline(): void {
+    const planner = new OnlinePlanner(this.nCheckpoints);
     const start = planner.start();
     this.run(start, 0, start.length);
     const limit = this.nTimesteps;
@@ -400,12 +405,11 @@ export class Revolver {
    * slot is freed. False, having done nothing, otherwise.
    */
   private reverseInPlace(restore: Extract<Action, { kind: 'restore' }>, next: Action | undefined): boolean {
-    const reverse = this.reverse as Partial<InPlaceStepper>;
-    if (!restore.release || next?.kind !== 'reverse' || next.step !== restore.step - 1) return false;
-    if (typeof reverse.applyFrom !== 'function' || typeof this.storage.peek !== 'function') return false;
+    const reverse = this.inPlace;
+    if (reverse === undefined || !restore.release || next?.kind !== 'reverse' || next.step !== restore.step - 1) return false;
     const c = this.counts;
     const t0 = performance.now();
-    if (!reverse.applyFrom(this.storage.peek(restore.slot), restore.step, next.step)) return false;
+    if (!reverse.applyFrom(this.storage.peek!(restore.slot), restore.step, next.step)) return false;
     c.reverseMs += performance.now() - t0;
     this.storage.release(restore.slot);
     this.slotStep[restore.slot] = FREE;
@@ -421,15 +425,6 @@ export class Revolver {
   private broken(what: string): never {
     throw new DevitoError(`internal checkpointing error: ${what}; please report this with n and c`);
   }
-}
-
-/** `(disk budget, state bytes, n)` → disk slots: whole states that fit, at most `n + 1`. */
-function diskSlotsFor(diskBudgetBytes: number | undefined, stateBytes: number, nTimesteps: number): number {
-  if (diskBudgetBytes === undefined) return 0;
-  if (typeof diskBudgetBytes !== 'number' || !(diskBudgetBytes >= 0)) {
-    throw new InvalidArgumentError(`diskBudgetBytes must be a number ≥ 0, got ${String(diskBudgetBytes)}`);
-  }
-  return Math.min(Math.floor(diskBudgetBytes / stateBytes), nTimesteps + 1);
 }
 
 function newCounts() {

@@ -39,7 +39,7 @@ export function binomialBeta(c: number, r: number): bigint {
  * when it is reversed with `s` slots. Plain numbers are exact here: the running value stays
  * below `len` before each multiplication.
  */
-export function repetitions(len: number, s: number): number {
+function repetitions(len: number, s: number): number {
   if (s === 1) return len - 1;
   let r = 0;
   let beta = 1;
@@ -74,12 +74,13 @@ export function predictForwardSteps(nTimesteps: number, nCheckpoints: number): n
 
 /**
  * `(len, s)` → where to place the next checkpoint when reversing a chain of `len ≥ 2` states
- * with `s ≥ 2` slots: the smallest `m` minimising `f(m) = m + T(len−m, s−1) + T(m, s)`.
+ * with `s ≥ 1` slots: the smallest `m` minimising `f(m) = m + T(len−m, s−1) + T(m, s)`.
  * `T(j+1, s) − T(j, s) = repetitions(j+1, s)`, so `f(m+1) − f(m) = 1 + rep(m+1, s) −
  * rep(len−m, s−1)` is non-decreasing in `m` (f is convex) and a bisection finds its first
- * non-negative value.
+ * non-negative value. With one slot there is no tail slot: advance to the last state.
  */
 export function splitPoint(len: number, s: number): number {
+  if (s === 1) return len - 1;
   let lo = 1;
   let hi = len - 1;
   while (lo < hi) {
@@ -120,7 +121,7 @@ export function* revolveSchedule(nTimesteps: number, nCheckpoints: number): Gene
   let s = maxSlots;
   for (;;) {
     while (len > 1) {
-      const m = s === 1 ? len - 1 : splitPoint(len, s);
+      const m = splitPoint(len, s);
       // The head a … a+m−1 still needs state a later unless it is only state 0 (nothing to do).
       if (m > 1 || a > 0) {
         if (stored.length === 0 || stored[stored.length - 1] !== a) {
@@ -143,7 +144,7 @@ export function* revolveSchedule(nTimesteps: number, nCheckpoints: number): Gene
     const slot = stored.length - 1;
     if (stored[slot] !== a) throw new DevitoError(`schedule bug: state ${a} is not the top checkpoint`);
     // Last read unless this chain will push its own head (state a) again.
-    const willReturn = len > 1 && (a > 0 || (s === 1 ? len - 1 : splitPoint(len, s)) > 1);
+    const willReturn = len > 1 && (a > 0 || splitPoint(len, s) > 1);
     yield Object.freeze({ kind: 'restore', slot, step: a, release: !willReturn });
     if (!willReturn) stored.pop();
   }

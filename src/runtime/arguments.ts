@@ -8,7 +8,7 @@ import { domainOf } from '../dsl/sparse.ts';
 import { ApplyArgumentError } from '../errors.ts';
 import type { Kernel, Parameter } from '../ir/types.ts';
 import type { FieldWithData, SparseWithData } from './field-types.ts';
-import { callFields, isFieldName, type FieldArgument } from './substitution.ts';
+import { callFields, isFieldName, type CallFields, type FieldArgument } from './substitution.ts';
 
 /** Arguments of `Operator.apply`: the time range (inclusive), `dt`, thread count and constants. */
 export interface ApplyArgs {
@@ -71,6 +71,8 @@ export interface PreparedCall {
   readonly timeMax: number | undefined;
   readonly timesteps: number;
   readonly nthreads: number;
+  /** The fields and sparse sets the call runs on: the kernel's own, or substitutes given by name. */
+  readonly fields: CallFields;
 }
 
 const RESERVED = new Set(['timeMin', 'timeMax', 'dt', 'nthreads', 'autotune']);
@@ -244,7 +246,8 @@ export function prepareCall(kernel: Kernel, given: ApplyArgs, blockSizes: Readon
       throw new ApplyArgumentError(`apply: ${key} must be a finite number, got ${String(value)}`);
     }
   }
-  const { fields, sparses } = callFields(kernel, args);
+  const called = callFields(kernel, args);
+  const { fields, sparses } = called;
   checkCoordinates(kernel, sparses.values());
   const hasTime = kernel.parameters.some((p) => p.kind === 'timeBound');
   const [timeMin, timeMax] = hasTime ? timeRange(kernel, args) : [0, 0];
@@ -298,5 +301,6 @@ export function prepareCall(kernel: Kernel, given: ApplyArgs, blockSizes: Readon
     timeMax: hasTime ? timeMax : undefined,
     timesteps: hasTime ? timeMax - timeMin + 1 : 1,
     nthreads,
+    fields: called,
   };
 }

@@ -1,7 +1,6 @@
 import type { Kernel } from '../ir/types.ts';
 import { assertNever } from '../support/assert-never.ts';
 import type { PreparedCall } from './arguments.ts';
-import type { CallFields } from './substitution.ts';
 
 /** An array argument of a kernel call, described (the memory itself is not copied). */
 export interface ArrayArgument {
@@ -22,7 +21,8 @@ const arrayOf = (of: string, values: unknown, shape: readonly number[]): ArrayAr
 });
 
 /** A prepared call as C parameter name → argument, in parameter order (what `Operator.arguments` returns). */
-export function describeCall(kernel: Kernel, call: PreparedCall, fields: CallFields): Record<string, KernelArgument> {
+export function describeCall(kernel: Kernel, call: PreparedCall): Record<string, KernelArgument> {
+  const { fields } = call;
   const out: Record<string, KernelArgument> = {};
   kernel.parameters.forEach((param, i) => {
     const value = call.values[i];

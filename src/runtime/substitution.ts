@@ -1,3 +1,4 @@
+import { timeDimOf } from '../dsl/conditional.ts';
 import { isApplyArgumentName } from '../dsl/names.ts';
 import { ApplyArgumentError } from '../errors.ts';
 import type { Kernel } from '../ir/types.ts';
@@ -34,7 +35,7 @@ function fieldMismatch(field: FieldWithData, other: unknown): string | undefined
   // Spacings, staggering and the snapshot dimension are compiled into the kernel's stencils and guards.
   if (!same(o.grid.spacing, field.grid.spacing)) return `its grid spacing is [${o.grid.spacing.join(', ')}], not [${field.grid.spacing.join(', ')}]`;
   if (!same(o.stagger ?? [], field.stagger ?? [])) return `it is staggered differently ([${(o.stagger ?? []).join(', ')}], not [${(field.stagger ?? []).join(', ')}])`;
-  if ((o as { timeDim?: unknown }).timeDim !== (field as { timeDim?: unknown }).timeDim) return 'it follows another time dimension (timeDim)';
+  if (timeDimOf(o) !== timeDimOf(field)) return 'it follows another time dimension (timeDim)';
   if (!same(o.halo, field.halo)) return `its halo is [${o.halo.join(', ')}], not [${field.halo.join(', ')}] (give it the same spaceOrder or halo)`;
   if (o.save !== field.save) return `it saves ${o.save ?? 'no'} time indices, not ${field.save ?? 'none'}`;
   if (o.timeSlots !== field.timeSlots) return `it has ${o.timeSlots} time slots, not ${field.timeSlots} (give it the same timeOrder and buffer)`;

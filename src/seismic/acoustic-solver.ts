@@ -386,18 +386,14 @@ export class AcousticWaveSolver {
     }
     this.releaseCheckpoints();
     const stepping = this.steppers(options);
+    // The Revolver's own settings (slots or budget, storage, schedule, disk, costs); it reads an unset one as not given.
+    const { src: _src, onProgress: _onProgress, ...settings } = checkpointing;
     const revolver = new Revolver({
       checkpoint: stepping.checkpoint,
       forward: stepping.forward,
       reverse: stepping.reverse,
       nTimesteps: stepping.nSteps,
-      ...(checkpointing.nCheckpoints === undefined ? {} : { nCheckpoints: checkpointing.nCheckpoints }),
-      ...(checkpointing.memoryBudgetBytes === undefined ? {} : { memoryBudgetBytes: checkpointing.memoryBudgetBytes }),
-      ...(storage === undefined ? {} : { storage }),
-      ...(checkpointing.schedule === undefined ? {} : { schedule: checkpointing.schedule }),
-      ...(checkpointing.diskBudgetBytes === undefined ? {} : { diskBudgetBytes: checkpointing.diskBudgetBytes }),
-      ...(checkpointing.diskDirectory === undefined ? {} : { diskDirectory: checkpointing.diskDirectory }),
-      ...(checkpointing.costs === undefined ? {} : { costs: checkpointing.costs }),
+      ...settings,
       onProgress: (phase, done, total) => this.progress?.(phase, done, total),
     });
     return { key: keep ? key : undefined, stepping, revolver };
@@ -418,8 +414,8 @@ export class AcousticWaveSolver {
     return planCheckpoints({
       nTimesteps: this.nt - 2,
       stateBytes: new Checkpoint([this.u], { timeOffset: 1 }).nbytes,
-      ...(checkpointing.nCheckpoints === undefined ? {} : { nCheckpoints: checkpointing.nCheckpoints }),
-      ...(checkpointing.memoryBudgetBytes === undefined ? {} : { memoryBudgetBytes: checkpointing.memoryBudgetBytes }),
+      nCheckpoints: checkpointing.nCheckpoints,
+      memoryBudgetBytes: checkpointing.memoryBudgetBytes,
     });
   }
 

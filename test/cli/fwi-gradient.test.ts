@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNpy, writeNpy } from '../../src/io/npy.ts';
-import { parseBytes } from '../../src/cli/fwi/command.ts';
+import { parseBytes } from '../../src/cli/flags.ts';
 import { runCli, scratchDir, type RunResult } from './cli-helpers.ts';
 
 const scratch = scratchDir('fwi-gradient');
@@ -142,9 +142,9 @@ describe('devito-ts fwi-gradient: bad input is one line and exit code 1', () => 
   }
 
   it('parses memory sizes', () => {
-    expect(parseBytes('256MB')).toBe(256e6);
-    expect(parseBytes('1GiB')).toBe(2 ** 30);
-    expect(parseBytes('1.5 kib')).toBe(1536);
-    expect(parseBytes('4096')).toBe(4096);
+    expect(parseBytes('256MB', '--memory')).toBe(256e6);
+    expect(parseBytes('1GiB', '--memory')).toBe(2 ** 30);
+    expect(parseBytes('1.5 kib', '--memory')).toBe(1536);
+    expect(parseBytes('4096', '--memory')).toBe(4096);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Constant, Eq, Function, Grid, Operator, TimeFunction, add, mul, pow, solve, sqrt, type Expr } from '../../src/index.ts';
+import { Constant, Eq, Function, Grid, Operator, SparseFunction, SparseTimeFunction, TimeFunction, add, mul, pow, solve, sqrt, type Expr } from '../../src/index.ts';
 import { NumberExpr, ScalarExpr } from '../../src/dsl/expr.ts';
 import { InvalidNameError } from '../../src/errors.ts';
 import { expandDerivatives } from '../../src/dsl/finite-difference.ts';
@@ -209,6 +209,13 @@ describe('two different objects of one name', () => {
     expect(() => sqrt(a1).add(sqrt(a2))).toThrow(functions);
     expect(() => c1.add(c2)).toThrow(/two different Constants are named "c"/);
     expect(() => c1.mul(c2)).toThrow(InvalidNameError);
+  });
+
+  it('name the kind of each object, a SparseFunction too', () => {
+    const [s1, s2] = [new SparseFunction({ name: 's', grid, npoint: 1 }), new SparseFunction({ name: 's', grid, npoint: 1 })];
+    expect(() => s1.add(s2)).toThrow(/two different SparseFunctions are named "s"/);
+    const st = new SparseTimeFunction({ name: 's', grid, npoint: 1, nt: 2 });
+    expect(() => s1.add(st)).toThrow(/a SparseFunction and a SparseTimeFunction are both named "s"/);
   });
 
   it('one object still merges and cancels with itself', () => {

@@ -52,3 +52,29 @@ describe('staggered even-order derivatives reach the requested accuracy', () => 
     for (let x = 3; x <= 9; x++) expect(v.data.get(x)).toBeCloseTo(12 * (x + 0.5 - 6) ** 2, 8);
   });
 });
+
+describe('a derivative is indexed like its operand, whatever its x0 (as in Devito)', () => {
+  // Devito's compact Laplacian div(grad(u, shift=.5), shift=-.5): the inner derivative, taken at
+  // x + h/2, is read at index x by the outer one, taken half a point back.
+  it('u.diff(x, 1, { x0: 0.5 }).diff(x, 1, { x0: -0.5 }) is (u[x+1] − 2u[x] + u[x−1]) / h²; a shifted derivative adds to a plain read', () => {
+    const grid = new Grid({ shape: [11], extent: [2.5], dtype: 'float64' });
+    const [x] = grid.dimensions;
+    const u = new Function({ name: 'u', grid, spaceOrder: 2, halo: 2 });
+    const lap = new Function({ name: 'lap', grid, spaceOrder: 2 });
+    const mixed = new Function({ name: 'mixed', grid, spaceOrder: 2 });
+    const values = Float64Array.from({ length: 11 }, (_, i) => Math.sin(0.7 * i) + 0.1 * i * i);
+    u.data.assign(values);
+    const op = new Operator([
+      new Eq(lap, u.diff(x!, 1, { x0: 0.5 }).diff(x!, 1, { x0: -0.5 })),
+      new Eq(mixed, u.diff(x!, 1, { x0: -0.5 }).add(u).diff(x!, 1)),
+    ], { name: 'compact_laplacian' });
+    op.apply({});
+    const h = 0.25;
+    const at = (i: number): number => (i >= 0 && i < 11 ? values[i]! : 0); // zero halo
+    const back = (i: number): number => (at(i) - at(i - 1)) / h;
+    for (let i = 0; i < 11; i++) {
+      expect(Math.abs(lap.data.get(i) - (at(i + 1) - 2 * at(i) + at(i - 1)) / h ** 2)).toBeLessThan(1e-12);
+      expect(Math.abs(mixed.data.get(i) - (back(i + 1) + at(i + 1) - back(i - 1) - at(i - 1)) / (2 * h))).toBeLessThan(1e-12);
+    }
+  });
+});

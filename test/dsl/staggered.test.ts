@@ -71,6 +71,13 @@ describe('where staggered derivatives are evaluated (Devito x0 rules)', () => {
     expect(q.dx.with({ fdOrder: 2 }).key).toBe(q.diff(x, 1, { fdOrder: 2 }).key);
   });
 
+  it('with() replaces an earlier point whichever name gives the new one (x0 or shift), and keeps it otherwise', () => {
+    const half = q.dx.with({ x0: 0.5 });
+    expect(half.with({ shift: -0.5 }).key).toBe(q.diff(x, 1, { x0: -0.5 }).key);
+    expect(half.with({ x0: -0.5 }).key).toBe(q.diff(x, 1, { x0: -0.5 }).key);
+    expect(half.with({ fdOrder: 2 }).key).toBe(q.diff(x, 1, { x0: 0.5, fdOrder: 2 }).key);
+  });
+
   it('x0 must be a half or integer offset; with() takes derivatives only', () => {
     expect(() => p.diff(x, 1, { x0: 0.3 })).toThrow(InvalidArgumentError);
     expect(() => p.dx.with({ x0: 0.25 })).toThrow(/half or integer offset/);
@@ -80,6 +87,20 @@ describe('where staggered derivatives are evaluated (Devito x0 rules)', () => {
 
   it('a derivative of fields sitting at different points is a GridMismatchError, before any C', () => {
     expect(() => new Eq(p.forward, p.mul(vx).dx)).toThrow(GridMismatchError);
+  });
+
+  it('a derivative of a derivative along the same dimension is placed once: p.dx.dx for vx sits at x + h/2', () => {
+    // Only the outer derivative takes the lhs position (the inner one stays centred on p's nodes);
+    // placing both would sum their half shifts and evaluate at x + h.
+    const secondAtHalf = (weights: Map<number, number>): number[] =>
+      [0, 1, 2, 3].map((m) => [...weights].reduce((s, [k, w]) => s + w * (k - 0.5) ** m, 0));
+    const implicit = stencil(new Eq(vx.forward, p.dx.dx).rhs, 'p', 0);
+    const explicit = stencil(new Eq(p.forward, p.dx.dx.with({ x0: 0.5 })).rhs, 'p', 0);
+    for (const weights of [implicit, explicit]) {
+      expect([...weights.keys()]).toEqual([-1, 0, 1, 2]);
+      const moments = secondAtHalf(weights);
+      [0, 0, 2, 0].forEach((expected, m) => expect(moments[m]).toBeCloseTo(expected, 12));
+    }
   });
 
   it('a second derivative of a staggered field at the nodes uses a symmetric 4-point stencil exact for cubics', () => {

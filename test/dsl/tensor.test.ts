@@ -73,6 +73,12 @@ describe('div, grad, curl, diag', () => {
     expect(() => curl(p as never)).toThrow(ShapeError);
   });
 
+  it('a vector whose components cancel in a sum still has a grid (div, grad)', () => {
+    const w = new VectorExpr([p.toExpr(), p.neg()]);
+    expect(grad(w).exprs.map((row) => row.map((e) => e.key))).toEqual([[p.dx.key, p.dy.key], [p.neg().dx.key, p.neg().dy.key]]);
+    expect(div(w).key).toBe(p.dx.add(p.neg().dy).key);
+  });
+
   it('diag, trace, dot and arithmetic are componentwise', () => {
     expect(diag(p, 2).exprs.map((row) => row.map((e) => e.key))).toEqual([[p.toExpr().key, '#0'], ['#0', p.toExpr().key]]);
     expect(grad(v).trace.key).toBe(div(v).key);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Eq, Function, Grid, GridMismatchError, Inc, LoweringError, Operator, SparseTimeFunction, TimeFunction } from '../../src/index.ts';
+import { ConditionalDimension, Eq, Function, Grid, GridMismatchError, Inc, LoweringError, Operator, SparseTimeFunction, TimeFunction, gt } from '../../src/index.ts';
 import type { Iteration, Node } from '../../src/ir/tree.ts';
 import { bufferOf, fillSeeded } from '../helpers.ts';
 
@@ -116,6 +116,43 @@ describe('Inc', () => {
       for (let i = 0; i < 9; i++) s += hv[(i * 10 + j) * 11 + k]! ** 2;
       expect(Math.abs(out[j * 11 + k]! - s)).toBeLessThan(1e-12);
     }
+  });
+
+  it('reductions under a guard at each point (a condition on values) keep the loops along missing dimensions serial, in 2D and 3D', () => {
+    // Each target keeps its last positive value in loop order: any loop along a dimension it lacks
+    // run in parallel would race (the verifier, on in tests, rejects such a tree).
+    const fx = new Function({ name: 'fx', grid, dimensions: [x] });
+    const fy = new Function({ name: 'fy', grid, dimensions: [y] });
+    const positive = new ConditionalDimension({ name: 'cpos', parent: y, condition: gt(g, 0) });
+    const both = new Operator([new Eq(fx, g, { implicitDims: [positive] }), new Eq(fy, g.mul(2), { implicitDims: [positive] })], { name: 'last_positive' });
+    expect(loopsOf(both).every((l) => l.parallel === undefined && !l.simd)).toBe(true);
+    const [one, two] = byThreads(both, [fx, fy], fy);
+    expect(two.equals(one)).toBe(true);
+    const gv = g.data.toArray();
+    const refX = new Float32Array(61);
+    const refY = new Float32Array(47);
+    for (let i = 0; i < 61; i++) for (let j = 0; j < 47; j++) {
+      const v = gv[i * 47 + j]!;
+      if (v > 0) { refX[i] = v; refY[j] = Math.fround(2 * v); }
+    }
+    expect(refX.some((v) => v === 0)).toBe(false);
+    expect(fx.data.toArray()).toEqual(refX);
+    expect(fy.data.toArray()).toEqual(refY);
+
+    // 3D: the nest over x (parallel), y, z is neither blocked (block loops collapse x and y) nor simd.
+    const grid3 = new Grid({ shape: [9, 10, 11] });
+    const [x3] = grid3.dimensions;
+    const h = new Function({ name: 'h', grid: grid3 });
+    fillSeeded(h.data.raw, 5);
+    const fx3 = new Function({ name: 'fx3', grid: grid3, dimensions: [x3!] });
+    const above = new ConditionalDimension({ name: 'cabove', parent: x3!, condition: gt(h, 0) });
+    const op = new Operator([new Eq(fx3, h, { implicitDims: [above] })], { name: 'last_positive3d' });
+    expect(loopsOf(op).map((l) => [l.dim!.name, l.parallel !== undefined, l.simd])).toEqual([['x', true, false], ['y', false, false], ['z', false, false]]);
+    op.apply({ nthreads: 2 });
+    const hv = h.data.toArray();
+    const ref3 = new Float32Array(9);
+    for (let i = 0; i < 9; i++) for (let jk = 0; jk < 110; jk++) if (hv[i * 110 + jk]! > 0) ref3[i] = hv[i * 110 + jk]!;
+    expect(fx3.data.toArray()).toEqual(ref3);
   });
 
   it('equations see a reduced field only once its reduction finished (program order)', () => {

@@ -250,6 +250,20 @@ describe('Revolver with every schedule', () => {
     }
   });
 
+  it('online runs a second forward and reverse sweep as it ran the first (a Revolver kept for another gradient)', () => {
+    const toy = new ToyProblem({ log: false });
+    const revolver = new Revolver({ ...toy, nTimesteps: 40, nCheckpoints: 4, schedule: 'online' });
+    for (let sweep = 0; sweep < 3; sweep++) {
+      toy.step = 0;
+      toy.reversed.length = 0;
+      revolver.applyForward();
+      revolver.applyReverse();
+      expect(toy.violations, `sweep ${sweep}`).toEqual([]);
+      expect(toy.reversed, `sweep ${sweep}`).toEqual(descending(40));
+      expect(revolver.stats.forwardSteps, `sweep ${sweep}`).toBe(revolver.plan.forwardSteps);
+    }
+  });
+
   it('puts the disk slots of a two-level schedule on disk', () => {
     const toy = new ToyProblem({ log: false, nbytes: 64 });
     const revolver = new Revolver({ ...toy, nTimesteps: 30, nCheckpoints: 2, diskBudgetBytes: 64 * 3, schedule: 'hrevolve' });
@@ -258,6 +272,21 @@ describe('Revolver with every schedule', () => {
     expect(toy.violations).toEqual([]);
     expect(revolver.stats.forwardSteps).toBe(revolver.plan.forwardSteps);
     expect(revolver.plan.disk.slots).toBeGreaterThan(0);
+    revolver.close();
+  });
+
+  it('auto keeps to the disk budget even when more disk would be faster', () => {
+    // Disk as cheap as memory makes diskRevolve (as many disk slots as useful) the fastest plan; it must be left out.
+    const toy = new ToyProblem({ log: false, nbytes: 64 });
+    const costs: CostModel = { forwardStepMs: 1, reverseStepMs: 1, memory: { writeMs: 0.01, readMs: 0.01 }, disk: { writeMs: 0.01, readMs: 0.01 } };
+    const revolver = new Revolver({ ...toy, nTimesteps: 60, nCheckpoints: 2, diskBudgetBytes: 64 * 3, schedule: 'auto', costs });
+    const diskRevolve = revolver.plan.candidates.find((c) => c.name === 'diskRevolve');
+    expect(diskRevolve?.skipped).toMatch(/needs \d+ disk slots, the budget holds 3/);
+    expect(revolver.plan.disk.slots).toBeLessThanOrEqual(3);
+    revolver.applyForward();
+    revolver.applyReverse();
+    expect(toy.violations).toEqual([]);
+    expect(revolver.stats.peakSlots).toBeLessThanOrEqual(2 + 3);
     revolver.close();
   });
 

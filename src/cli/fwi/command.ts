@@ -1,21 +1,11 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from '../../errors.ts';
-import { parseThreads, positiveInteger, positiveNumber } from '../flags.ts';
+import { parseBytes, parseThreads, positiveInteger, positiveNumber } from '../flags.ts';
 import { runFwiGradient } from './job.ts';
-
-const UNITS: Record<string, number> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30 };
-
-/** "256MB", "1.5GiB", "800000" → bytes (MB = 10⁶, MiB = 2²⁰). */
-export function parseBytes(text: string, flag = '--memory'): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b|b)?\s*$/i.exec(text);
-  const unit = match ? UNITS[(match[2] ?? '').toLowerCase()] : undefined;
-  if (!match || unit === undefined) throw new InvalidArgumentError(`${flag}: cannot read "${text}"; write e.g. 256MB, 1GiB or a number of bytes`);
-  return Math.floor(Number(match[1]) * unit);
-}
 
 /** `--memory`: a positive number of bytes (0 would name the API's memoryBudgetBytes in its error). */
 function memoryBudget(text: string): number {
-  const bytes = parseBytes(text);
+  const bytes = parseBytes(text, '--memory');
   if (bytes < 1) throw new InvalidArgumentError(`--memory must be a positive size (e.g. 256MB), got ${text}`);
   return bytes;
 }

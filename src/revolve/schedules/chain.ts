@@ -92,7 +92,4 @@ export function* reverseChains(
 }
 
 /** The binomial split over memory slots (Griewank & Walther): optimal step counts. */
-export const binomialSplit: SplitRule = (_a, len, budget) => {
-  const s = budget.memory + 1;
-  return { m: s === 1 ? len - 1 : splitPoint(len, s), tailLevel: 'memory' };
-};
+export const binomialSplit: SplitRule = (_a, len, budget) => ({ m: splitPoint(len, budget.memory + 1), tailLevel: 'memory' });

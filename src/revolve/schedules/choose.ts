@@ -18,7 +18,11 @@ export interface Choice {
   readonly why: string;
 }
 
-/** `(request with costs)` → the offline schedule with the least predicted time. */
+/**
+ * `(request with costs)` → the offline schedule with the least predicted time among those that
+ * keep to the request's slots at each level: `diskRevolve` plans with as many disk slots as
+ * useful, so when its plan needs more than the budget allows it is a candidate left out, not a pick.
+ */
 export function chooseSchedule(request: ScheduleRequest & { readonly costs: CostModel }): Choice {
   const names: ScheduleName[] = ['none', 'binomial', 'mixed'];
   if (request.diskSlots > 0) names.push('multistage', 'hrevolve', 'diskRevolve', 'periodicDisk');
@@ -33,6 +37,11 @@ export function chooseSchedule(request: ScheduleRequest & { readonly costs: Cost
       candidates.push({ name, skipped: error.message });
       continue;
     }
+    const over = overBudget(schedule, request);
+    if (over !== undefined) {
+      candidates.push({ name, skipped: over });
+      continue;
+    }
     const predicted = predictTime(schedule, request.costs);
     candidates.push({ name, predicted });
     if (!best || predicted.totalMs < best.predicted.totalMs) best = { schedule, predicted };
@@ -45,4 +54,11 @@ export function chooseSchedule(request: ScheduleRequest & { readonly costs: Cost
     .join(', ');
   const why = `${best.schedule.name}: least predicted time ${ms(best.predicted)}${others ? ` (others: ${others})` : ''}`;
   return { schedule: best.schedule, predicted: best.predicted, candidates, why };
+}
+
+/** Why `schedule` needs more slots than `request` grants at some level, or undefined when it fits. */
+function overBudget(schedule: LevelledSchedule, request: ScheduleRequest): string | undefined {
+  if (schedule.disk.slots > request.diskSlots) return `needs ${schedule.disk.slots} disk slots, the budget holds ${request.diskSlots}`;
+  if (schedule.memory.slots > request.memorySlots) return `needs ${schedule.memory.slots} memory slots, the budget holds ${request.memorySlots}`;
+  return undefined;
 }

@@ -14,10 +14,10 @@ import { SlotPools } from './pools.ts';
 import { STEP_COUNT_COSTS, type CostModel, type LevelledSchedule, type ScheduleName, type ScheduleRequest, type StorageLevel } from './types.ts';
 
 /** Inner-loop iterations the program may take before we refuse (about a second on one core). */
-export const HREVOLVE_WORK_LIMIT = 1e8;
+const HREVOLVE_WORK_LIMIT = 1e8;
 
 /** `(n, memory slots, disk slots)` → inner-loop iterations of the dynamic program. */
-export function hrevolveWork(nTimesteps: number, memorySlots: number, diskSlots: number): number {
+function hrevolveWork(nTimesteps: number, memorySlots: number, diskSlots: number): number {
   const sd = Number.isFinite(diskSlots) ? Math.min(diskSlots, nTimesteps) + 1 : 1;
   return 4 * (Math.min(memorySlots, nTimesteps + 1) + 1) * sd * ((nTimesteps + 1) * (nTimesteps + 2)) / 2;
 }

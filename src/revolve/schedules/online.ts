@@ -35,12 +35,31 @@ function segmentSteps(stored: readonly number[], n: number, c: number): number {
   return steps;
 }
 
+/** Chain costs an `OnlinePlanner` keeps at most (then it starts over). */
+const KNOWN_LIMIT = 1 << 16;
+
 /** Decides, step by step, what to store; then plans the reverse sweep. */
 export class OnlinePlanner {
   /** Stored states, ascending; `slots[i]` holds `stored[i]`. */
   private readonly stored: number[] = [];
   private readonly slots: number[] = [];
   private readonly pools: SlotPools;
+
+  /**
+   * `chainSteps` remembered: `afterStep` runs once per forward step and asks for about 4c chain
+   * costs, mostly the same segments as the step before (each an exact BigInt computation).
+   */
+  private readonly known = new Map<number, number>();
+  private readonly chainSteps = (len: number, s: number): number => {
+    const key = len * (this.nCheckpoints + 2) + s;
+    let steps = this.known.get(key);
+    if (steps === undefined) {
+      if (this.known.size >= KNOWN_LIMIT) this.known.clear();
+      steps = chainSteps(len, s);
+      this.known.set(key, steps);
+    }
+    return steps;
+  };
 
   constructor(readonly nCheckpoints: number) {
     assertCount('nCheckpoints', nCheckpoints, 1);
@@ -62,6 +81,7 @@ export class OnlinePlanner {
     // merges its two segments and moves every later segment one place down (one more slot).
     const horizon = Math.ceil(j * 1.5) + 1;
     const c = this.nCheckpoints;
+    const chainSteps = this.chainSteps;
     const s = this.stored;
     const k = s.length - 1;
     const prefix = [0];
