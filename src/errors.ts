@@ -39,5 +39,7 @@ export class CheckpointCorruptError extends DevitoError {}
 export class CheckpointBudgetError extends DevitoError {}
 /** An optional package a command needs (ts-morph for `compile`, a TypeScript loader) is not installed. */
 export class MissingPackageError extends DevitoError {}
+/** A solver needs a physical parameter (epsilon, qp, vs, …) the SeismicModel was built without. */
+export class MissingParameterError extends DevitoError {}
 /** Checkpointing: a two-phase gradient run (`forwardWithCheckpoints`) used after its `release()`. */
 export class CheckpointReleasedError extends DevitoError {}

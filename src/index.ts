@@ -38,7 +38,7 @@ export { Checkpoint, type CheckpointOptions } from './revolve/checkpoint.ts';
 export { CheckpointOperator, type CheckpointOperatorOptions } from './revolve/checkpoint-operator.ts';
 export { CompressionUnavailableError } from './revolve/storage/zfp-library.ts';
 export * from './errors.ts';
-export { SeismicModel, type SeismicModelOptions, type ModelOverride } from './seismic/model.ts';
+export { SeismicModel, type SeismicModelOptions, type ModelOverride, type ModelParameter } from './seismic/model.ts';
 export { AcquisitionGeometry, type AcquisitionGeometryOptions, type SourceType } from './seismic/geometry.ts';
 export { ricker, gabor, type WaveletOptions } from './seismic/wavelets.ts';
 export {

@@ -3,7 +3,7 @@ import { allocate, checkDtype, type Dtype, type FloatArray } from '../dsl/dtype.
 import { checkSpaceOrder, Function } from '../dsl/functions.ts';
 import { Grid } from '../dsl/grid.ts';
 import { checkOptionKeys, optionKeys } from '../dsl/options.ts';
-import { GridMismatchError, InvalidArgumentError, ShapeError } from '../errors.ts';
+import { GridMismatchError, InvalidArgumentError, MissingParameterError, ShapeError } from '../errors.ts';
 import { dampingRate } from './damping.ts';
 import { CFL_SAFETY, stabilityLimit } from './stability.ts';
 
@@ -23,15 +23,49 @@ export interface SeismicModelOptions {
   readonly spaceOrder?: number;
   /** Precision of the fields (default float32). */
   readonly dtype?: Dtype;
+  /** Thomsen ε (dimensionless, > −0.5): TTI. */
+  readonly epsilon?: number | ArrayLike<number>;
+  /** Thomsen δ (dimensionless, > −0.5): TTI. */
+  readonly delta?: number | ArrayLike<number>;
+  /** Tilt of the symmetry axis from the vertical, in radians: TTI. */
+  readonly theta?: number | ArrayLike<number>;
+  /** Azimuth of the symmetry axis, in radians (3D only): TTI. */
+  readonly phi?: number | ArrayLike<number>;
+  /** P-wave quality factor (> 0): visco-acoustic. */
+  readonly qp?: number | ArrayLike<number>;
+  /** S-wave velocity in km/s (0 ≤ vs < vp): elastic. */
+  readonly vs?: number | ArrayLike<number>;
+  /** Density in g/cm³ (> 0): elastic (default 1 where a solver needs it and it is not given). */
+  readonly rho?: number | ArrayLike<number>;
 }
+
+/** Velocities (km/s) a model accepts, from slow sediments to the fastest rock, with margin. */
+export const VP_RANGE_KMS: readonly [number, number] = Object.freeze([0.1, 20]);
+
+/** The physical parameters beyond vp a model may hold, each for the physics named in its option. */
+export type ModelParameter = 'epsilon' | 'delta' | 'theta' | 'phi' | 'qp' | 'vs' | 'rho';
+
+/** Per parameter: the rule its values obey (checked at construction) and the words for the error. */
+const PARAMETER_RULES: Readonly<Record<ModelParameter, { readonly ok: (v: number) => boolean; readonly rule: string }>> = Object.freeze({
+  epsilon: { ok: (v) => v > -0.5 && v < 10, rule: 'a Thomsen ε in (−0.5, 10)' },
+  delta: { ok: (v) => v > -0.5 && v < 10, rule: 'a Thomsen δ in (−0.5, 10)' },
+  theta: { ok: (v) => Math.abs(v) <= 2 * Math.PI, rule: 'an angle in radians within ±2π' },
+  phi: { ok: (v) => Math.abs(v) <= 2 * Math.PI, rule: 'an angle in radians within ±2π' },
+  qp: { ok: (v) => v > 0, rule: 'a quality factor > 0' },
+  vs: { ok: (v) => v >= 0 && v <= VP_RANGE_KMS[1], rule: `an S velocity in km/s, 0 ≤ vs ≤ ${VP_RANGE_KMS[1]}` },
+  rho: { ok: (v) => v > 0 && v < 100, rule: 'a density in g/cm³ in (0, 100)' },
+});
+
+const PARAMETERS = Object.keys(PARAMETER_RULES) as ModelParameter[];
 
 /** A model-space override: a velocity (km/s) or a squared slowness m = 1/vp² (s²/km²). */
 export type ModelOverride = { readonly vp: number | ArrayLike<number> } | { readonly m: ArrayLike<number> };
 
-const MODEL_KEYS = optionKeys<SeismicModelOptions>({ vp: true, shape: true, spacing: true, origin: true, nbl: true, spaceOrder: true, dtype: true });
+const MODEL_KEYS = optionKeys<SeismicModelOptions>({
+  vp: true, shape: true, spacing: true, origin: true, nbl: true, spaceOrder: true, dtype: true,
+  epsilon: true, delta: true, theta: true, phi: true, qp: true, vs: true, rho: true,
+});
 
-/** Velocities (km/s) a model accepts, from slow sediments to the fastest rock, with margin. */
-export const VP_RANGE_KMS: readonly [number, number] = Object.freeze([0.1, 20]);
 
 /**
  * Throws unless `v` is a P-wave velocity in km/s within VP_RANGE_KMS (the API and the command
@@ -75,6 +109,10 @@ export class SeismicModel {
    */
   readonly damp: Function;
   private velocity: Float64Array;
+  /** Physical values of the parameters given beyond vp. */
+  private readonly parameters = new Map<ModelParameter, Float64Array>();
+  /** Padded Functions of those parameters, made on first use. */
+  private readonly parameterFields = new Map<ModelParameter, Function>();
 
   constructor(options: SeismicModelOptions) {
     const { shape, spacing } = checkOptionKeys('SeismicModel', options, MODEL_KEYS);
@@ -114,6 +152,67 @@ export class SeismicModel {
     this.m.data.assign(padded);
     const sigma = dampingRate({ shape, spacing, nbl, velocity: this.vmax });
     this.damp.data.assign(padded.map((m, k) => m * sigma[k]!));
+    for (const name of PARAMETERS) {
+      const given = options[name];
+      if (given === undefined) continue;
+      if (name === 'phi' && ndim !== 3) throw new InvalidArgumentError('SeismicModel: phi (azimuth) needs a 3D model; leave it out in 2D');
+      this.parameters.set(name, this.checkParameter(name, given));
+    }
+    const vs = this.parameters.get('vs');
+    const slow = vs?.findIndex((v, k) => v >= this.velocity[k]!);
+    if (vs && slow !== undefined && slow >= 0) {
+      throw new InvalidArgumentError(`SeismicModel: vs must be below vp, got vs = ${vs[slow]} ≥ vp = ${this.velocity[slow]} km/s at point ${slow}`);
+    }
+  }
+
+  /** Whether the model holds `name`. */
+  has(name: ModelParameter): boolean {
+    return this.parameters.has(name);
+  }
+
+  /** A copy of the physical values of `name`; a MissingParameterError naming `solver` when the model lacks it. */
+  values(name: ModelParameter, solver = 'this solver'): Float64Array {
+    return this.physicalOf(name, solver).slice();
+  }
+
+  /**
+   * `name` on the padded grid as a Function (edge-extended into the absorbing layer like m), made
+   * on first use and shared by every solver of this model; a MissingParameterError naming `solver`
+   * when the model was built without it. Its halo is the space order's, so staggered equations may
+   * read neighbours (e.g. a density averaged onto a staggered point).
+   */
+  field(name: ModelParameter, solver = 'this solver'): Function {
+    const existing = this.parameterFields.get(name);
+    if (existing) return existing;
+    const values = this.physicalOf(name, solver);
+    const f = new Function({ name, grid: this.grid, spaceOrder: this.spaceOrder });
+    f.data.assign(this.pad(values));
+    this.parameterFields.set(name, f);
+    return f;
+  }
+
+  /** Throws a MissingParameterError listing every one of `names` the model lacks, for `solver`. */
+  require(names: readonly ModelParameter[], solver: string): void {
+    const missing = names.filter((n) => !this.parameters.has(n));
+    if (missing.length > 0) {
+      throw new MissingParameterError(
+        `${solver} needs ${missing.join(', ')} of the model, which was built without ${missing.length === 1 ? 'it' : 'them'}: ` +
+          `pass ${missing.map((n) => `${n}: …`).join(', ')} to new SeismicModel({ … }) (a number, or one value per physical point)`,
+      );
+    }
+  }
+
+  private physicalOf(name: ModelParameter, solver: string): Float64Array {
+    this.require([name], solver);
+    return this.parameters.get(name)!;
+  }
+
+  private checkParameter(name: ModelParameter, given: number | ArrayLike<number>): Float64Array {
+    const values = typeof given === 'number' ? new Float64Array(this.size).fill(given) : this.checkPhysical(given, `SeismicModel: ${name}`);
+    const { ok, rule } = PARAMETER_RULES[name];
+    const bad = values.findIndex((v) => !(Number.isFinite(v) && ok(v)));
+    if (bad >= 0) throw new InvalidArgumentError(`SeismicModel: ${name} must be ${rule}, got ${values[bad]}${typeof given === 'number' ? '' : ` at point ${bad}`}`);
+    return values;
   }
 
   /** Number of physical points. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  AcousticWaveSolver, AcquisitionGeometry, DevitoError, GridMismatchError, InvalidArgumentError, Operator, SeismicModel, ShapeError,
+  AcousticWaveSolver, AcquisitionGeometry, DevitoError, GridMismatchError, InvalidArgumentError, MissingParameterError, Operator, SeismicModel, ShapeError,
   TimeFunction, gabor, ricker,
 } from '../../src/index.ts';
 import { stencilEquations } from '../../src/seismic/acoustic-equations.ts';
@@ -164,5 +164,40 @@ describe('AcquisitionGeometry and wavelets', () => {
     const g = gabor(times, 0.01);
     expect(g[6000]).toBe(1); // t = 300 ms
     expect(() => ricker(times, -1)).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('SeismicModel parameters beyond vp', () => {
+  const base = { shape: [6, 5], spacing: [10, 10], nbl: 2, spaceOrder: 4 } as const;
+
+  it('holds epsilon, delta, theta, qp, vs, rho as given and pads them like m (edge values)', () => {
+    const vs = Array.from({ length: 30 }, (_, k) => 0.5 + k / 100);
+    const model = new SeismicModel({ ...base, vp: 2, epsilon: 0.2, delta: 0.1, theta: 0.3, qp: 100, vs, rho: 2.2 });
+    expect(['epsilon', 'delta', 'theta', 'qp', 'vs', 'rho'].every((n) => model.has(n as 'vs'))).toBe(true);
+    expect(model.has('phi')).toBe(false);
+    expect([...model.values('vs')]).toEqual(vs);
+    const padded = model.field('vs');
+    expect(padded.data.shape).toEqual([10, 9]);
+    // Padded corner (0, 0) copies physical (0, 0); padded (9, 8) copies physical (5, 4).
+    expect(padded.data.get(0, 0)).toBeCloseTo(vs[0]!, 6);
+    expect(padded.data.get(9, 8)).toBeCloseTo(vs[29]!, 6);
+    expect(model.field('vs')).toBe(padded);
+    expect(model.field('epsilon').data.get(5, 5)).toBeCloseTo(0.2, 6);
+  });
+
+  it('a solver asking for a parameter the model lacks gets a MissingParameterError naming it and the solver', () => {
+    const model = new SeismicModel({ ...base, vp: 2 });
+    expect(() => model.require(['epsilon', 'delta'], 'TTIWaveSolver')).toThrow(MissingParameterError);
+    expect(() => model.require(['epsilon', 'delta'], 'TTIWaveSolver')).toThrow(/TTIWaveSolver needs epsilon, delta of the model/);
+    expect(() => model.field('qp', 'ViscoacousticWaveSolver')).toThrow(/ViscoacousticWaveSolver needs qp/);
+  });
+
+  it('refuses parameter values outside their physical range, phi in 2D and vs ≥ vp', () => {
+    expect(() => new SeismicModel({ ...base, vp: 2, epsilon: -0.6 })).toThrow(/epsilon must be a Thomsen ε/);
+    expect(() => new SeismicModel({ ...base, vp: 2, qp: 0 })).toThrow(/qp must be a quality factor > 0, got 0/);
+    expect(() => new SeismicModel({ ...base, vp: 2, rho: Number.NaN })).toThrow(InvalidArgumentError);
+    expect(() => new SeismicModel({ ...base, vp: 2, phi: 0.1 })).toThrow(/phi \(azimuth\) needs a 3D model/);
+    expect(() => new SeismicModel({ ...base, vp: 2, vs: 2 })).toThrow(/vs must be below vp, got vs = 2 ≥ vp = 2/);
+    expect(() => new SeismicModel({ ...base, vp: 2, theta: [0.1, 0.2] })).toThrow(ShapeError);
   });
 });
