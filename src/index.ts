@@ -47,3 +47,25 @@ export {
 } from './seismic/acoustic-solver.ts';
 export type { CheckpointedForward, CheckpointedGradient } from './seismic/checkpointed-run.ts';
 export type { ModellingSummary } from './seismic/summary.ts';
+export {
+  TTIWaveSolver, type TTIWaveSolverOptions, type TTIForwardOptions, type TTIGradientOptions, type TTICheckpointedForwardOptions,
+} from './seismic/tti-solver.ts';
+export {
+  ViscoacousticWaveSolver, type ViscoacousticWaveSolverOptions, type ViscoacousticRunOptions, type ViscoacousticForwardOptions,
+  type ViscoacousticGradientOptions, type ViscoacousticGradientResult, type ViscoacousticCheckpointing, type ViscoacousticOperatorKey,
+} from './seismic/viscoacoustic-solver.ts';
+export { slsConstants, type SlsConstants } from './seismic/viscoacoustic-equations.ts';
+export {
+  ElasticWaveSolver, elasticStabilityLimit, type ElasticWaveSolverOptions, type ElasticForwardOptions, type ElasticForwardResult, type ElasticSource,
+} from './seismic/elastic-solver.ts';
+export {
+  presets, saltBodyVelocity, gardnerDensity, empiricalQp, WATER_QP, SALT_MODEL,
+  type PresetOptions, type PresetPhysics, type LayersOptions, type CircleOptions, type SaltBodyOptions, type VelocityRamp,
+} from './seismic/presets.ts';
+export {
+  fwiObjective, FwiObjective, fwi, rtm, minimise, projectedGradientNorm, modelShots,
+  waterMute, muteWeights, seaFloorDepth, compensateIllumination, sourceIllumination, wavefieldEnergy, laplacianFilter, IlluminationModelling,
+  type FwiObjectiveOptions, type FwiObjectiveResult, type FwiOptions, type FwiResult, type FwiIteration, type RtmOptions, type RtmResult,
+  type MinimiseOptions, type MinimiseResult, type OptimiserIteration, type OptimiserMethod, type StopReason, type ValueAndGradient,
+  type MuteOptions, type IlluminationOptions, type Shot, type ModellingOptions,
+} from './seismic/inversion/index.ts';

@@ -26,6 +26,12 @@
  * u[k+1], u[k] (Checkpoint([u], { timeOffset: 1 })), and reverse step k is gradient time index
  * k+2 (timeOffset 2), which needs state k+1 live — the Revolver's invariant. `gradientStepping()`
  * packages exactly this; the saved-history `gradient` runs the same equations over t = nt−1 … 2.
+ *
+ * Free surface (`freeSurface: true`). Each operator solves its PDE below the surface only, the
+ * rows next to it with the wavefield mirrored oddly about it inside their stencils, and zeroes
+ * the surface row of each wavefield level once injected (acoustic-equations.ts says why this
+ * keeps the operators exact transposes). The state a step starts from is still u[t], u[t−1]
+ * alone, so checkpoints and the bitwise checkpointed gradient are unchanged.
  */
 import type { FloatArray } from '../dsl/dtype.ts';
 import { checkSpaceOrder, Function, TimeFunction } from '../dsl/functions.ts';
@@ -41,7 +47,8 @@ import { planCheckpoints, type CheckpointPlan } from '../revolve/budget.ts';
 import { CheckpointOperator } from '../revolve/checkpoint-operator.ts';
 import type { Stepper } from '../revolve/contracts.ts';
 import {
-  adjointEquations, bornEquations, forwardEquations, gradientEquations, sampleEquations, stencilEquations, type MediumFields,
+  adjointEquations, bornEquations, forwardEquations, freeSurface, gradientEquations, sampleEquations, stencilEquations,
+  type FreeSurface, type MediumFields,
 } from './acoustic-equations.ts';
 import { AcquisitionGeometry } from './geometry.ts';
 import { SeismicModel, type ModelOverride } from './model.ts';
@@ -52,6 +59,14 @@ import { applyLabelled, combine, type ModellingSummary } from './summary.ts';
 export interface AcousticWaveSolverOptions {
   /** Accuracy order of the Laplacian (default: the model's spaceOrder). */
   readonly spaceOrder?: number;
+  /**
+   * A free surface (pressure zero) at the physical top face, z = origin along the last axis, in
+   * place of the absorbing layer there (which goes unused): the wavefield is mirrored oddly about
+   * the surface inside the stencils of the rows next to it (see acoustic-equations.ts). Every
+   * operator (forward, adjoint, Born, gradient, checkpointed) honours it, and they stay exact
+   * transposes.
+   */
+  readonly freeSurface?: boolean;
 }
 
 /** Options every modelling call takes: a model-space override (the model itself is left as is) and threads. */
@@ -112,7 +127,7 @@ export interface GradientOptions extends RunOptions {
   readonly checkpointing?: CheckpointingOptions;
 }
 
-const SOLVER_KEYS = optionKeys<AcousticWaveSolverOptions>({ spaceOrder: true });
+const SOLVER_KEYS = optionKeys<AcousticWaveSolverOptions>({ spaceOrder: true, freeSurface: true });
 const RUN_KEYS = optionKeys<RunOptions>({ vp: true, m: true, nthreads: true, autotune: true });
 const CHECKPOINTED_FORWARD_KEYS = optionKeys<CheckpointedForwardOptions>({ vp: true, m: true, nthreads: true, autotune: true, checkpointing: true, src: true });
 const FORWARD_KEYS = optionKeys<ForwardOptions>({ vp: true, m: true, nthreads: true, autotune: true, src: true, save: true });
@@ -168,7 +183,11 @@ export class AcousticWaveSolver {
   readonly model: SeismicModel;
   readonly geometry: AcquisitionGeometry;
   readonly spaceOrder: number;
+  /** Whether the top face is a free surface (see the option). */
+  readonly freeSurface: boolean;
   private readonly medium: MediumFields;
+  /** The free surface's subdomains, when there is one. */
+  private readonly surface: FreeSurface | undefined;
   private readonly u: TimeFunction;
   // Allocated on first use: a forward-only user never pays for them.
   private savedU: TimeFunction | undefined;
@@ -197,6 +216,9 @@ export class AcousticWaveSolver {
     if (geometry.model !== model) throw new GridMismatchError('AcousticWaveSolver: the geometry was built for another SeismicModel; build it with this model');
     checkOptionKeys('AcousticWaveSolver', options, SOLVER_KEYS);
     const spaceOrder = checkSpaceOrder('AcousticWaveSolver', options.spaceOrder ?? model.spaceOrder);
+    if (options.freeSurface !== undefined && typeof options.freeSurface !== 'boolean') {
+      throw new InvalidArgumentError(`AcousticWaveSolver: freeSurface must be true or false, got ${String(options.freeSurface)}`);
+    }
     const critical = model.criticalDtFor(spaceOrder);
     if (geometry.dt > critical * (1 + 1e-12)) {
       throw new InvalidArgumentError(
@@ -207,8 +229,9 @@ export class AcousticWaveSolver {
     this.geometry = geometry;
     this.spaceOrder = spaceOrder;
     this.medium = { m: model.m, damp: model.damp };
-    const { grid } = model;
-    this.u = new TimeFunction({ name: 'u', grid, timeOrder: 2, spaceOrder });
+    this.freeSurface = options.freeSurface ?? false;
+    this.surface = this.freeSurface ? freeSurface(model.grid, model.nbl, spaceOrder) : undefined;
+    this.u = this.wavefield('u');
     this.src = this.points('src', geometry.srcCoordinates);
     this.rec = this.points('rec', geometry.recCoordinates);
   }
@@ -485,19 +508,19 @@ export class AcousticWaveSolver {
   private operator(key: OperatorKey): Operator {
     const known = this.operators.get(key);
     if (known) return known;
-    const { medium, u, src, rec } = this;
+    const { medium, u, src, rec, surface } = this;
     const equations = ((): ConstructorParameters<typeof Operator>[0] => {
       switch (key) {
-        case 'forward': return forwardEquations(u, medium, src, rec);
-        case 'forwardSave': return forwardEquations(this.saved(), medium, src, rec);
+        case 'forward': return forwardEquations(u, medium, src, rec, surface);
+        case 'forwardSave': return forwardEquations(this.saved(), medium, src, rec, surface);
         case 'sample': return sampleEquations(u, rec);
         case 'sampleSave': return sampleEquations(this.saved(), rec);
         case 'sampleBorn': return sampleEquations(this.du, rec);
-        case 'adjoint': return adjointEquations(this.v, medium, rec, this.srca);
-        case 'born': return bornEquations(u, this.du, this.dm, medium, src, rec);
-        case 'gradient': return gradientEquations(this.v, u, this.grad, medium, this.residual);
-        case 'gradientSave': return gradientEquations(this.v, this.saved(), this.grad, medium, this.residual);
-        case 'stencil': return stencilEquations(u, medium);
+        case 'adjoint': return adjointEquations(this.v, medium, rec, this.srca, surface);
+        case 'born': return bornEquations(u, this.du, this.dm, medium, src, rec, surface);
+        case 'gradient': return gradientEquations(this.v, u, this.grad, medium, this.residual, surface);
+        case 'gradientSave': return gradientEquations(this.v, this.saved(), this.grad, medium, this.residual, surface);
+        case 'stencil': return stencilEquations(u, medium, surface);
       }
     })();
     const name = `acoustic_${key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`;
@@ -506,18 +529,23 @@ export class AcousticWaveSolver {
     return op;
   }
 
+  /** A wavefield of the padded grid: a 3-slot ring, or with `save` the whole history. */
+  private wavefield(name: string, save?: number): TimeFunction {
+    return new TimeFunction({ name, grid: this.model.grid, timeOrder: 2, spaceOrder: this.spaceOrder, ...(save === undefined ? {} : { save }) });
+  }
+
   private saved(): TimeFunction {
-    this.savedU ??= new TimeFunction({ name: 'u', grid: this.model.grid, timeOrder: 2, spaceOrder: this.spaceOrder, save: this.nt });
+    this.savedU ??= this.wavefield('u', this.nt);
     return this.savedU;
   }
 
   private get v(): TimeFunction {
-    this.adjointField ??= new TimeFunction({ name: 'v', grid: this.model.grid, timeOrder: 2, spaceOrder: this.spaceOrder });
+    this.adjointField ??= this.wavefield('v');
     return this.adjointField;
   }
 
   private get du(): TimeFunction {
-    this.bornField ??= new TimeFunction({ name: 'du', grid: this.model.grid, timeOrder: 2, spaceOrder: this.spaceOrder });
+    this.bornField ??= this.wavefield('du');
     return this.bornField;
   }
 

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { InvalidArgumentError, ShapeError } from '../../errors.ts';
 import { readNpy } from '../../io/npy.ts';
 import { checkVelocityKms } from '../../seismic/model.ts';
+import { saltBodyVelocity } from '../../seismic/presets.ts';
 
 /** A 2D velocity model: vp (km/s) row-major `[nx, nz]` (depth fastest), spacing in metres. */
 export interface VelocityModel {
@@ -12,25 +13,11 @@ export interface VelocityModel {
 }
 
 /**
- * The built-in "true" model: four layers (1.5 → 3.0 km/s) with a gently dipping interface and a
- * salt body (4.5 km/s, an ellipse) — enough structure for a gradient with something to show.
+ * The built-in "true" model: the salt-body preset (four layers, 1.5 → 3.0 km/s, with a gently
+ * dipping interface and an elliptic 4.5 km/s salt body; see `saltBodyVelocity`), in float32.
  */
 export function saltModel(nx: number, nz: number, spacing = 10): VelocityModel {
-  const vp = new Float32Array(nx * nz);
-  const width = (nx - 1) * spacing;
-  const depth = (nz - 1) * spacing;
-  for (let i = 0; i < nx; i++) {
-    const x = i * spacing;
-    for (let j = 0; j < nz; j++) {
-      const z = j * spacing;
-      const dip = 0.05 * (x - width / 2);
-      let v = z < 0.13 * depth ? 1.5 : z < 0.33 * depth + dip ? 2.0 : z < 0.6 * depth ? 2.5 : 3.0;
-      const ex = (x - 0.5 * width) / (0.15 * width);
-      const ez = (z - 0.47 * depth) / (0.13 * depth);
-      if (ex * ex + ez * ez < 1) v = 4.5;
-      vp[i * nz + j] = v;
-    }
-  }
+  const vp = Float32Array.from(saltBodyVelocity([nx, nz], [spacing, spacing]));
   return { vp, shape: [nx, nz], spacing: [spacing, spacing], origin: [0, 0] };
 }
 
