@@ -4,6 +4,7 @@ import { DevitoError, KernelOutOfMemoryError } from '../errors.ts';
 import { bindingHelpers } from './binding-helpers.ts';
 import { nativeFlags } from '../jit/compiler.ts';
 import { OUT_OF_MEMORY_MESSAGE, OUT_OF_MEMORY_STATUS } from '../codegen/print-sparse.ts';
+import { packsParameters } from '../codegen/c-types.ts';
 
 /** The binding's own error class for a kernel out of memory, named as devito-ts's (a binding imports only koffi and Node). */
 const OUT_OF_MEMORY = KernelOutOfMemoryError.name;
@@ -18,13 +19,16 @@ const list = (values: readonly number[]): string => `[${values.join(', ')}]`;
 /** JSON text of a number is the shortest exact round trip, so compiled defaults stay bit-identical. */
 const num = (value: number): string => JSON.stringify(value);
 
+/** An object literal's key: an identifier bare, anything else quoted. */
+const propertyKey = (key: string): string => (/^[A-Za-z_$][\w$]*$/.test(key) ? key : literal(key));
+
 /** A JSON-like value as a TypeScript literal: identifier keys bare, strings single-quoted. */
 export function literal(value: unknown): string {
   if (typeof value === 'string') return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
   if (typeof value === 'number') return num(value);
   if (Array.isArray(value)) return `[${value.map(literal).join(', ')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).map(([key, v]) => `${/^[A-Za-z_$][\w$]*$/.test(key) ? key : literal(key)}: ${literal(v)}`);
+    const entries = Object.entries(value).map(([key, v]) => `${propertyKey(key)}: ${literal(v)}`);
     return `{ ${entries.join(', ')} }`;
   }
   return String(value);
@@ -172,7 +176,11 @@ function applyBody(desc: OperatorDescription, known: readonly string[]): string 
   }
   lines.push("const nthreads = integer('nthreads', args.nthreads ?? defaultThreads(), 1, Infinity);");
   lines.push(`const timers = new Float64Array(${Math.max(desc.sections.length, 1)});`);
-  lines.push(`const status = kernel(${desc.parameters.map((p) => callValue(p, desc)).join(', ')}) as number;`);
+  // A kernel with more parameters than koffi binds takes them in one struct (see `Arguments`).
+  const call = packsParameters(desc.parameters.length)
+    ? `{ ${desc.parameters.map((p) => `${propertyKey(p.name)}: ${callValue(p, desc)}`).join(', ')} }`
+    : desc.parameters.map((p) => callValue(p, desc)).join(', ');
+  lines.push(`const status = kernel(${call}) as number;`);
   lines.push(`if (status === ${OUT_OF_MEMORY_STATUS}) throw new ${OUT_OF_MEMORY}(${literal(`${desc.name}: ${OUT_OF_MEMORY_MESSAGE}`)});`);
   lines.push(`if (status !== 0) throw new Error(\`internal: ${desc.name}: the kernel returned status \${status}\`);`);
   const sections = desc.sections.map((s, i) => `${s.name}: timers[${i}]!`).join(', ');
@@ -224,7 +232,15 @@ function addDeclarations(file: SourceFile, desc: OperatorDescription, libraryFil
     declarationKind: VariableDeclarationKind.Const,
     declarations: [{ name: 'library', initializer: `koffi.load(fileURLToPath(new URL('./${libraryFile}', import.meta.url)))` }],
   });
-  const types = desc.parameters.map((p) => `'${p.ffi}'`).join(', ');
+  let types = desc.parameters.map((p) => `'${p.ffi}'`).join(', ');
+  if (packsParameters(desc.parameters.length)) {
+    file.addVariableStatement({
+      declarationKind: VariableDeclarationKind.Const,
+      declarations: [{ name: 'Arguments', initializer: `koffi.struct(${literal(Object.fromEntries(desc.parameters.map((p) => [p.name, p.ffi])))})` }],
+      docs: [`The kernel's ${desc.parameters.length} parameters, more than koffi passes one by one: C takes them in one struct (\`struct ${desc.name}_arguments\`), these members in order.`],
+    });
+    types = 'koffi.pointer(Arguments)';
+  }
   file.addVariableStatement({
     declarationKind: VariableDeclarationKind.Const,
     declarations: [{ name: 'kernel', initializer: `library.func('${desc.name}', 'int', [${types}])` }],

@@ -31,3 +31,16 @@ function parameterType(param: Parameter, dtype: Dtype): ParameterType {
 export const parameterCType = (param: Parameter, dtype: Dtype): string => parameterType(param, dtype).c;
 /** koffi's type of a parameter. */
 export const parameterFfiType = (param: Parameter, dtype: Dtype): string => parameterType(param, dtype).ffi;
+
+/**
+ * Most parameters koffi binds one by one: it refuses a 65th ("Functions cannot have more than
+ * 64 parameters", koffi 3.3's MaxParameters; measured: 64 `int`s load and add up, 65 throw).
+ */
+export const MAX_FFI_PARAMETERS = 64;
+
+/**
+ * Whether a kernel with `count` parameters takes them packed in one struct (passed by pointer)
+ * instead of one by one: only when koffi could not bind them separately, so every kernel koffi
+ * can call keeps its C signature (and its C text, byte for byte).
+ */
+export const packsParameters = (count: number): boolean => count > MAX_FFI_PARAMETERS;

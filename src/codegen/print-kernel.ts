@@ -3,7 +3,7 @@ import Handlebars from 'handlebars';
 import type { FieldRef, SparseRef } from '../dsl/expr.ts';
 import { allocatedExtent, type Kernel, type Parameter } from '../ir/types.ts';
 import { sectionsOf } from '../ir/visit.ts';
-import { parameterCType } from './c-types.ts';
+import { MAX_FFI_PARAMETERS, packsParameters, parameterCType, parameterFfiType } from './c-types.ts';
 import { parameterCName, parameterCNames, printWithNames, type CNames } from './names.ts';
 import { createPrinter, statementText } from './print-context.ts';
 import { printNodes } from './printer.ts';
@@ -47,6 +47,31 @@ function vectorDefinitions(kernel: Kernel, real: string, splat: boolean): { real
   return { real, lanes: single ? 16 : 8, align: single ? '_mm512_alignr_epi32' : '_mm512_alignr_epi64', splat: splat ? (single ? '_mm512_set1_ps' : '_mm512_set1_pd') : undefined };
 }
 
+/** The struct tag of a kernel whose parameters come packed (see {@link packedParameters}). */
+const argumentsStructTag = (kernel: Kernel): string => `${kernel.name}_arguments`;
+
+/**
+ * A kernel with more parameters than koffi can bind (c-types.ts MAX_FFI_PARAMETERS) takes one
+ * pointer to a struct holding them all, one member per parameter in order, each of its koffi
+ * type (so runtime/library.ts declares the same layout to koffi), and unpacks them into locals
+ * declared as the parameters were: the body prints exactly as it would with them separate.
+ */
+function packedParameters(kernel: Kernel, parameters: readonly string[], declarations: readonly string[], names: CNames) {
+  const args = names.c('args');
+  const tag = argumentsStructTag(kernel);
+  return {
+    count: kernel.parameters.length,
+    limit: MAX_FFI_PARAMETERS,
+    tag,
+    parameter: `const struct ${tag} *restrict ${args}`,
+    members: kernel.parameters.map((p, i) => {
+      const type = parameterFfiType(p, kernel.dtype);
+      return `${type}${type.endsWith('*') ? '' : ' '}${parameters[i]}`;
+    }),
+    unpack: declarations.map((declaration, i) => `${declaration} = ${args}->${parameters[i]};`),
+  };
+}
+
 /** The C file of `kernel`, its generated names spelled by `names`. */
 function render(kernel: Kernel, names: CNames): { ccode: string; parameters: string[] } {
   const printer = createPrinter(kernel, names);
@@ -57,10 +82,13 @@ function render(kernel: Kernel, names: CNames): { ccode: string; parameters: str
   const parameters = parameterCNames(kernel, names);
   const macro = (name: string): string => names.c(name);
   const vectors = printer.uses.vectors ? vectorDefinitions(kernel, real, printer.uses.splat) : undefined;
+  const declarations = kernel.parameters.map((p, i) => `${parameterCType(p, kernel.dtype)} ${parameters[i]}`);
+  const packed = packsParameters(kernel.parameters.length) ? packedParameters(kernel, parameters, declarations, names) : undefined;
   const ccode = template({
     name: kernel.name,
     sections: sectionsOf(kernel).map((section) => `${kernel.sections[section.id]}: ${section.title}`),
-    parameters: kernel.parameters.map((p, i) => `${parameterCType(p, kernel.dtype)} ${parameters[i]}`),
+    parameters: packed ? [packed.parameter] : declarations,
+    packed,
     casts: [...kernel.fields.map((field) => castOf(kernel, real, field, names)), ...sparseCasts(kernel, real, names)],
     preamble: kernel.preamble.map((d) => statementText(printer, d)),
     body,

@@ -1,7 +1,7 @@
 import koffi from 'koffi';
 import type { Parameter } from '../ir/types.ts';
 import type { Dtype } from '../dsl/dtype.ts';
-import { parameterFfiType } from '../codegen/c-types.ts';
+import { packsParameters, parameterFfiType } from '../codegen/c-types.ts';
 
 /** A loaded kernel: call it with one argument per parameter, in order. */
 export type KernelFunction = (...args: unknown[]) => number;
@@ -23,7 +23,32 @@ export function loadKernel(path: string, name: string, parameters: readonly Para
     library = koffi.load(path);
     libraries.set(path, library);
   }
-  const fn = library.func(name, 'int', parameters.map((p) => parameterFfiType(p, dtype))) as KernelFunction;
+  const types = parameters.map((p) => parameterFfiType(p, dtype));
+  const fn = packsParameters(types.length) ? bindPacked(library, name, types) : (library.func(name, 'int', types) as KernelFunction);
   functions.set(key, fn);
   return fn;
+}
+
+/**
+ * A kernel whose parameters come in one struct (codegen/print-kernel.ts packedParameters):
+ * koffi lays out the same members (the same koffi types, in order, C alignment) and fills the
+ * struct from an object per call, typed arrays as pointers into their own memory as for
+ * separate parameters. The returned function still takes one value per parameter, so callers
+ * lay out calls the same way for both conventions.
+ */
+function bindPacked(library: ReturnType<typeof koffi.load>, name: string, types: readonly string[]): KernelFunction {
+  const keys = types.map((_, i) => `p${i}`);
+  const struct = koffi.struct(Object.fromEntries(keys.map((key, i) => [key, types[i]!])));
+  const fn = library.func(name, 'int', [koffi.pointer(struct)]);
+  const pointers = types.map((type) => type.endsWith('*'));
+  return (...values: unknown[]): number => {
+    if (values.length !== keys.length) throw new Error(`internal: ${name} takes ${keys.length} arguments, got ${values.length}`);
+    const packed: Record<string, unknown> = {};
+    keys.forEach((key, i) => {
+      // koffi aborts the process (rather than throwing) on a non-number for a numeric struct member.
+      if (!pointers[i] && typeof values[i] !== 'number') throw new Error(`internal: ${name}: argument ${i} (${types[i]}) is ${String(values[i])}, not a number`);
+      packed[key] = values[i];
+    });
+    return fn(packed) as number;
+  };
 }

@@ -69,9 +69,6 @@ const GRADIENT_KEYS = optionKeys<TTIGradientOptions>({ vp: true, m: true, nthrea
 const CHECKPOINTED_FORWARD_KEYS = optionKeys<TTICheckpointedForwardOptions>({ vp: true, m: true, nthreads: true, autotune: true, checkpointing: true, src: true });
 const CHECKPOINTING_KEYS = optionKeys<CheckpointingOptions>({ nCheckpoints: true, memoryBudgetBytes: true, storage: true, onProgress: true, src: true, schedule: true, costs: true, diskBudgetBytes: true, diskDirectory: true });
 
-/** The most parameters koffi binds a C function with. */
-const MAX_KERNEL_PARAMETERS = 64;
-
 type OperatorKey = 'forward' | 'forwardSave' | 'sample' | 'sampleSave' | 'sampleBorn' | 'adjoint' | 'born' | 'gradient' | 'gradientSave';
 
 /** vp·√max(1, 1+2ε), maximised over the points: the fastest P speed of the TTI medium (km/s). */
@@ -352,14 +349,7 @@ export class TTIWaveSolver {
       }
     })();
     const name = `tti_${key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`;
-    let op = new Operator(equations, { name });
-    // koffi binds C functions of at most 64 parameters; the 3D Born and gradient kernels (twelve
-    // fields) pass it with the tile-size arguments of time tiling and blocking, so those passes
-    // give way (a runtime that passed arguments in a struct would not need this).
-    for (const passes of [{ timeTiling: false }, { timeTiling: false, blocking: false }]) {
-      if (op.kernel.parameters.length <= MAX_KERNEL_PARAMETERS) break;
-      op = new Operator(equations, { name, passes });
-    }
+    const op = new Operator(equations, { name });
     this.operators.set(key, op);
     return op;
   }
