@@ -3,6 +3,13 @@
 // receiver interpolation) next to the bare stencil's, so the sparse loops' cost is visible.
 //
 //   npm run bench:seismic -- [--size 200] [--nbl 20] [--steps 300] [--order 8] [--threads N] [--reps 3]
+//                            [--stream-n 80000000] [--physics tti,elastic]
+//
+// Then the 3D TTI and elastic forward of the same shot on the same grid (`--physics ''` skips them),
+// each against its own bandwidth bound: a STREAM triad measured in the same run ÷ the kernel's
+// compulsory bytes per point and step (every time level a step reads or writes once, every other
+// field once, by the share of the grid it spans; write-allocate not counted), the rule that gives
+// the acoustic kernel its 16 B/pt.
 //
 // Conventions:
 // - Points are those of the padded grid (physical + absorbing layer): what the kernel updates.
@@ -10,12 +17,18 @@
 // - "bare stencil" is the same damped update m·u_tt − Δu + η·u_t = 0 with no sparse loops.
 // - Receivers: a line (one per x grid point at 20 m depth) and a carpet (every surface grid point).
 import { parseArgs } from 'node:util';
-import { AcousticWaveSolver, AcquisitionGeometry, SeismicModel, type PerformanceSummary } from '../src/index.ts';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  AcousticWaveSolver, AcquisitionGeometry, ElasticWaveSolver, SeismicModel, TTIWaveSolver, elasticStabilityLimit, type Operator, type PerformanceSummary,
+} from '../src/index.ts';
 import { DEFAULT_FLAGS } from '../src/jit/compiler.ts';
 import { DEFAULT_BLOCK_SIZE } from '../src/passes/blocking.ts';
 import { DEFAULT_TIME_TILE, DEFAULT_WAVE } from '../src/passes/time-tiling.ts';
 import { defaultThreads } from '../src/runtime/arguments.ts';
 import { machineFacts } from './machine.ts';
+import { loadStream } from './stream.ts';
+import { CFL_SAFETY } from '../src/seismic/stability.ts';
 import { fixed, renderTable } from './table.ts';
 
 const { values: opts } = parseArgs({
@@ -26,6 +39,8 @@ const { values: opts } = parseArgs({
     order: { type: 'string', default: '8' },
     threads: { type: 'string' },
     reps: { type: 'string', default: '3' },
+    'stream-n': { type: 'string', default: '80000000' },
+    physics: { type: 'string', default: 'tti,elastic' },
   },
 });
 
@@ -147,3 +162,63 @@ print(`         wavefield it runs on (float32 subnormals in the far field) and m
 print(`         best of ${reps} interleaved run(s) each; injection runs serially (deterministic), interpolation in parallel over receivers.`);
 print(`         3D kernels are time-tiled: default tiles of ${DEFAULT_TIME_TILE} steps in waves of ${DEFAULT_WAVE} planes and ${DEFAULT_BLOCK_SIZE}×${DEFAULT_BLOCK_SIZE} blocks; "autotuned" ran`);
 print(`         forward({ autotune: true }) once before (${tuneSeconds.toFixed(1)} s, all operators of the shot): ${JSON.stringify(tunedSolver.forwardOperator().tunedBlockSizes(nthreads) ?? {})}.`);
+
+// --- Other physics: TTI and elastic against their bandwidth bounds -------------------------------
+const physics = (opts.physics ?? '').split(',').map((p) => p.trim()).filter((p) => p.length > 0);
+for (const name of physics) if (name !== 'tti' && name !== 'elastic') throw new Error(`bench:seismic: --physics takes tti and/or elastic, got ${name}`);
+if (physics.length > 0) {
+  const streamN = positiveInt('stream-n', opts['stream-n'], 1000);
+  const stream = loadStream(join(tmpdir(), 'devito-ts-bench-stream'));
+  const triad = Math.max(...[false, true].map((hugePages) => stream.run(streamN, nthreads, 10, hugePages).gbPerSecond));
+  print();
+  print(`physics  3D forward, one shot, same grid, spaceOrder ${spaceOrder}, ${nthreads} thread(s); STREAM triad ${fixed(triad, 2)} GB/s (best of 4 KiB / 2 MiB pages, ${streamN.toLocaleString('en-US')} doubles per array)`);
+  const physicsRows: string[][] = [];
+  const addRow = (label: string, op: Operator, run: () => PerformanceSummary, stepsRun: number): void => {
+    run(); // compile, first touch
+    const best = Array.from({ length: reps }, run).reduce((a, b) => (b.elapsedSeconds < a.elapsedSeconds ? b : a));
+    const bytes = compulsoryBytesPerPoint(op);
+    const gpts = (points * stepsRun) / best.elapsedSeconds / 1e9;
+    const bound = triad / bytes;
+    physicsRows.push([label, String(stepsRun), fixed(best.elapsedSeconds, 3), fixed(gpts, 3), String(bytes), fixed(bound, 3), `${fixed((100 * gpts) / bound, 1)}%`, fixed(op.flopsPerPoint, 0)]);
+  };
+  if (physics.includes('tti')) {
+    const ttiModel = new SeismicModel({ vp, shape, spacing: [h, h, h], nbl, spaceOrder, dtype: 'float32', epsilon: 0.2, delta: 0.1, theta: 0.3, phi: 0.2 });
+    const ttiDt = TTIWaveSolver.criticalDt(ttiModel, spaceOrder);
+    const geometry = new AcquisitionGeometry(ttiModel, { srcCoordinates: source, recCoordinates: line, tn: (steps + 1) * ttiDt, f0: 0.010, dt: ttiDt });
+    const solver = new TTIWaveSolver(ttiModel, geometry, { spaceOrder });
+    addRow('TTI (ε 0.2, δ 0.1, θ 0.3, φ 0.2)', solver.forwardOperator(), () => solver.forward({ nthreads }).summary, geometry.nt - 2);
+  }
+  if (physics.includes('elastic')) {
+    const vs = vp.map((v) => v / Math.sqrt(3));
+    const elasticModel = new SeismicModel({ vp, vs, rho: 2, shape, spacing: [h, h, h], nbl, spaceOrder, dtype: 'float32' });
+    const elasticDt = CFL_SAFETY * elasticStabilityLimit(elasticModel.spacing, spaceOrder, elasticModel.vmax);
+    const geometry = new AcquisitionGeometry(elasticModel, { srcCoordinates: source, recCoordinates: line, tn: (steps + 1) * elasticDt, f0: 0.010, dt: elasticDt });
+    const solver = new ElasticWaveSolver(elasticModel, geometry, { spaceOrder, source: 'explosive' });
+    addRow('elastic (vs = vp/√3, ρ 2)', solver.operator(), () => solver.forward({ nthreads }).summary, geometry.nt - 1);
+  }
+  print(renderTable(
+    [
+      { header: 'physics', align: 'left' }, { header: 'steps' }, { header: 'kernel s' }, { header: 'GPts/s' }, { header: 'B/pt' },
+      { header: 'bound GPts/s' }, { header: 'of bound' }, { header: 'flop/pt' },
+    ],
+    physicsRows,
+  ));
+  print(`notes    best of ${reps} forward runs after one untimed run; GPts/s = ${(points / 1e6).toFixed(2)} M padded points × steps / all kernel sections;`);
+  print(`         B/pt = compulsory bytes per point and step (see the top of this file); bound = STREAM triad ÷ B/pt; goal (issue 13): TTI ≥ 60% of its bound.`);
+}
+
+/** Every time level a step reads or writes once, every other field once, weighted by the share of the grid it spans. */
+function compulsoryBytesPerPoint(op: Operator): number {
+  const { kernel } = op;
+  const itemBytes = kernel.dtype === 'float64' ? 8 : 4;
+  const gridSpan = kernel.grid.dimensions.length;
+  let bytes = 0;
+  for (const field of kernel.fields) {
+    const spaceDims = field.dimensions.filter((d) => !d.isTime).length;
+    if (spaceDims < gridSpan) continue; // lower-dimensional fields (sources' helpers, reductions): negligible
+    const written = kernel.written.includes(field);
+    const levels = field.isTimeFunction ? field.timeOrder + (written ? 1 : 0) : 1;
+    bytes += levels * itemBytes;
+  }
+  return bytes;
+}
