@@ -1,9 +1,10 @@
 import { InvalidArgumentError } from '../errors.ts';
-import { CAP, GAP, LINE, PAD, TEXT_SCALE, TICK, drawXTick, drawYTick, widest } from './axes.ts';
-import { drawText, measureText } from './bitmap-font.ts';
-import { formatValue } from './figure.ts';
-import { writeImageFile, type RenderedImage } from './png.ts';
-import { BLACK, createRaster, fillRect, strokeFrame, type Raster, type Rgb } from './raster.ts';
+import type * as vega from 'vega';
+import { writeFileAtomic } from '../support/atomic-write.ts';
+import { formatValue, svgPathFor } from './figure-layout.ts';
+import { encodePng, type RenderedImage } from './png.ts';
+import { requirePlotting, svgToPng, vegaToSvg } from './vega-render.ts';
+import type { Rgb } from './raster.ts';
 
 /** One data set of a line plot: measured points (`markers`), a model curve (`line`) or both. */
 export interface PlotSeries {
@@ -23,15 +24,23 @@ export interface LinePlotOptions {
   /** Size of the plotting area in pixels (default 560 × 360). */
   readonly plotWidth?: number;
   readonly plotHeight?: number;
+  /** `writeLinePlot` also writes the SVG next to the PNG (default true). */
+  readonly svg?: boolean;
+  /** Device pixels per SVG pixel in the PNG (default 1). */
+  readonly pixelRatio?: number;
 }
 
 /** A rendered line plot and where its plotting area is (inside the frame). */
 export interface RenderedLinePlot extends RenderedImage {
   readonly plot: { readonly x: number; readonly y: number; readonly width: number; readonly height: number };
+  /** The SVG text and the rasteriser's PNG bytes. */
+  readonly svg?: string;
+  readonly png?: Uint8Array;
 }
 
 const MARKER = 7;
 const SWATCH = 24;
+const GAP = 6;
 
 interface Scale {
   readonly lo: number;
@@ -72,27 +81,27 @@ function ticks(s: Scale, target: number): number[] {
   }
   const raw = (s.hi - s.lo) / target;
   const exponent = Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * 10 ** exponent).find((v) => v >= raw)!;
+  const step = [1, 2, 5, 10].map((m) => m * 10 ** exponent).find((v) => v >= raw * (1 - 1e-9))!; // 5 × 10^-5 is a hair under 5e-5
   const out: number[] = [];
   for (let k = Math.ceil(s.lo / step); k * step <= s.hi; k++) out.push(Number((k * step).toPrecision(12)) + 0);
   return out;
 }
 
-/** A thick (2 × 2 pixel pen) straight segment. */
-function segment(raster: Raster, x0: number, y0: number, x1: number, y1: number, color: Rgb): void {
-  const n = Math.max(1, Math.ceil(Math.max(Math.abs(x1 - x0), Math.abs(y1 - y0))));
-  for (let i = 0; i <= n; i++) fillRect(raster, x0 + ((x1 - x0) * i) / n - 1, y0 + ((y1 - y0) * i) / n - 1, 2, 2, color);
-}
+const hex = (c: Rgb): string => `#${c.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
 
 /**
  * Series of (x, y) points → a framed plot with ticks and values on both axes (linear or
- * logarithmic), axis labels, an optional title and a legend right of the plot. `markers` draws
- * a filled square per point, `line` joins the points in order. Points with a non-finite (or, on a
- * log axis, non-positive) coordinate are left out. Throws `InvalidArgumentError` when nothing is
- * left to draw.
+ * logarithmic), axis titles, an optional title and a legend right of the plot; lines under
+ * markers (filled squares). Drawn through vega and resvg with DejaVu Sans, as SVG and pixels.
+ * Points with a non-finite (or, on a log axis, non-positive) coordinate are left out. Throws
+ * `InvalidArgumentError` when nothing is left to draw and `MissingPackageError` naming the Debian
+ * package when the font is missing.
  */
 export function renderLinePlot(series: readonly PlotSeries[], options: LinePlotOptions): RenderedLinePlot {
+  requirePlotting('line plot');
   if (!series.length) throw new InvalidArgumentError('line plot: give at least one series');
+  const ratio = options.pixelRatio ?? 1;
+  if (!(Number.isFinite(ratio) && ratio > 0 && ratio <= 8)) throw new InvalidArgumentError(`line plot: pixelRatio must be in (0, 8], got ${ratio}`);
   const all = series.flatMap((s) => s.points);
   const sx = axisScale(all.map((p) => p[0]), options.logX ?? false, 'x');
   const sy = axisScale(all.map((p) => p[1]), options.logY ?? false, 'y');
@@ -100,53 +109,68 @@ export function renderLinePlot(series: readonly PlotSeries[], options: LinePlotO
   const plotH = options.plotHeight ?? 360;
   const xTicks = ticks(sx, Math.max(2, Math.floor(plotW / 90)));
   const yTicks = ticks(sy, Math.max(2, Math.floor(plotH / 60)));
-  const yTickWidth = widest(yTicks.map(formatValue));
-  const legendWidth = Math.max(...series.map((s) => SWATCH + GAP + measureText(s.label, TEXT_SCALE)));
-
-  const title = options.title ?? '';
-  const titleH = title ? LINE + GAP : 0;
-  const plot = { x: PAD + yTickWidth + GAP + TICK + 1, y: PAD + titleH + LINE + GAP + CAP, width: plotW, height: plotH };
-  const width = Math.max(plot.x + plotW + 1 + 2 * GAP + legendWidth + PAD, PAD + measureText(title, TEXT_SCALE) + PAD);
-  const xTickY = plot.y + plotH + 1 + TICK + GAP;
-  const height = xTickY + CAP + 2 * GAP + LINE + PAD;
-  const raster = createRaster(width, height);
-
-  const px = (v: number): number => plot.x + ((forward(sx, v) - sx.lo) / (sx.hi - sx.lo)) * (plotW - 1);
-  const py = (v: number): number => plot.y + (1 - (forward(sy, v) - sy.lo) / (sy.hi - sy.lo)) * (plotH - 1);
   const drawable = (p: readonly [number, number]): boolean =>
     Number.isFinite(p[0]) && Number.isFinite(p[1]) && (!sx.log || p[0] > 0) && (!sy.log || p[1] > 0);
-
-  for (const v of xTicks) drawXTick(raster, plot, Math.round(px(v)), formatValue(v), xTickY);
-  for (const v of yTicks) drawYTick(raster, plot, Math.round(py(v)), formatValue(v));
-  // Every line first, then every marker: measured points stay visible on top of model curves.
-  for (const s of series) {
-    const points = s.points.filter(drawable);
-    if (s.style === 'markers') continue;
-    for (let i = 1; i < points.length; i++) segment(raster, px(points[i - 1]![0]), py(points[i - 1]![1]), px(points[i]![0]), py(points[i]![1]), s.color);
-  }
-  for (const s of series) {
-    if (s.style === 'line') continue;
-    for (const p of s.points.filter(drawable)) fillRect(raster, px(p[0]) - (MARKER - 1) / 2, py(p[1]) - (MARKER - 1) / 2, MARKER, MARKER, s.color);
-  }
-  // The frame goes last, so a marker at the edge of the 5% margin cannot hide it.
-  strokeFrame(raster, plot.x, plot.y, plotW, plotH, BLACK);
-
-  if (title) drawText(raster, title, PAD, PAD);
-  drawText(raster, options.yLabel, PAD, PAD + titleH);
-  drawText(raster, options.xLabel, plot.x + plotW / 2, xTickY + CAP + 2 * GAP, { align: 'center' });
-  const legendX = plot.x + plotW + 1 + 2 * GAP;
-  series.forEach((s, i) => {
-    const y = plot.y + i * (LINE + GAP);
-    if (s.style !== 'markers') fillRect(raster, legendX, y + CAP / 2 - 1, SWATCH, 2, s.color);
-    if (s.style !== 'line') fillRect(raster, legendX + (SWATCH - MARKER) / 2, y + (CAP - MARKER) / 2, MARKER, MARKER, s.color);
-    drawText(raster, s.label, legendX + SWATCH + GAP, y);
+  const domain = (s: Scale): [number, number] => (s.log ? [10 ** s.lo, 10 ** s.hi] : [s.lo, s.hi]);
+  const labels = (values: number[]): { signal: string } => ({
+    signal: `(${JSON.stringify(Object.fromEntries(values.map((v) => [String(v), formatValue(v)])))})[datum.value + ''] || ''`,
   });
-  return { width, height, rgba: raster.rgba, vmin: sy.log ? 10 ** sy.lo : sy.lo, vmax: sy.log ? 10 ** sy.hi : sy.hi, plot };
+  const data: vega.Data[] = series.map((s, i) => ({ name: `s${i}`, values: s.points.filter(drawable).map(([x, y]) => ({ x, y })) }));
+  const from = (i: number) => ({ data: `s${i}` });
+  const at = { x: { scale: 'x', field: 'x' }, y: { scale: 'y', field: 'y' } };
+  const marks: vega.Mark[] = [
+    // Every line first, then every marker: measured points stay visible on top of model curves.
+    ...series.flatMap((s, i): vega.Mark[] => (s.style === 'markers' ? [] : [
+      { type: 'line', from: from(i), encode: { enter: { ...at, stroke: { value: hex(s.color) }, strokeWidth: { value: 2 } } } },
+    ])),
+    ...series.flatMap((s, i): vega.Mark[] => (s.style === 'line' ? [] : [
+      { type: 'symbol', from: from(i), encode: { enter: { ...at, shape: { value: 'square' }, size: { value: MARKER * MARKER }, fill: { value: hex(s.color) } } } },
+    ])),
+    { type: 'rect', encode: { enter: { x: { value: -0.5 }, y: { value: -0.5 }, width: { value: plotW + 1 }, height: { value: plotH + 1 }, stroke: { value: '#000' }, strokeWidth: { value: 1 }, fill: { value: 'transparent' } } } },
+  ];
+  // The legend: a swatch (line and/or marker) and the label per series, right of the frame.
+  const legendX = plotW + 1 + 2 * GAP;
+  series.forEach((s, i) => {
+    const y = 10 + i * 20;
+    if (s.style !== 'markers') marks.push({ type: 'rule', encode: { enter: { x: { value: legendX }, x2: { value: legendX + SWATCH }, y: { value: y }, stroke: { value: hex(s.color) }, strokeWidth: { value: 2 } } } });
+    if (s.style !== 'line') marks.push({ type: 'symbol', encode: { enter: { x: { value: legendX + SWATCH / 2 }, y: { value: y }, shape: { value: 'square' }, size: { value: MARKER * MARKER }, fill: { value: hex(s.color) } } } });
+    marks.push({ type: 'text', encode: { enter: { x: { value: legendX + SWATCH + GAP }, y: { value: y }, baseline: { value: 'middle' }, text: { value: s.label }, fontSize: { value: 11 } } } });
+  });
+  const spec: vega.Spec = {
+    width: plotW, height: plotH, padding: 12, autosize: { type: 'pad' }, background: 'white',
+    ...(options.title ? { title: { text: options.title, anchor: 'middle', frame: 'group' } } : {}),
+    data,
+    scales: [
+      // Pixel centres: the value at the scale's lower end lands on the centre of the first pixel column.
+      { name: 'x', type: sx.log ? 'log' : 'linear', domain: domain(sx), range: [0.5, plotW - 0.5], zero: false, nice: false },
+      { name: 'y', type: sy.log ? 'log' : 'linear', domain: domain(sy), range: [plotH - 0.5, 0.5], zero: false, nice: false },
+    ],
+    axes: [
+      { orient: 'bottom', scale: 'x', title: options.xLabel, values: xTicks, domain: false, offset: 1, translate: 0, encode: { labels: { update: { text: labels(xTicks) } } } },
+      { orient: 'left', scale: 'y', title: options.yLabel, values: yTicks, domain: false, offset: 1, translate: 0, encode: { labels: { update: { text: labels(yTicks) } } } },
+    ],
+    marks,
+  };
+  const rendered = vegaToSvg(spec);
+  const raster = svgToPng(rendered.svg, ratio);
+  const px = (v: number): number => Math.round(v * ratio);
+  const plot = { x: px(rendered.origin[0]), y: px(rendered.origin[1]), width: px(plotW), height: px(plotH) };
+  return {
+    width: raster.width, height: raster.height, rgba: raster.rgba, png: raster.png, svg: rendered.svg, plot,
+    vmin: sy.log ? 10 ** sy.lo : sy.lo, vmax: sy.log ? 10 ** sy.hi : sy.hi,
+  };
 }
 
-/** `renderLinePlot` written as a PNG file at `path` (atomically); returns the image size. */
-export function writeLinePlot(path: string, series: readonly PlotSeries[], options: LinePlotOptions): { width: number; height: number } {
+/**
+ * `renderLinePlot` written as a PNG file at `path` and, when drawn through vega, as an SVG file
+ * next to it (`x.png` → `x.svg`; `svg: false` skips it), atomically; returns the image size and
+ * the SVG path when one was written.
+ */
+export function writeLinePlot(path: string, series: readonly PlotSeries[], options: LinePlotOptions): { width: number; height: number; svgPath?: string } {
   const image = renderLinePlot(series, options);
-  writeImageFile(path, image);
-  return { width: image.width, height: image.height };
+  writeFileAtomic(path, image.png ?? encodePng(image));
+  if (image.svg === undefined || options.svg === false) return { width: image.width, height: image.height };
+  const svgPath = svgPathFor(path);
+  writeFileAtomic(svgPath, image.svg);
+  return { width: image.width, height: image.height, svgPath };
 }

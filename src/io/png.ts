@@ -43,7 +43,8 @@ function valueRange(values: ArrayLike<number>, options: ImageOptions, map: Color
     return [vmin, vmax];
   }
   if (map === 'seismic') {
-    const abs = Float64Array.from(values, Math.abs);
+    const abs = new Float64Array(values.length);
+    for (let i = 0; i < values.length; i++) abs[i] = Math.abs(values[i]!);
     // All-zero data (or a clip landing on zeros) still needs a non-empty range.
     const clip = percentile(abs, options.clipPercentile ?? 99) || percentile(abs, 100) || 1;
     return [-clip, clip];

@@ -1,12 +1,17 @@
 /**
  * A checkpointing schedule as a picture, like the classic Revolve figures: action index to the
  * right, forward step upwards. Advances are black vertical bars (the steps they run), reverse
- * steps red dots, saves and restores squares coloured by level, discards grey.
+ * steps red dots, saves and restores squares coloured by level, discards grey. Drawn through vega
+ * (SVG, DejaVu Sans) and rasterised by resvg, like the other figures.
  */
 import type { Action, LevelledSchedule } from '../revolve/index.ts';
-import { drawText, measureText } from './bitmap-font.ts';
-import { writeImageFile, type RenderedImage } from './png.ts';
-import { BLACK, createRaster, fillRect, strokeFrame, type Rgb } from './raster.ts';
+import type * as vega from 'vega';
+import { writeFileAtomic } from '../support/atomic-write.ts';
+import { svgPathFor } from './figure-layout.ts';
+import { fontMetrics, fontPath } from './font.ts';
+import type { RenderedImage } from './png.ts';
+import { BLACK, type Rgb } from './raster.ts';
+import { requirePlotting, svgToPng, vegaToSvg } from './vega-render.ts';
 
 /** Colours of the marks, for the legend and for tests that look for them. */
 export const SCHEDULE_COLORS = Object.freeze({
@@ -42,13 +47,20 @@ function markOf(action: Action, levels: readonly string[]): { step: number; colo
   }
 }
 
-/** `schedule` → an RGBA picture of it (`vmin`/`vmax`: the step range, 0 … n). */
-export function renderSchedule(schedule: LevelledSchedule, options: ScheduleFigureOptions = {}): RenderedImage {
+const hex = (c: Rgb): string => `#${c.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+
+/** A rectangle mark on whole pixels, so each mark keeps its exact colour in the PNG. */
+function box(x: number, y: number, w: number, h: number, color: Rgb): vega.Mark {
+  const x0 = Math.round(x);
+  const y0 = Math.round(y);
+  return { type: 'rect', encode: { enter: { x: { value: x0 }, y: { value: y0 }, width: { value: Math.max(1, Math.round(x + w) - x0) }, height: { value: Math.max(1, Math.round(y + h) - y0) }, fill: { value: hex(color) } } } };
+}
+
+/** `schedule` → a picture of it, as SVG and RGBA pixels (`vmin`/`vmax`: the step range, 0 … n). */
+export function renderSchedule(schedule: LevelledSchedule, options: ScheduleFigureOptions = {}): RenderedImage & { readonly svg: string; readonly png: Uint8Array } {
+  requirePlotting('schedule figure');
   const plotW = options.width ?? 900;
   const plotH = options.height ?? 420;
-  const left = 80;
-  const top = 44;
-  const bottom = 84;
   const legend: [string, Rgb][] = [
     ['advance', SCHEDULE_COLORS.advance],
     ['reverse', SCHEDULE_COLORS.reverse],
@@ -58,41 +70,53 @@ export function renderSchedule(schedule: LevelledSchedule, options: ScheduleFigu
     ['restore disk', SCHEDULE_COLORS.restoreDisk],
     ['discard', SCHEDULE_COLORS.discard],
   ];
-  const legendWidth = legend.reduce((sum, [label]) => sum + 36 + measureText(label), 0);
-  const raster = createRaster(Math.max(left + plotW + 24, left + legendWidth), top + plotH + bottom);
   const n = schedule.summary.nTimesteps;
   const count = schedule.actions.length;
-  const x = (i: number) => left + (count > 1 ? (i / (count - 1)) * (plotW - 1) : 0);
-  const y = (step: number) => top + plotH - 1 - (step / n) * (plotH - 1);
+  const x = (i: number) => (count > 1 ? (i / (count - 1)) * (plotW - 1) : 0);
+  const y = (step: number) => plotH - 1 - (step / n) * (plotH - 1);
   const mark = Math.max(2, Math.min(6, Math.floor(plotW / count)));
+  const marks: vega.Mark[] = [];
   schedule.actions.forEach((action, i) => {
     if (action.kind === 'advance') {
-      fillRect(raster, x(i) - 1, y(action.to), 2, y(action.from) - y(action.to) + 1, SCHEDULE_COLORS.advance);
+      marks.push(box(x(i) - 1, y(action.to), 2, y(action.from) - y(action.to) + 1, SCHEDULE_COLORS.advance));
       return;
     }
     const at = markOf(action, schedule.slotLevels);
-    if (at) fillRect(raster, x(i) - mark / 2, y(at.step) - mark / 2, mark, mark, at.color);
+    if (at) marks.push(box(x(i) - mark / 2, y(at.step) - mark / 2, mark, mark, at.color));
   });
-  strokeFrame(raster, left, top, plotW, plotH, BLACK);
-  const s = schedule.summary;
-  drawText(raster, options.title ?? `${schedule.name}: n = ${n}, ${s.forwardSteps} forward steps, ${s.saves} saves, ${s.restores} restores`, left, 12);
-  drawText(raster, String(n), left - 8, top, { align: 'right' });
-  drawText(raster, '0', left - 8, top + plotH - 14, { align: 'right' });
-  drawText(raster, 'step', left - 8, top + plotH / 2 - 7, { align: 'right' });
-  drawText(raster, '0', left, top + plotH + 8);
-  drawText(raster, String(count - 1), left + plotW, top + plotH + 8, { align: 'right' });
-  drawText(raster, 'action', left + plotW / 2, top + plotH + 8, { align: 'center' });
-  let pen = left;
+  marks.push({ type: 'rect', encode: { enter: { x: { value: -0.5 }, y: { value: -0.5 }, width: { value: plotW + 1 }, height: { value: plotH + 1 }, stroke: { value: '#000' }, strokeWidth: { value: 1 }, fill: { value: 'transparent' } } } });
+  // The legend under the x axis title: a 12-pixel swatch and the label, in the mark's colour.
+  const metrics = fontMetrics(fontPath()!);
+  let pen = 0;
   for (const [label, color] of legend) {
-    fillRect(raster, pen, top + plotH + 44, 12, 12, color);
-    pen += 18 + drawText(raster, label, pen + 18, top + plotH + 43, { color }).width + 18;
+    marks.push(box(pen, plotH + 52, 12, 12, color));
+    marks.push({ type: 'text', encode: { enter: { x: { value: pen + 18 }, y: { value: plotH + 58 }, baseline: { value: 'middle' }, text: { value: label }, fontSize: { value: 11 }, fill: { value: hex(color) } } } });
+    pen += 18 + metrics.width(label, 11) + 18;
   }
-  return { width: raster.width, height: raster.height, rgba: raster.rgba, vmin: 0, vmax: n };
+  const s = schedule.summary;
+  const spec: vega.Spec = {
+    width: plotW, height: plotH, padding: 12, autosize: { type: 'pad' }, background: 'white',
+    title: { text: options.title ?? `${schedule.name}: n = ${n}, ${s.forwardSteps} forward steps, ${s.saves} saves, ${s.restores} restores`, anchor: 'start', frame: 'group' },
+    scales: [
+      { name: 'x', type: 'linear', domain: [0, Math.max(1, count - 1)], range: [0.5, plotW - 0.5], zero: false, nice: false },
+      { name: 'y', type: 'linear', domain: [0, n], range: [plotH - 0.5, 0.5], zero: false, nice: false },
+    ],
+    axes: [
+      { orient: 'bottom', scale: 'x', title: 'action', tickCount: 10, format: 'd', domain: false, offset: 1, translate: 0 },
+      { orient: 'left', scale: 'y', title: 'step', tickCount: 8, format: 'd', domain: false, offset: 1, translate: 0 },
+    ],
+    marks,
+  };
+  const rendered = vegaToSvg(spec);
+  const raster = svgToPng(rendered.svg);
+  return { width: raster.width, height: raster.height, rgba: raster.rgba, png: raster.png, svg: rendered.svg, vmin: 0, vmax: n };
 }
 
-/** `renderSchedule` written as a PNG file at `path` (atomically); returns the image size. */
-export function writeScheduleFigure(path: string, schedule: LevelledSchedule, options: ScheduleFigureOptions = {}): { width: number; height: number } {
+/** `renderSchedule` written as a PNG file at `path` and an SVG file next to it (atomically); returns the image size and the SVG path. */
+export function writeScheduleFigure(path: string, schedule: LevelledSchedule, options: ScheduleFigureOptions = {}): { width: number; height: number; svgPath: string } {
   const image = renderSchedule(schedule, options);
-  writeImageFile(path, image);
-  return { width: image.width, height: image.height };
+  writeFileAtomic(path, image.png);
+  const svgPath = svgPathFor(path);
+  writeFileAtomic(svgPath, image.svg);
+  return { width: image.width, height: image.height, svgPath };
 }

@@ -109,8 +109,36 @@ function updates(field: TimeFunction, target: AccessExpr, pde: (laplacian: Expr)
   ];
 }
 
+/** Where one equation of a Laplacian-based update runs, and Δ there (see `laplacianRegions`). */
+export interface LaplacianRegion {
+  /** The subdomain the equation runs on (undefined: the whole grid, when there is no surface). */
+  readonly subdomain: SubDomain | undefined;
+  /** Δf of a wavefield whose space order is the surface's: mirrored about the surface on a row next to it. */
+  readonly laplace: (f: TimeFunction) => Expr;
+}
+
+/**
+ * The regions of `updates` for other solvers whose PDE reads Laplacians of bare wavefields (the
+ * visco-acoustic one): the whole grid with the plain Δ, or under a free surface the deep points
+ * with the plain Δ and each row next to the surface with the mirrored one. The same split and
+ * the same mirrored stencil as the acoustic operators, so Δ stays symmetric on the points below
+ * the surface.
+ */
+export function laplacianRegions(surface: FreeSurface | undefined): LaplacianRegion[] {
+  if (surface === undefined) return [{ subdomain: undefined, laplace: (f) => f.laplace }];
+  return [
+    { subdomain: surface.deep, laplace: (f) => f.laplace },
+    ...surface.rows.map(({ j, row }): LaplacianRegion => ({ subdomain: row, laplace: (f) => mirroredLaplacian(f, j, surface) })),
+  ];
+}
+
+/** `lhs = rhs` on `subdomain` (everywhere when undefined). */
+export function eqOn(lhs: AccessExpr | Function, rhs: Expr | number, subdomain: SubDomain | undefined): Eq {
+  return subdomain === undefined ? new Eq(lhs, rhs) : new Eq(lhs, rhs, { subdomain });
+}
+
 /** Zero on the surface row of `field` at `timeOffset` (nothing without a surface). */
-function zeroSurface(field: TimeFunction, timeOffset: number, surface: FreeSurface | undefined): Eq[] {
+export function zeroSurface(field: TimeFunction, timeOffset: number, surface: FreeSurface | undefined): Eq[] {
   if (surface === undefined) return [];
   return [new Eq(new AccessExpr(field, timeOffset, field.dimensions.map(() => 0)), 0, { subdomain: surface.surface })];
 }

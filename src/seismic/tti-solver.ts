@@ -13,6 +13,9 @@
  * with hp, hz ≤ 0 and hp + hz the Laplacian's symbol; when e ≥ d² (ε ≥ δ) its eigenvalues are
  * real, ≤ 0 and at most |e·hp + hz| ≤ max(1, e)·|Δ| in magnitude. So the leapfrog limit is the
  * acoustic one at the speed vp·√max(1, 1 + 2ε) (the horizontal P speed), taken pointwise.
+ *
+ * Free surface (`freeSurface: true`): tti-equations.ts. The state a step starts from is still
+ * p, r at t and t−1, so checkpointing is unchanged.
  */
 import type { FloatArray } from '../dsl/dtype.ts';
 import { checkSpaceOrder, Function, TimeFunction } from '../dsl/functions.ts';
@@ -25,6 +28,7 @@ import { CheckpointOperator } from '../revolve/checkpoint-operator.ts';
 import { Revolver } from '../revolve/revolver.ts';
 import type { CheckpointingOptions, GradientResult, RunOptions } from './acoustic-solver.ts';
 import { startCheckpointedRun, type CheckpointedForward } from './checkpointed-run.ts';
+import { freeSurface, type FreeSurface } from './acoustic-equations.ts';
 import { AcquisitionGeometry } from './geometry.ts';
 import { SeismicModel, type ModelOverride } from './model.ts';
 import { CFL_SAFETY, stabilityLimit } from './stability.ts';
@@ -37,6 +41,13 @@ import {
 export interface TTIWaveSolverOptions {
   /** Accuracy order of the Laplacian, a multiple of 4 or an even number ≥ 4 (default: the model's spaceOrder). */
   readonly spaceOrder?: number;
+  /**
+   * A free surface (pressure zero) at the physical top face (z = origin, the last axis), as in
+   * AcousticWaveSolver: p and r are mirrored oddly about it, and the medium's axis by reflection,
+   * inside the rotated operators of the rows next to it (see tti-equations.ts). Every operator
+   * honours it and they stay exact transposes.
+   */
+  readonly freeSurface?: boolean;
 }
 
 /** Options of `TTIWaveSolver.forward`. */
@@ -61,7 +72,7 @@ export interface TTICheckpointedForwardOptions extends RunOptions {
   readonly src?: SparseTimeFunction;
 }
 
-const SOLVER_KEYS = optionKeys<TTIWaveSolverOptions>({ spaceOrder: true });
+const SOLVER_KEYS = optionKeys<TTIWaveSolverOptions>({ spaceOrder: true, freeSurface: true });
 const RUN_KEYS = optionKeys<RunOptions>({ vp: true, m: true, nthreads: true, autotune: true });
 const FORWARD_KEYS = optionKeys<TTIForwardOptions>({ vp: true, m: true, nthreads: true, autotune: true, src: true, save: true });
 const BORN_KEYS = FORWARD_KEYS.filter((key) => key !== 'save');
@@ -89,6 +100,9 @@ export class TTIWaveSolver {
   readonly model: SeismicModel;
   readonly geometry: AcquisitionGeometry;
   readonly spaceOrder: number;
+  /** Whether the top face is a free surface (see the option). */
+  readonly freeSurface: boolean;
+  private readonly surface: FreeSurface | undefined;
   private readonly medium: TTIMedium;
   private readonly epsilon: Float64Array;
   private readonly pair: TTIPair;
@@ -123,6 +137,9 @@ export class TTIWaveSolver {
     model.require(['epsilon', 'delta', 'theta'], 'TTIWaveSolver');
     const spaceOrder = checkSpaceOrder('TTIWaveSolver', options.spaceOrder ?? model.spaceOrder);
     if (spaceOrder < 4) throw new InvalidArgumentError(`TTIWaveSolver: spaceOrder must be >= 4 (the rotated operator composes two first derivatives of half the order), got ${spaceOrder}`);
+    if (options.freeSurface !== undefined && typeof options.freeSurface !== 'boolean') {
+      throw new InvalidArgumentError(`TTIWaveSolver: freeSurface must be true or false, got ${String(options.freeSurface)}`);
+    }
     const epsilon = model.values('epsilon', 'TTIWaveSolver');
     const delta = model.values('delta', 'TTIWaveSolver');
     const unstable = epsilon.findIndex((eps, k) => eps < delta[k]!);
@@ -141,6 +158,8 @@ export class TTIWaveSolver {
         `TTIWaveSolver: the geometry's dt = ${geometry.dt.toPrecision(6)} ms is above the TTI critical dt ${critical.toPrecision(6)} ms (speed vp·√(1+2ε), spaceOrder ${spaceOrder}); build the geometry with { dt: TTIWaveSolver.criticalDt(model, ${spaceOrder}) } or lower`,
       );
     }
+    this.freeSurface = options.freeSurface ?? false;
+    this.surface = this.freeSurface ? freeSurface(model.grid, model.nbl, spaceOrder) : undefined;
     this.medium = this.buildMedium(epsilon, delta);
     this.pair = this.newPair('p', 'r');
     this.src = this.points('src', geometry.srcCoordinates);
@@ -334,18 +353,18 @@ export class TTIWaveSolver {
   private operator(key: OperatorKey): Operator {
     const known = this.operators.get(key);
     if (known) return known;
-    const { medium, pair, src, rec } = this;
+    const { medium, pair, src, rec, surface } = this;
     const equations = ((): ConstructorParameters<typeof Operator>[0] => {
       switch (key) {
-        case 'forward': return ttiForwardEquations(pair, medium, src, rec);
-        case 'forwardSave': return ttiForwardEquations(this.saved(), medium, src, rec);
+        case 'forward': return ttiForwardEquations(pair, medium, src, rec, surface);
+        case 'forwardSave': return ttiForwardEquations(this.saved(), medium, src, rec, surface);
         case 'sample': return ttiSampleEquations(pair, rec);
         case 'sampleSave': return ttiSampleEquations(this.saved(), rec);
         case 'sampleBorn': return ttiSampleEquations(this.scattered, rec);
-        case 'adjoint': return ttiAdjointEquations(this.adj, medium, rec, this.srca);
-        case 'born': return ttiBornEquations(pair, this.scattered, this.dm, medium, src, rec);
-        case 'gradient': return ttiGradientEquations(this.adj, pair, this.grad, medium, this.residual);
-        case 'gradientSave': return ttiGradientEquations(this.adj, this.saved(), this.grad, medium, this.residual);
+        case 'adjoint': return ttiAdjointEquations(this.adj, medium, rec, this.srca, surface);
+        case 'born': return ttiBornEquations(pair, this.scattered, this.dm, medium, src, rec, surface);
+        case 'gradient': return ttiGradientEquations(this.adj, pair, this.grad, medium, this.residual, surface);
+        case 'gradientSave': return ttiGradientEquations(this.adj, this.saved(), this.grad, medium, this.residual, surface);
       }
     })();
     const name = `tti_${key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`;

@@ -32,12 +32,20 @@
  *
  * and the adjoint source is P(v[t+1]/Λ). The m-gradient is −Σ_t v[t+1]·p_tt[t]/Λ (Λ does not
  * depend on m: Q and dt fix it).
+ *
+ * Free surface (optional, the top face). Exactly the acoustic construction (acoustic-equations.ts):
+ * every Δ (of p, of ρ's source, of v and of w) is evaluated below the surface only, with the
+ * field mirrored oddly about it inside the stencils of the r − 1 rows next to it (one equation
+ * per row on its own subdomain); p's and v's surface rows are zeroed once injected, and the
+ * memory variables and the gradient live below the surface. The mirrored Δ is symmetric on the
+ * points below the surface, which is all the transposition argument above uses.
  */
-import { Eq } from '../dsl/eq.ts';
+import type { Eq } from '../dsl/eq.ts';
 import type { Expr } from '../dsl/expr.ts';
 import type { Function, TimeFunction } from '../dsl/functions.ts';
 import { solve } from '../dsl/solve.ts';
 import type { SparseOperation, SparseTimeFunction } from '../dsl/sparse.ts';
+import { eqOn, laplacianRegions, zeroSurface, type FreeSurface } from './acoustic-equations.ts';
 
 /** Per-point SLS constants on the padded grid (fixed by Q, the reference frequency and dt). */
 export interface SlsFields {
@@ -86,14 +94,14 @@ export function slsConstants(q: number, f: number, dt: number): SlsConstants {
   };
 }
 
-/** `m·p_tt + η·p_t − Λ·Δp − c_f·ρ`, solved for p[t+1]. */
-function forwardPde(p: TimeFunction, r: TimeFunction, f: SlsFields): Expr {
-  return f.m.mul(p.dt2).add(f.damp.mul(p.dt)).sub(f.lam.mul(p.laplace)).sub(f.couple.mul(r));
+/** `m·p_tt + η·p_t − Λ·Δp − c_f·ρ` (Δ given: plain or mirrored), solved for p[t+1]. */
+function forwardPde(p: TimeFunction, r: TimeFunction, f: SlsFields, laplace: (g: TimeFunction) => Expr): Expr {
+  return f.m.mul(p.dt2).add(f.damp.mul(p.dt)).sub(f.lam.mul(laplace(p))).sub(f.couple.mul(r));
 }
 
 /** `m·v_tt − η·v_t − Λ·(Δv − Δw)`, solved for v[t−1]: the transposed p recursion. */
-function adjointPde(v: TimeFunction, w: TimeFunction, f: SlsFields): Expr {
-  return f.m.mul(v.dt2).sub(f.damp.mul(v.dt)).sub(f.lam.mul(v.laplace.sub(w.laplace)));
+function adjointPde(v: TimeFunction, w: TimeFunction, f: SlsFields, laplace: (g: TimeFunction) => Expr): Expr {
+  return f.m.mul(v.dt2).sub(f.damp.mul(v.dt)).sub(f.lam.mul(laplace(v).sub(laplace(w))));
 }
 
 /** `s·dt²/m`: a⁻¹·s at the physical points sources sit on (η = 0 there). */
@@ -107,33 +115,49 @@ function scaledAdjoint(sparse: SparseTimeFunction, f: SlsFields): Expr {
   return scaled(sparse, f).mul(f.lam);
 }
 
-/** p[t+1], then ρ[t+1] = c₁·ρ[t] − Δp[t] (reads p[t] only, so the order is free). */
-function step(p: TimeFunction, r: TimeFunction, f: SlsFields): Eq[] {
-  return [new Eq(p.forward, solve(forwardPde(p, r, f), p.forward)), new Eq(r.forward, f.decay.mul(r).sub(p.laplace))];
+/**
+ * p[t+1] (plus `extra` in its PDE), and ρ[t+1] = c₁·ρ[t] − Δp[t] (reads p[t] only, so the order
+ * is free): one equation each per region (the whole grid, or under a surface its deep points and rows).
+ */
+function step(p: TimeFunction, r: TimeFunction, f: SlsFields, surface: FreeSurface | undefined, extra?: Expr): { p: Eq[]; r: Eq[] } {
+  const regions = laplacianRegions(surface);
+  return {
+    p: regions.map(({ subdomain, laplace }) => {
+      const pde = forwardPde(p, r, f, laplace);
+      return eqOn(p.forward, solve(extra === undefined ? pde : pde.add(extra), p.forward), subdomain);
+    }),
+    r: regions.map(({ subdomain, laplace }) => eqOn(r.forward, f.decay.mul(r).sub(laplace(p)), subdomain)),
+  };
 }
 
-/** At time t: p[t+1] and ρ[t+1]; src[t] injected into p[t+1]; rec[t] = P·p[t]. */
-export function viscoForwardEquations(p: TimeFunction, r: TimeFunction, f: SlsFields, src: SparseTimeFunction, rec: SparseTimeFunction): (Eq | SparseOperation)[] {
-  const [pEq, rEq] = step(p, r, f);
-  return [pEq!, src.inject({ field: p.forward, expr: scaled(src, f) }), rEq!, rec.interpolate({ expr: p })];
+/** At time t: p[t+1] and ρ[t+1]; src[t] injected into p[t+1] (then its surface row zeroed); rec[t] = P·p[t]. */
+export function viscoForwardEquations(
+  p: TimeFunction, r: TimeFunction, f: SlsFields, src: SparseTimeFunction, rec: SparseTimeFunction, surface?: FreeSurface,
+): (Eq | SparseOperation)[] {
+  const { p: pEqs, r: rEqs } = step(p, r, f, surface);
+  return [...pEqs, src.inject({ field: p.forward, expr: scaled(src, f) }), ...zeroSurface(p, 1, surface), ...rEqs, rec.interpolate({ expr: p })];
 }
 
 /**
  * At time t (running backwards): rec[t] injected into v[t], completing it; v[t−1] and w[t−1] from
  * v[t], v[t+1], w[t]; srca[t] = P·(v[t+1]/Λ).
  */
-export function viscoAdjointEquations(v: TimeFunction, w: TimeFunction, f: SlsFields, rec: SparseTimeFunction, srca: SparseTimeFunction): (Eq | SparseOperation)[] {
+export function viscoAdjointEquations(
+  v: TimeFunction, w: TimeFunction, f: SlsFields, rec: SparseTimeFunction, srca: SparseTimeFunction, surface?: FreeSurface,
+): (Eq | SparseOperation)[] {
   return [
     rec.inject({ field: v, expr: scaledAdjoint(rec, f) }),
-    ...adjointStep(v, w, f),
+    ...zeroSurface(v, 0, surface),
+    ...adjointStep(v, w, f, surface),
     srca.interpolate({ expr: v.forward.mul(f.invLam) }),
   ];
 }
 
-function adjointStep(v: TimeFunction, w: TimeFunction, f: SlsFields): Eq[] {
+/** v[t−1] per region, then w[t−1] (pointwise: everywhere, or below the surface). */
+function adjointStep(v: TimeFunction, w: TimeFunction, f: SlsFields, surface: FreeSurface | undefined): Eq[] {
   return [
-    new Eq(v.backward, solve(adjointPde(v, w, f), v.backward)),
-    new Eq(w.backward, f.decay.mul(w).add(f.coupleT.mul(v))),
+    ...laplacianRegions(surface).map(({ subdomain, laplace }) => eqOn(v.backward, solve(adjointPde(v, w, f, laplace), v.backward), subdomain)),
+    eqOn(w.backward, f.decay.mul(w).add(f.coupleT.mul(v)), surface?.below),
   ];
 }
 
@@ -143,14 +167,17 @@ function adjointStep(v: TimeFunction, w: TimeFunction, f: SlsFields): Eq[] {
  */
 export function viscoBornEquations(
   p: TimeFunction, r: TimeFunction, dp: TimeFunction, dr: TimeFunction, dm: Function, f: SlsFields, src: SparseTimeFunction, rec: SparseTimeFunction,
+  surface?: FreeSurface,
 ): (Eq | SparseOperation)[] {
-  const [pEq, rEq] = step(p, r, f);
+  const background = step(p, r, f, surface);
+  const scattered = step(dp, dr, f, surface, dm.mul(p.dt2));
   return [
-    pEq!,
+    ...background.p,
     src.inject({ field: p.forward, expr: scaled(src, f) }),
-    rEq!,
-    new Eq(dp.forward, solve(forwardPde(dp, dr, f).add(dm.mul(p.dt2)), dp.forward)),
-    new Eq(dr.forward, f.decay.mul(dr).sub(dp.laplace)),
+    ...zeroSurface(p, 1, surface),
+    ...background.r,
+    ...scattered.p,
+    ...scattered.r,
     rec.interpolate({ expr: dp }),
   ];
 }
@@ -161,15 +188,16 @@ export function viscoBornEquations(
  * forward levels p[t], p[t−1] and never the memory variable; then v[t−1], w[t−1].
  */
 export function viscoGradientEquations(
-  v: TimeFunction, w: TimeFunction, p: TimeFunction, grad: Function, f: SlsFields, residual: SparseTimeFunction,
+  v: TimeFunction, w: TimeFunction, p: TimeFunction, grad: Function, f: SlsFields, residual: SparseTimeFunction, surface?: FreeSurface,
 ): (Eq | SparseOperation)[] {
   const dt = f.m.grid.time.spacing;
   const vNext = v.forward;
   const update = p.toExpr().mul(v.toExpr().sub(vNext.mul(2))).add(p.backward.mul(vNext)).mul(f.invLam).div(dt.pow(2));
   return [
     residual.inject({ field: v, expr: scaledAdjoint(residual, f) }),
-    new Eq(grad, grad.sub(update)),
-    ...adjointStep(v, w, f),
+    ...zeroSurface(v, 0, surface),
+    eqOn(grad, grad.sub(update), surface?.below),
+    ...adjointStep(v, w, f, surface),
   ];
 }
 

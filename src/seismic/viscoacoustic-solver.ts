@@ -12,6 +12,9 @@
  * p[t], p[t−1] (the memory variable enters the gradient through v, not through the state), so a
  * reverse step may read p in place from a memory checkpoint; ρ is in the checkpoint because the
  * forward recomputation needs it.
+ *
+ * Free surface (`freeSurface: true`): the acoustic solver's (see acoustic-equations.ts and
+ * viscoacoustic-equations.ts). The step's state is unchanged, so checkpointing is too.
  */
 import type { FloatArray } from '../dsl/dtype.ts';
 import { checkSpaceOrder, Function, TimeFunction } from '../dsl/functions.ts';
@@ -27,6 +30,7 @@ import type { StorageSpec } from '../revolve/storage/create.ts';
 import { defaultThreads } from '../runtime/arguments.ts';
 import { AcquisitionGeometry } from './geometry.ts';
 import { SeismicModel, type ModelOverride } from './model.ts';
+import { freeSurface, type FreeSurface } from './acoustic-equations.ts';
 import { stabilityLimit } from './stability.ts';
 import { applyLabelled, combine, type ModellingSummary } from './summary.ts';
 import {
@@ -39,6 +43,12 @@ export interface ViscoacousticWaveSolverOptions {
   readonly spaceOrder?: number;
   /** Frequency (kHz) at which Q(ω) equals the model's qp (default: the geometry's f0). */
   readonly referenceFrequency?: number;
+  /**
+   * A free surface (pressure zero) at the physical top face (z = origin, the last axis), as in
+   * AcousticWaveSolver: the pressure and the memory variable are mirrored oddly about it inside
+   * the Laplacians of the rows next to it. Every operator honours it and stays an exact transpose.
+   */
+  readonly freeSurface?: boolean;
 }
 
 /** Options of every modelling call: a model-space override of m (or vp) and threads. */
@@ -78,7 +88,7 @@ export interface ViscoacousticGradientResult {
   readonly revolver?: RevolverStats;
 }
 
-const SOLVER_KEYS = optionKeys<ViscoacousticWaveSolverOptions>({ spaceOrder: true, referenceFrequency: true });
+const SOLVER_KEYS = optionKeys<ViscoacousticWaveSolverOptions>({ spaceOrder: true, referenceFrequency: true, freeSurface: true });
 const RUN_KEYS = optionKeys<ViscoacousticRunOptions>({ vp: true, m: true, nthreads: true });
 const FORWARD_KEYS = optionKeys<ViscoacousticForwardOptions>({ vp: true, m: true, nthreads: true, src: true, save: true });
 const BORN_KEYS = FORWARD_KEYS.filter((key) => key !== 'save');
@@ -102,6 +112,9 @@ export class ViscoacousticWaveSolver {
   /** The SLS relaxation times on the physical grid (ms). */
   readonly tauSigma: Float64Array;
   readonly tauEpsilon: Float64Array;
+  /** Whether the top face is a free surface (see the option). */
+  readonly freeSurface: boolean;
+  private readonly surface: FreeSurface | undefined;
   private readonly fields: SlsFields;
   /** Per physical point √(τ_ε/τ_σ): unrelaxed over relaxed velocity, for the stability limit. */
   private readonly stiffening: Float64Array;
@@ -124,6 +137,9 @@ export class ViscoacousticWaveSolver {
     // Before any field or C: a model without Q names what to add.
     model.require(['qp'], 'ViscoacousticWaveSolver');
     this.spaceOrder = checkSpaceOrder('ViscoacousticWaveSolver', options.spaceOrder ?? model.spaceOrder);
+    if (options.freeSurface !== undefined && typeof options.freeSurface !== 'boolean') {
+      throw new InvalidArgumentError(`ViscoacousticWaveSolver: freeSurface must be true or false, got ${String(options.freeSurface)}`);
+    }
     const fRef = options.referenceFrequency ?? geometry.f0;
     if (!(Number.isFinite(fRef) && fRef > 0)) throw new InvalidArgumentError(`ViscoacousticWaveSolver: referenceFrequency must be a positive frequency in kHz (e.g. 0.010), got ${fRef}`);
     this.model = model;
@@ -136,6 +152,8 @@ export class ViscoacousticWaveSolver {
     this.stiffening = Float64Array.from(constants, (c) => Math.sqrt(c.unrelaxed));
     this.checkStable(model.vp, 'ViscoacousticWaveSolver');
     const { grid } = model;
+    this.freeSurface = options.freeSurface ?? false;
+    this.surface = this.freeSurface ? freeSurface(grid, model.nbl, this.spaceOrder) : undefined;
     const coefficient = (name: string, values: ArrayLike<number>): Function => {
       const f = new Function({ name, grid, spaceOrder: this.spaceOrder, halo: 0 });
       f.data.assign(model.pad(values));
@@ -292,18 +310,18 @@ export class ViscoacousticWaveSolver {
   operator(key: ViscoacousticOperatorKey): Operator {
     const known = this.operators.get(key);
     if (known) return known;
-    const { fields, p, r, src, rec } = this;
+    const { fields, p, r, src, rec, surface } = this;
     const equations = ((): ConstructorParameters<typeof Operator>[0] => {
       switch (key) {
-        case 'forward': return viscoForwardEquations(p, r, fields, src, rec);
-        case 'forwardSave': return viscoForwardEquations(this.savedP, r, fields, src, rec);
+        case 'forward': return viscoForwardEquations(p, r, fields, src, rec, surface);
+        case 'forwardSave': return viscoForwardEquations(this.savedP, r, fields, src, rec, surface);
         case 'sample': return viscoSampleEquations(p, rec);
         case 'sampleSave': return viscoSampleEquations(this.savedP, rec);
         case 'sampleBorn': return viscoSampleEquations(this.dp, rec);
-        case 'adjoint': return viscoAdjointEquations(this.v, this.w, fields, rec, this.srca);
-        case 'born': return viscoBornEquations(p, r, this.dp, this.dr, this.dm, fields, src, rec);
-        case 'gradient': return viscoGradientEquations(this.v, this.w, p, this.grad, fields, this.residual);
-        case 'gradientSave': return viscoGradientEquations(this.v, this.w, this.savedP, this.grad, fields, this.residual);
+        case 'adjoint': return viscoAdjointEquations(this.v, this.w, fields, rec, this.srca, surface);
+        case 'born': return viscoBornEquations(p, r, this.dp, this.dr, this.dm, fields, src, rec, surface);
+        case 'gradient': return viscoGradientEquations(this.v, this.w, p, this.grad, fields, this.residual, surface);
+        case 'gradientSave': return viscoGradientEquations(this.v, this.w, this.savedP, this.grad, fields, this.residual, surface);
       }
     })();
     const op = new Operator(equations, { name: `visco_${key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}` });

@@ -232,3 +232,134 @@ describe('ViscoacousticWaveSolver: limits and physics', () => {
     expect(Math.abs(measured / predicted - 1)).toBeLessThan(0.05);
   });
 });
+
+// The free-surface solvers are float64, spaceOrder 8 (three mirrored rows): their kernels are compiled once.
+const SURFACE_ORDER = 8;
+
+/** Index (fractional, by a parabola through the neighbours) of the largest |value|. */
+function peak(values: ArrayLike<number>): { index: number; value: number } {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (Math.abs(values[i]!) > Math.abs(values[best]!)) best = i;
+  const [a, b, c] = [values[best - 1] ?? 0, values[best]!, values[best + 1] ?? 0];
+  const denominator = a - 2 * b + c;
+  return { index: best + (denominator === 0 ? 0 : (0.5 * (a - c)) / denominator), value: b };
+}
+
+/**
+ * A textured model (vp, and Q from 35 to 60) with a 10-point layer under a free surface; sources
+ * and receivers off the grid, some within a point of the surface and one on it.
+ */
+function viscoSurfaceSolver(): ViscoacousticWaveSolver {
+  const shape = [61, 51];
+  const rand = random(3);
+  const vp = texturedVelocity(shape, rand);
+  const qp = Float64Array.from({ length: 61 * 51 }, () => 47.5 + 12.5 * rand());
+  const model = new SeismicModel({ vp, qp, shape, spacing: [10, 10], nbl: 10, spaceOrder: SURFACE_ORDER, dtype: 'float64' });
+  const srcCoordinates = [[261.3, 23.7], [369.3, 4.3]];
+  const recCoordinates = [0, 3.1, 7.7, 31.3, 12.2, 45.9, 18.4].map((z, i) => [600 * (0.07 + 0.13 * i) + 1.7, z]);
+  const geometry = new AcquisitionGeometry(model, { srcCoordinates, recCoordinates, t0: 0, tn: 250, f0: 0.02 });
+  return new ViscoacousticWaveSolver(model, geometry, { freeSurface: true });
+}
+
+describe('ViscoacousticWaveSolver with a free surface', () => {
+  const solver = viscoSurfaceSolver();
+  const { model, geometry } = solver;
+
+  it('F/Fᵀ dot test in float64; the receiver on the surface records nothing', () => {
+    const rand = random(101);
+    const q = geometry.newSrc('q');
+    q.data.assign(randomArray(rand, geometry.nt * geometry.nsrc));
+    const d = geometry.newRec('d');
+    d.data.assign(randomArray(rand, geometry.nt * geometry.nrec));
+    const Fq = solver.forward({ src: q, ...THREADS }).rec.data.toArray();
+    const FTd = solver.adjoint(d, THREADS).srca.data.toArray();
+    const { lhs, residual } = dotTestResidual(Fq, d.data.toArray(), q.data.toArray(), FTd);
+    console.log(`visco free surface F/Fᵀ: ⟨Fq, d⟩ = ${lhs.toExponential(6)}, relative mismatch ${residual.toExponential(2)}`);
+    expect(Math.abs(lhs)).toBeGreaterThan(1e-6);
+    expect(residual).toBeLessThan(1e-10);
+    const nrec = geometry.nrec;
+    expect(Fq.every((value, k) => k % nrec !== 0 || value === 0)).toBe(true);
+    expect(Fq.some((value, k) => k % nrec === 1 && value !== 0)).toBe(true);
+  });
+
+  it('J/Jᵀ dot test: born(dm) against gradient(d) in float64; no gradient on the surface row', () => {
+    const rand = random(17);
+    const dm = randomArray(rand, model.size);
+    const d = geometry.newRec('d');
+    d.data.assign(randomArray(rand, geometry.nt * geometry.nrec));
+    const { rec: Jdm } = solver.born(dm, THREADS);
+    const { grad } = solver.gradient(d, THREADS);
+    const { lhs, residual } = dotTestResidual(Jdm.data.toArray(), d.data.toArray(), dm, grad);
+    console.log(`visco free surface J/Jᵀ: ⟨J dm, d⟩ = ${lhs.toExponential(6)}, relative mismatch ${residual.toExponential(2)}`);
+    expect(Math.abs(lhs)).toBeGreaterThan(1e-9);
+    expect(residual).toBeLessThan(1e-10);
+    const nz = model.shape[1]!;
+    expect(grad.every((g, k) => k % nz !== 0 || g === 0)).toBe(true);
+  });
+
+  it('checkpointed gradient is bitwise the full-history gradient, and its record the forward one', () => {
+    const { rec: observed } = solver.forward(THREADS);
+    const residual = geometry.newRec('residual');
+    residual.data.assign(observed.data.toArray().map((x, i) => x * (1 + 0.5 * Math.sin(0.37 * i))));
+    const reference = solver.gradient(residual, THREADS).grad;
+    const { grad, rec, revolver } = solver.gradient(residual, { ...THREADS, checkpointing: { nCheckpoints: 5 } });
+    expect(bufferOf(grad).equals(bufferOf(reference))).toBe(true);
+    expect(bufferOf(rec!.data.toArray()).equals(bufferOf(observed.data.toArray()))).toBe(true);
+    expect(revolver!.forwardSteps).toBeGreaterThan(geometry.nt - 2);
+    expect(Math.max(...reference.map(Math.abs))).toBeGreaterThan(0);
+  });
+
+  it('the surface ghost: opposite polarity, arriving at (path via the mirror image)/vp; p zero on and above the surface', () => {
+    const vp = 2.0; // km/s = m/ms
+    const ghostModel = new SeismicModel({ vp, qp: 100, shape: [101, 61], spacing: [10, 10], nbl: 40, spaceOrder: SURFACE_ORDER, dtype: 'float64' });
+    const depth = 200;
+    const [xs, xr] = [300, 700];
+    const ghostGeometry = new AcquisitionGeometry(ghostModel, { srcCoordinates: [[xs, depth]], recCoordinates: [[xr, depth]], t0: 0, tn: 500, f0: 0.015 });
+    const surface = new ViscoacousticWaveSolver(ghostModel, ghostGeometry, { freeSurface: true });
+    const absorbing = new ViscoacousticWaveSolver(ghostModel, ghostGeometry);
+    const { rec, p } = surface.forward(THREADS);
+    const withSurface = rec.data.toArray();
+    const direct = absorbing.forward(THREADS).rec.data.toArray();
+    const ghost = withSurface.map((value, k) => value - direct[k]!);
+
+    const nt = ghostGeometry.nt;
+    const correlation = Float64Array.from({ length: nt }, (_, lag) => {
+      let sum = 0;
+      for (let t = 0; t + lag < nt; t++) sum += ghost[t + lag]! * direct[t]!;
+      return sum;
+    });
+    const { index: lagSamples, value: best } = peak(correlation);
+    const extraPath = Math.hypot(xr - xs, 2 * depth) - (xr - xs); // via the image source at −depth
+    const lag = lagSamples * ghostGeometry.dt;
+    const directPeak = peak(direct);
+    const ghostPeak = peak(ghost);
+    const expectedGhostTime = directPeak.index * ghostGeometry.dt + extraPath / vp;
+    const ghostTime = ghostPeak.index * ghostGeometry.dt;
+    console.log(
+      `visco ghost (Q = 100): lag ${lag.toFixed(2)} ms against ${(extraPath / vp).toFixed(2)} ms; ghost peak at ${ghostTime.toFixed(2)} ms against ` +
+        `${expectedGhostTime.toFixed(2)} ms; amplitude ratio ${(ghostPeak.value / directPeak.value).toFixed(3)}`,
+    );
+    expect(best).toBeLessThan(0); // opposite polarity
+    expect(Math.sign(ghostPeak.value)).toBe(-Math.sign(directPeak.value));
+    expect(Math.abs(lag - extraPath / vp) / (extraPath / vp)).toBeLessThan(0.05);
+    expect(Math.abs(ghostTime - expectedGhostTime) / expectedGhostTime).toBeLessThan(0.02);
+    // 2D spreading √(400/566) = 0.84, times a little more attenuation along the longer path.
+    expect(Math.abs(ghostPeak.value / directPeak.value)).toBeGreaterThan(0.6);
+    expect(Math.abs(ghostPeak.value / directPeak.value)).toBeLessThan(1.0);
+
+    const slot = p.slotOf(nt - 1);
+    const z0 = ghostModel.nbl;
+    const nx = ghostModel.paddedShape[0]!;
+    let moving = 0;
+    for (let x = 0; x < nx; x++) {
+      for (let z = 0; z <= z0; z++) expect(p.data.get(slot, x, z)).toBe(0);
+      if (p.data.get(slot, x, z0 + 1) !== 0) moving++;
+    }
+    expect(moving).toBe(nx);
+  });
+
+  it('rejects a non-boolean freeSurface', () => {
+    expect(() => new ViscoacousticWaveSolver(model, geometry, { freeSurface: 'yes' as unknown as boolean })).toThrow(/freeSurface must be true or false/);
+  });
+});
+
