@@ -4,6 +4,7 @@ import { runWaveDemo } from './demo.ts';
 import { parseThreads } from './flags.ts';
 import { clearCache, describeCache } from './cache.ts';
 import { registerFwiGradient } from './fwi/command.ts';
+import { registerFwi } from './fwi/inversion-command.ts';
 import { importOptional } from './optional.ts';
 import { registerSchedule } from './schedule.ts';
 
@@ -22,6 +23,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       'Exit codes: 0 ok, 1 user error (a one-line message; --verbose adds the stack), 2 internal error.',
       '',
       'Examples:',
+      '  devito-ts fwi --iterations 5',
       '  devito-ts fwi-gradient --memory 256MB',
       '  devito-ts schedule --steps 1000 --checkpoints 10 --png schedule.png',
       '  devito-ts demo --size 401 --steps 200',
@@ -35,6 +37,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       verbose = Boolean(command.opts().verbose);
     });
 
+  registerFwi(program);
   registerFwiGradient(program);
   registerSchedule(program);
 

@@ -52,7 +52,7 @@ const norm = (values: ArrayLike<number>): number => {
 };
 
 /** Sources spread evenly over the surface, 20 m deep, away from the side edges. */
-function sourcePositions(model: VelocityModel, shots: number): number[][] {
+export function sourcePositions(model: VelocityModel, shots: number): number[][] {
   const width = (model.shape[0] - 1) * model.spacing[0];
   return Array.from({ length: shots }, (_, s) => [model.origin[0] + ((s + 0.5) / shots) * width, model.origin[1] + 20]);
 }

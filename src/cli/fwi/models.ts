@@ -27,6 +27,15 @@ export function saltModel(nx: number, nz: number, spacing = 10): VelocityModel {
  */
 export function smoothModel(model: VelocityModel, sigma: number): VelocityModel {
   const [nx, nz] = model.shape;
+  const smooth = gaussianBlur(model.vp, model.shape, sigma);
+  const top = model.vp[0]!;
+  for (let i = 0; i < nx; i++) for (let j = 0; j < nz && model.vp[i * nz + j] === top; j++) smooth[i * nz + j] = top;
+  return { ...model, vp: smooth };
+}
+
+/** Separable Gaussian blur of a [nx, nz] array (standard deviation `sigma` points, edges clamped). */
+export function gaussianBlur(vp: Float32Array, shape: readonly [number, number], sigma: number): Float32Array {
+  const [nx, nz] = shape;
   const radius = Math.ceil(3 * sigma);
   const kernel = Array.from({ length: 2 * radius + 1 }, (_, k) => Math.exp(-((k - radius) ** 2) / (2 * sigma * sigma)));
   const total = kernel.reduce((a, b) => a + b, 0);
@@ -43,10 +52,7 @@ export function smoothModel(model: VelocityModel, sigma: number): VelocityModel 
     }
     return out;
   };
-  const smooth = pass(pass(model.vp, true), false);
-  const top = model.vp[0]!;
-  for (let i = 0; i < nx; i++) for (let j = 0; j < nz && model.vp[i * nz + j] === top; j++) smooth[i * nz + j] = top;
-  return { ...model, vp: smooth };
+  return pass(pass(vp, true), false);
 }
 
 interface RawHeader {
