@@ -51,9 +51,10 @@ import {
   type FreeSurface, type MediumFields,
 } from './acoustic-equations.ts';
 import { AcquisitionGeometry } from './geometry.ts';
-import { SeismicModel, type ModelOverride } from './model.ts';
+import { SeismicModel } from './model.ts';
 import { startCheckpointedRun, type CheckpointedForward } from './checkpointed-run.ts';
 import { applyLabelled, combine, type ModellingSummary } from './summary.ts';
+import { kernelArgs, loadPoints, solverPoints, withVelocity } from './solver-support.ts';
 
 /** Options of `AcousticWaveSolver`. */
 export interface AcousticWaveSolverOptions {
@@ -232,8 +233,8 @@ export class AcousticWaveSolver {
     this.freeSurface = options.freeSurface ?? false;
     this.surface = this.freeSurface ? freeSurface(model.grid, model.nbl, spaceOrder) : undefined;
     this.u = this.wavefield('u');
-    this.src = this.points('src', geometry.srcCoordinates);
-    this.rec = this.points('rec', geometry.recCoordinates);
+    this.src = solverPoints(this.model, 'src', geometry.srcCoordinates, this.geometry.nt);
+    this.rec = solverPoints(this.model, 'rec', geometry.recCoordinates, this.geometry.nt);
   }
 
   get dt(): number {
@@ -255,13 +256,13 @@ export class AcousticWaveSolver {
   private runForward(options: ForwardOptions): { rec: SparseTimeFunction; u: TimeFunction; summary: ModellingSummary } {
     const save = options.save ?? false;
     const u = save ? this.saved() : this.u;
-    this.load(this.src, options.src ?? this.geometry.src, 'forward: src');
+    loadPoints(this.model, this.src, options.src ?? this.geometry.src, 'forward: src');
     this.liveState = undefined;
     u.data.raw.fill(0);
     this.rec.data.raw.fill(0);
     const summary = this.withModel(options, 'forward', () => [
-      applyLabelled(this.operator(save ? 'forwardSave' : 'forward'), { timeMin: 1, timeMax: this.nt - 2, ...this.args(options) }),
-      applyLabelled(this.operator(save ? 'sampleSave' : 'sample'), { timeMin: this.nt - 1, timeMax: this.nt - 1, ...this.args(options) }),
+      applyLabelled(this.operator(save ? 'forwardSave' : 'forward'), { timeMin: 1, timeMax: this.nt - 2, ...kernelArgs(this.dt, options) }),
+      applyLabelled(this.operator(save ? 'sampleSave' : 'sample'), { timeMin: this.nt - 1, timeMax: this.nt - 1, ...kernelArgs(this.dt, options) }),
     ]);
     return { rec: this.copy(this.rec, 'rec'), u, summary };
   }
@@ -269,11 +270,11 @@ export class AcousticWaveSolver {
   /** Receiver data → `srca` (source-side data [nt, nsrc]), the adjoint wavefield `v` (final ring) and summary. */
   adjoint(rec: SparseTimeFunction, options: RunOptions = {}): { srca: SparseTimeFunction; v: TimeFunction; summary: ModellingSummary } {
     checkOptionKeys('adjoint', options, RUN_KEYS);
-    this.load(this.rec, rec, 'adjoint: rec');
+    loadPoints(this.model, this.rec, rec, 'adjoint: rec');
     this.v.data.raw.fill(0);
     this.srca.data.raw.fill(0);
     const summary = this.withModel(options, 'adjoint', () => [
-      applyLabelled(this.operator('adjoint'), { timeMin: 1, timeMax: this.nt - 1, ...this.args(options) }),
+      applyLabelled(this.operator('adjoint'), { timeMin: 1, timeMax: this.nt - 1, ...kernelArgs(this.dt, options) }),
     ]);
     return { srca: this.copy(this.srca, 'srca'), v: this.v, summary };
   }
@@ -285,14 +286,14 @@ export class AcousticWaveSolver {
   born(dm: ArrayLike<number>, options: Omit<ForwardOptions, 'save'> = {}): { rec: SparseTimeFunction; u: TimeFunction; U: TimeFunction; summary: ModellingSummary } {
     checkOptionKeys('born', options, BORN_KEYS);
     this.dm.data.assign(this.model.pad(this.model.checkPhysical(dm, 'born: dm')));
-    this.load(this.src, options.src ?? this.geometry.src, 'born: src');
+    loadPoints(this.model, this.src, options.src ?? this.geometry.src, 'born: src');
     this.liveState = undefined;
     this.u.data.raw.fill(0);
     this.du.data.raw.fill(0);
     this.rec.data.raw.fill(0);
     const summary = this.withModel(options, 'born', () => [
-      applyLabelled(this.operator('born'), { timeMin: 1, timeMax: this.nt - 2, ...this.args(options) }),
-      applyLabelled(this.operator('sampleBorn'), { timeMin: this.nt - 1, timeMax: this.nt - 1, ...this.args(options) }),
+      applyLabelled(this.operator('born'), { timeMin: 1, timeMax: this.nt - 2, ...kernelArgs(this.dt, options) }),
+      applyLabelled(this.operator('sampleBorn'), { timeMin: this.nt - 1, timeMax: this.nt - 1, ...kernelArgs(this.dt, options) }),
     ]);
     return { rec: this.copy(this.rec, 'rec'), u: this.u, U: this.du, summary };
   }
@@ -314,11 +315,11 @@ export class AcousticWaveSolver {
     const summaries: PerformanceSummary[] = [];
     if (options.u === undefined) summaries.push(this.runForward({ ...options, save: true }).summary);
     else if (options.u !== u) this.loadWavefield(u, options.u);
-    this.load(this.residual, residual, 'gradient: residual');
+    loadPoints(this.model, this.residual, residual, 'gradient: residual');
     this.v.data.raw.fill(0);
     this.grad.data.raw.fill(0);
     summaries.push(this.withModel(options, 'gradient', () => [
-      applyLabelled(this.operator('gradientSave'), { timeMin: 2, timeMax: this.nt - 1, ...this.args(options) }),
+      applyLabelled(this.operator('gradientSave'), { timeMin: 2, timeMax: this.nt - 1, ...kernelArgs(this.dt, options) }),
     ]));
     return { grad: this.model.restrictAdjoint(this.grad.data.toArray()), v: this.v, summary: combine(summaries) };
   }
@@ -478,7 +479,7 @@ export class AcousticWaveSolver {
    * model it runs with (an override's velocity, not the stored model's) in `withModel`.
    */
   private steppers(options: { nthreads?: number; autotune?: boolean }): GradientStepping {
-    const args = this.args(options);
+    const args = kernelArgs(this.dt, options);
     const checkpoint = new Checkpoint([this.u], { timeOffset: 1 });
     return {
       nSteps: this.nt - 2,
@@ -488,7 +489,7 @@ export class AcousticWaveSolver {
       // The gradient only reads u: from memory checkpoints it may read u in place (no restore copy).
       reverse: new CheckpointOperator(this.operator('gradient'), args, { timeOffset: 2, readsInPlace: checkpoint }),
       startForward: (src?: SparseTimeFunction): void => {
-        this.load(this.src, src ?? this.geometry.src, 'gradientStepping: src');
+        loadPoints(this.model, this.src, src ?? this.geometry.src, 'gradientStepping: src');
         this.u.data.raw.fill(0);
         this.rec.data.raw.fill(0);
       },
@@ -497,7 +498,7 @@ export class AcousticWaveSolver {
         return this.copy(this.rec, 'rec');
       },
       startReverse: (residual: SparseTimeFunction): void => {
-        this.load(this.residual, residual, 'gradientStepping: residual');
+        loadPoints(this.model, this.residual, residual, 'gradientStepping: residual');
         this.v.data.raw.fill(0);
         this.grad.data.raw.fill(0);
       },
@@ -555,17 +556,13 @@ export class AcousticWaveSolver {
   }
 
   private get srca(): SparseTimeFunction {
-    this.adjointSource ??= this.points('srca', this.geometry.srcCoordinates);
+    this.adjointSource ??= solverPoints(this.model, 'srca', this.geometry.srcCoordinates, this.geometry.nt);
     return this.adjointSource;
   }
 
   private get residual(): SparseTimeFunction {
-    this.residualData ??= this.points('residual', this.geometry.recCoordinates);
+    this.residualData ??= solverPoints(this.model, 'residual', this.geometry.recCoordinates, this.geometry.nt);
     return this.residualData;
-  }
-
-  private points(name: string, coordinates: Float64Array): SparseTimeFunction {
-    return new SparseTimeFunction({ name, grid: this.model.grid, npoint: coordinates.length / this.model.ndim, nt: this.geometry.nt, coordinates });
   }
 
   private get grad(): Function {
@@ -573,32 +570,9 @@ export class AcousticWaveSolver {
     return this.gradientField;
   }
 
-  private args(options: { nthreads?: number; autotune?: boolean }): { dt: number; nthreads?: number; autotune?: boolean } {
-    return {
-      dt: this.dt,
-      ...(options.nthreads === undefined ? {} : { nthreads: options.nthreads }),
-      ...(options.autotune === undefined ? {} : { autotune: options.autotune }),
-    };
-  }
-
-  /** Runs `body` with the model's m replaced by the override (restored afterwards), after a stability check. */
+  /** Runs `body` with the call's velocity override (restored afterwards), after a stability check. */
   private withModel(options: RunOptions, what: string, body: () => PerformanceSummary[]): PerformanceSummary {
-    if (options.vp !== undefined && options.m !== undefined) throw new InvalidArgumentError(`${what}: give vp or m, not both`);
-    const override: ModelOverride | undefined = options.vp !== undefined ? { vp: options.vp } : options.m !== undefined ? { m: options.m } : undefined;
-    if (override === undefined) {
-      this.checkStable(this.model.vmax, what);
-      return combine(body());
-    }
-    const velocity = this.model.velocityOf(override, what);
-    this.checkStable(velocity.reduce((a, b) => Math.max(a, b), 0), what);
-    const raw = this.model.m.data.raw;
-    const kept = raw.slice();
-    this.model.m.data.assign(this.model.paddedSlowness(velocity));
-    try {
-      return combine(body());
-    } finally {
-      raw.set(kept);
-    }
+    return withVelocity(this.model, options, what, (velocity) => this.checkStable(velocity === undefined ? this.model.vmax : velocity.reduce((a, b) => Math.max(a, b), 0), what), body);
   }
 
   private checkStable(vmax: number, what: string): void {
@@ -607,18 +581,6 @@ export class AcousticWaveSolver {
       throw new InvalidArgumentError(
         `${what}: dt = ${this.dt.toPrecision(6)} ms is unstable for vmax = ${vmax.toPrecision(6)} km/s (limit ${limit.toPrecision(6)} ms at spaceOrder ${this.spaceOrder}); lower the velocities or build the geometry with a smaller dt`,
       );
-    }
-  }
-
-  /** Copies a user's sparse data and positions into one of the solver's own point sets. */
-  private load(target: SparseTimeFunction, given: SparseTimeFunction, what: string): void {
-    if (!(given instanceof SparseTimeFunction)) throw new InvalidArgumentError(`${what} must be a SparseTimeFunction (e.g. geometry.newRec())`);
-    if (given.npoint !== target.npoint || given.nt !== target.nt || given.grid.ndim !== this.model.ndim) {
-      throw new ShapeError(`${what}: has ${given.npoint} points × ${given.nt} samples; this solver's geometry has ${target.npoint} points × ${target.nt} samples`);
-    }
-    if (given !== target) {
-      target.coordinates.set(this.model.checkPoints(given.coordinates, what));
-      target.data.raw.set(given.data.raw);
     }
   }
 

@@ -30,9 +30,10 @@ import type { CheckpointingOptions, GradientResult, RunOptions } from './acousti
 import { startCheckpointedRun, type CheckpointedForward } from './checkpointed-run.ts';
 import { freeSurface, type FreeSurface } from './acoustic-equations.ts';
 import { AcquisitionGeometry } from './geometry.ts';
-import { SeismicModel, type ModelOverride } from './model.ts';
+import { SeismicModel } from './model.ts';
 import { CFL_SAFETY, stabilityLimit } from './stability.ts';
 import { applyLabelled, combine, type ModellingSummary } from './summary.ts';
+import { kernelArgs, loadPoints, solverPoints, withVelocity } from './solver-support.ts';
 import {
   ttiAdjointEquations, ttiBornEquations, ttiForwardEquations, ttiGradientEquations, ttiSampleEquations, type TTIMedium, type TTIPair,
 } from './tti-equations.ts';
@@ -162,8 +163,8 @@ export class TTIWaveSolver {
     this.surface = this.freeSurface ? freeSurface(model.grid, model.nbl, spaceOrder) : undefined;
     this.medium = this.buildMedium(epsilon, delta);
     this.pair = this.newPair('p', 'r');
-    this.src = this.points('src', geometry.srcCoordinates);
-    this.rec = this.points('rec', geometry.recCoordinates);
+    this.src = solverPoints(this.model, 'src', geometry.srcCoordinates, this.nt);
+    this.rec = solverPoints(this.model, 'rec', geometry.recCoordinates, this.nt);
   }
 
   get dt(): number {
@@ -182,13 +183,13 @@ export class TTIWaveSolver {
   private runForward(options: TTIForwardOptions): { rec: SparseTimeFunction; p: TimeFunction; r: TimeFunction; summary: ModellingSummary } {
     const save = options.save ?? false;
     const pair = save ? this.saved() : this.pair;
-    this.load(this.src, options.src ?? this.geometry.src, 'forward: src');
+    loadPoints(this.model, this.src, options.src ?? this.geometry.src, 'forward: src');
     this.liveState = undefined;
     zero(pair);
     this.rec.data.raw.fill(0);
     const summary = this.withModel(options, 'forward', () => [
-      applyLabelled(this.operator(save ? 'forwardSave' : 'forward'), { timeMin: 1, timeMax: this.nt - 2, ...this.args(options) }),
-      applyLabelled(this.operator(save ? 'sampleSave' : 'sample'), { timeMin: this.nt - 1, timeMax: this.nt - 1, ...this.args(options) }),
+      applyLabelled(this.operator(save ? 'forwardSave' : 'forward'), { timeMin: 1, timeMax: this.nt - 2, ...kernelArgs(this.dt, options) }),
+      applyLabelled(this.operator(save ? 'sampleSave' : 'sample'), { timeMin: this.nt - 1, timeMax: this.nt - 1, ...kernelArgs(this.dt, options) }),
     ]);
     return { rec: copy(this.rec, 'rec'), p: pair.p, r: pair.r, summary };
   }
@@ -196,11 +197,11 @@ export class TTIWaveSolver {
   /** Receiver data → `srca` (source-side data), the adjoint pair q, s (final rings) and summary. */
   adjoint(rec: SparseTimeFunction, options: RunOptions = {}): { srca: SparseTimeFunction; q: TimeFunction; s: TimeFunction; summary: ModellingSummary } {
     checkOptionKeys('adjoint', options, RUN_KEYS);
-    this.load(this.rec, rec, 'adjoint: rec');
+    loadPoints(this.model, this.rec, rec, 'adjoint: rec');
     zero(this.adj);
     this.srca.data.raw.fill(0);
     const summary = this.withModel(options, 'adjoint', () => [
-      applyLabelled(this.operator('adjoint'), { timeMin: 1, timeMax: this.nt - 1, ...this.args(options) }),
+      applyLabelled(this.operator('adjoint'), { timeMin: 1, timeMax: this.nt - 1, ...kernelArgs(this.dt, options) }),
     ]);
     return { srca: copy(this.srca, 'srca'), q: this.adj.p, s: this.adj.r, summary };
   }
@@ -209,14 +210,14 @@ export class TTIWaveSolver {
   born(dm: ArrayLike<number>, options: Omit<TTIForwardOptions, 'save'> = {}): { rec: SparseTimeFunction; summary: ModellingSummary } {
     checkOptionKeys('born', options, BORN_KEYS);
     this.dm.data.assign(this.model.pad(this.model.checkPhysical(dm, 'born: dm')));
-    this.load(this.src, options.src ?? this.geometry.src, 'born: src');
+    loadPoints(this.model, this.src, options.src ?? this.geometry.src, 'born: src');
     this.liveState = undefined;
     zero(this.pair);
     zero(this.scattered);
     this.rec.data.raw.fill(0);
     const summary = this.withModel(options, 'born', () => [
-      applyLabelled(this.operator('born'), { timeMin: 1, timeMax: this.nt - 2, ...this.args(options) }),
-      applyLabelled(this.operator('sampleBorn'), { timeMin: this.nt - 1, timeMax: this.nt - 1, ...this.args(options) }),
+      applyLabelled(this.operator('born'), { timeMin: 1, timeMax: this.nt - 2, ...kernelArgs(this.dt, options) }),
+      applyLabelled(this.operator('sampleBorn'), { timeMin: this.nt - 1, timeMax: this.nt - 1, ...kernelArgs(this.dt, options) }),
     ]);
     return { rec: copy(this.rec, 'rec'), summary };
   }
@@ -246,11 +247,11 @@ export class TTIWaveSolver {
       this.loadWavefield(pair.p, options.p);
       this.loadWavefield(pair.r, options.r!);
     }
-    this.load(this.residual, residual, 'gradient: residual');
+    loadPoints(this.model, this.residual, residual, 'gradient: residual');
     zero(this.adj);
     this.grad.data.raw.fill(0);
     summaries.push(this.withModel(options, 'gradient', () => [
-      applyLabelled(this.operator('gradientSave'), { timeMin: 2, timeMax: this.nt - 1, ...this.args(options) }),
+      applyLabelled(this.operator('gradientSave'), { timeMin: 2, timeMax: this.nt - 1, ...kernelArgs(this.dt, options) }),
     ]));
     return { grad: this.model.restrictAdjoint(this.grad.data.toArray()), v: this.adj.p, summary: combine(summaries) };
   }
@@ -267,7 +268,7 @@ export class TTIWaveSolver {
       throw new InvalidArgumentError('forwardWithCheckpoints: give { checkpointing: { nCheckpoints } } or { checkpointing: { memoryBudgetBytes } }');
     }
     checkOptionKeys('forwardWithCheckpoints: checkpointing', checkpointing, CHECKPOINTING_KEYS);
-    const args = this.args(options);
+    const args = kernelArgs(this.dt, options);
     const { p, r } = this.pair;
     const checkpoint = new Checkpoint([p, r], { timeOffset: 1 });
     const { src: _src, onProgress, ...settings } = checkpointing;
@@ -286,7 +287,7 @@ export class TTIWaveSolver {
       revolver,
       startForward: () => {
         this.liveState = undefined;
-        this.load(this.src, source ?? options.src ?? checkpointing.src ?? this.geometry.src, 'forwardWithCheckpoints: src');
+        loadPoints(this.model, this.src, source ?? options.src ?? checkpointing.src ?? this.geometry.src, 'forwardWithCheckpoints: src');
         source ??= copy(this.src, 'src');
         zero(this.pair);
         this.rec.data.raw.fill(0);
@@ -296,7 +297,7 @@ export class TTIWaveSolver {
         return copy(this.rec, 'rec');
       },
       startReverse: (residual) => {
-        this.load(this.residual, residual, 'gradient: residual');
+        loadPoints(this.model, this.residual, residual, 'gradient: residual');
         zero(this.adj);
         this.grad.data.raw.fill(0);
       },
@@ -405,58 +406,26 @@ export class TTIWaveSolver {
   }
 
   private get srca(): SparseTimeFunction {
-    this.adjointSource ??= this.points('srca', this.geometry.srcCoordinates);
+    this.adjointSource ??= solverPoints(this.model, 'srca', this.geometry.srcCoordinates, this.nt);
     return this.adjointSource;
   }
 
   private get residual(): SparseTimeFunction {
-    this.residualData ??= this.points('residual', this.geometry.recCoordinates);
+    this.residualData ??= solverPoints(this.model, 'residual', this.geometry.recCoordinates, this.nt);
     return this.residualData;
   }
 
-  private points(name: string, coordinates: Float64Array): SparseTimeFunction {
-    return new SparseTimeFunction({ name, grid: this.model.grid, npoint: coordinates.length / this.model.ndim, nt: this.nt, coordinates });
-  }
-
-  private args(options: { nthreads?: number; autotune?: boolean }): { dt: number; nthreads?: number; autotune?: boolean } {
-    return {
-      dt: this.dt,
-      ...(options.nthreads === undefined ? {} : { nthreads: options.nthreads }),
-      ...(options.autotune === undefined ? {} : { autotune: options.autotune }),
-    };
-  }
-
-  /** Runs `body` with the model's m replaced by the override (restored afterwards), after a stability check. */
+  /** Runs `body` with the call's velocity override (restored afterwards), after a stability check. */
   private withModel(options: RunOptions, what: string, body: () => PerformanceSummary[]): PerformanceSummary {
-    if (options.vp !== undefined && options.m !== undefined) throw new InvalidArgumentError(`${what}: give vp or m, not both`);
-    const override: ModelOverride | undefined = options.vp !== undefined ? { vp: options.vp } : options.m !== undefined ? { m: options.m } : undefined;
-    const velocity = override === undefined ? this.model.vp : this.model.velocityOf(override, what);
+    return withVelocity(this.model, options, what, (velocity) => this.checkStable(velocity ?? this.model.vp, what), body);
+  }
+
+  private checkStable(velocity: Float64Array, what: string): void {
     const limit = stabilityLimit(this.model.spacing, this.spaceOrder, fastestSpeed(velocity, this.epsilon));
     if (this.dt > limit) {
       throw new InvalidArgumentError(
         `${what}: dt = ${this.dt.toPrecision(6)} ms is unstable for this TTI medium (limit ${limit.toPrecision(6)} ms at speed vp·√(1+2ε), spaceOrder ${this.spaceOrder}); lower the velocities or build the geometry with a smaller dt`,
       );
-    }
-    if (override === undefined) return combine(body());
-    const raw = this.model.m.data.raw;
-    const kept = raw.slice();
-    this.model.m.data.assign(this.model.paddedSlowness(velocity));
-    try {
-      return combine(body());
-    } finally {
-      raw.set(kept);
-    }
-  }
-
-  /** Copies a user's sparse data and positions into one of the solver's own point sets. */
-  private load(target: SparseTimeFunction, given: SparseTimeFunction, what: string): void {
-    if (!(given instanceof SparseTimeFunction)) throw new InvalidArgumentError(`${what} must be a SparseTimeFunction (e.g. geometry.newRec())`);
-    if (given.npoint !== target.npoint || given.nt !== target.nt || given.grid.ndim !== this.model.ndim) {
-      throw new ShapeError(`${what}: has ${given.npoint} points × ${given.nt} samples; this solver's geometry has ${target.npoint} points × ${target.nt} samples`);
-    }
-    if (given !== target) {
-      target.coordinates.set(this.model.checkPoints(given.coordinates, what));
-      target.data.raw.set(given.data.raw);
     }
   }
 

@@ -29,10 +29,11 @@ import type { CheckpointStorage } from '../revolve/storage/storage.ts';
 import type { StorageSpec } from '../revolve/storage/create.ts';
 import { defaultThreads } from '../runtime/arguments.ts';
 import { AcquisitionGeometry } from './geometry.ts';
-import { SeismicModel, type ModelOverride } from './model.ts';
+import { SeismicModel } from './model.ts';
 import { freeSurface, type FreeSurface } from './acoustic-equations.ts';
 import { stabilityLimit } from './stability.ts';
 import { applyLabelled, combine, type ModellingSummary } from './summary.ts';
+import { kernelArgs, loadPoints, solverPoints, withVelocity } from './solver-support.ts';
 import {
   slsConstants, viscoAdjointEquations, viscoBornEquations, viscoForwardEquations, viscoGradientEquations, viscoSampleEquations, type SlsFields,
 } from './viscoacoustic-equations.ts';
@@ -172,8 +173,8 @@ export class ViscoacousticWaveSolver {
     };
     this.p = new TimeFunction({ name: 'p', grid, timeOrder: 2, spaceOrder: this.spaceOrder });
     this.r = new TimeFunction({ name: 'r', grid, timeOrder: 1, spaceOrder: this.spaceOrder, halo: 0 });
-    this.src = this.points('src', geometry.srcCoordinates);
-    this.rec = this.points('rec', geometry.recCoordinates);
+    this.src = solverPoints(this.model, 'src', geometry.srcCoordinates, this.nt);
+    this.rec = solverPoints(this.model, 'rec', geometry.recCoordinates, this.nt);
   }
 
   get dt(): number {
@@ -199,13 +200,13 @@ export class ViscoacousticWaveSolver {
     checkOptionKeys('forward', options, FORWARD_KEYS);
     const save = options.save ?? false;
     const p = save ? this.savedP : this.p;
-    this.load(this.src, options.src ?? this.geometry.src, 'forward: src');
+    loadPoints(this.model, this.src, options.src ?? this.geometry.src, 'forward: src');
     p.data.raw.fill(0);
     this.r.data.raw.fill(0);
     this.rec.data.raw.fill(0);
     const summary = this.withModel(options, 'forward', () => [
-      applyLabelled(this.operator(save ? 'forwardSave' : 'forward'), { timeMin: 1, timeMax: this.nt - 2, ...this.args(options) }),
-      applyLabelled(this.operator(save ? 'sampleSave' : 'sample'), { timeMin: this.nt - 1, timeMax: this.nt - 1, ...this.args(options) }),
+      applyLabelled(this.operator(save ? 'forwardSave' : 'forward'), { timeMin: 1, timeMax: this.nt - 2, ...kernelArgs(this.dt, options) }),
+      applyLabelled(this.operator(save ? 'sampleSave' : 'sample'), { timeMin: this.nt - 1, timeMax: this.nt - 1, ...kernelArgs(this.dt, options) }),
     ]);
     return { rec: this.copy(this.rec, 'rec'), p, summary };
   }
@@ -213,11 +214,11 @@ export class ViscoacousticWaveSolver {
   /** Receiver data → `srca` (the transpose of `forward` in the source), the adjoint field `v` and summary. */
   adjoint(rec: SparseTimeFunction, options: ViscoacousticRunOptions = {}): { srca: SparseTimeFunction; v: TimeFunction; summary: ModellingSummary } {
     checkOptionKeys('adjoint', options, RUN_KEYS);
-    this.load(this.rec, rec, 'adjoint: rec');
+    loadPoints(this.model, this.rec, rec, 'adjoint: rec');
     this.resetAdjoint();
     this.srca.data.raw.fill(0);
     const summary = this.withModel(options, 'adjoint', () => [
-      applyLabelled(this.operator('adjoint'), { timeMin: 1, timeMax: this.nt - 1, ...this.args(options) }),
+      applyLabelled(this.operator('adjoint'), { timeMin: 1, timeMax: this.nt - 1, ...kernelArgs(this.dt, options) }),
     ]);
     return { srca: this.copy(this.srca, 'srca'), v: this.v, summary };
   }
@@ -226,12 +227,12 @@ export class ViscoacousticWaveSolver {
   born(dm: ArrayLike<number>, options: Omit<ViscoacousticForwardOptions, 'save'> = {}): { rec: SparseTimeFunction; summary: ModellingSummary } {
     checkOptionKeys('born', options, BORN_KEYS);
     this.dm.data.assign(this.model.pad(this.model.checkPhysical(dm, 'born: dm')));
-    this.load(this.src, options.src ?? this.geometry.src, 'born: src');
+    loadPoints(this.model, this.src, options.src ?? this.geometry.src, 'born: src');
     for (const f of [this.p, this.r, this.dp, this.dr]) f.data.raw.fill(0);
     this.rec.data.raw.fill(0);
     const summary = this.withModel(options, 'born', () => [
-      applyLabelled(this.operator('born'), { timeMin: 1, timeMax: this.nt - 2, ...this.args(options) }),
-      applyLabelled(this.operator('sampleBorn'), { timeMin: this.nt - 1, timeMax: this.nt - 1, ...this.args(options) }),
+      applyLabelled(this.operator('born'), { timeMin: 1, timeMax: this.nt - 2, ...kernelArgs(this.dt, options) }),
+      applyLabelled(this.operator('sampleBorn'), { timeMin: this.nt - 1, timeMax: this.nt - 1, ...kernelArgs(this.dt, options) }),
     ]);
     return { rec: this.copy(this.rec, 'rec'), summary };
   }
@@ -248,10 +249,10 @@ export class ViscoacousticWaveSolver {
     const summaries: PerformanceSummary[] = [];
     if (options.p === undefined) summaries.push(this.forward({ ...this.runOnly(options), save: true }).summary);
     else if (options.p !== p) this.loadWavefield(p, options.p);
-    this.load(this.residual, residual, 'gradient: residual');
+    loadPoints(this.model, this.residual, residual, 'gradient: residual');
     this.resetAdjoint();
     summaries.push(this.withModel(options, 'gradient', () => [
-      applyLabelled(this.operator('gradientSave'), { timeMin: 2, timeMax: this.nt - 1, ...this.args(options) }),
+      applyLabelled(this.operator('gradientSave'), { timeMin: 2, timeMax: this.nt - 1, ...kernelArgs(this.dt, options) }),
     ]));
     return { grad: this.model.restrictAdjoint(this.grad.data.toArray()), v: this.v, summary: combine(summaries) };
   }
@@ -263,7 +264,7 @@ export class ViscoacousticWaveSolver {
     }
     checkOptionKeys('gradient: checkpointing', checkpointing, CHECKPOINTING_KEYS);
     if (options.p !== undefined) throw new InvalidArgumentError('gradient: give p (a saved forward wavefield) or checkpointing, not both');
-    const args = this.args(options);
+    const args = kernelArgs(this.dt, options);
     const checkpoint = new Checkpoint([this.p, this.r], { timeOffset: 1 });
     // p comes first in the checkpoint, so a p-only view of a slot has p's layout in the full one:
     // the gradient kernel (which does not take ρ) may read p in place.
@@ -280,7 +281,7 @@ export class ViscoacousticWaveSolver {
     try {
       let rec: SparseTimeFunction | undefined;
       const summary = this.withModel(options, 'gradient', () => {
-        this.load(this.src, this.geometry.src, 'gradient: src');
+        loadPoints(this.model, this.src, this.geometry.src, 'gradient: src');
         this.p.data.raw.fill(0);
         this.r.data.raw.fill(0);
         this.rec.data.raw.fill(0);
@@ -288,7 +289,7 @@ export class ViscoacousticWaveSolver {
         revolver.applyForward();
         this.operator('sample').apply({ timeMin: this.nt - 1, timeMax: this.nt - 1, ...args });
         rec = this.copy(this.rec, 'rec');
-        this.load(this.residual, residual, 'gradient: residual');
+        loadPoints(this.model, this.residual, residual, 'gradient: residual');
         this.resetAdjoint();
         revolver.applyReverse();
         const seconds = (performance.now() - t0) / 1000;
@@ -358,19 +359,11 @@ export class ViscoacousticWaveSolver {
   }
 
   private get srca(): SparseTimeFunction {
-    return (this.lazy.srca ??= this.points('srca', this.geometry.srcCoordinates));
+    return (this.lazy.srca ??= solverPoints(this.model, 'srca', this.geometry.srcCoordinates, this.nt));
   }
 
   private get residual(): SparseTimeFunction {
-    return (this.lazy.residual ??= this.points('residual', this.geometry.recCoordinates));
-  }
-
-  private points(name: string, coordinates: Float64Array): SparseTimeFunction {
-    return new SparseTimeFunction({ name, grid: this.model.grid, npoint: coordinates.length / this.model.ndim, nt: this.nt, coordinates });
-  }
-
-  private args(options: ViscoacousticRunOptions): { dt: number; nthreads?: number } {
-    return { dt: this.dt, ...(options.nthreads === undefined ? {} : { nthreads: options.nthreads }) };
+    return (this.lazy.residual ??= solverPoints(this.model, 'residual', this.geometry.recCoordinates, this.nt));
   }
 
   private runOnly(options: ViscoacousticRunOptions): ViscoacousticRunOptions {
@@ -381,24 +374,9 @@ export class ViscoacousticWaveSolver {
     };
   }
 
-  /** Runs `body` with m replaced by the override (restored afterwards), after a stability check. */
+  /** Runs `body` with the call's velocity override (restored afterwards), after a stability check. */
   private withModel(options: ViscoacousticRunOptions, what: string, body: () => PerformanceSummary[]): PerformanceSummary {
-    if (options.vp !== undefined && options.m !== undefined) throw new InvalidArgumentError(`${what}: give vp or m, not both`);
-    const override: ModelOverride | undefined = options.vp !== undefined ? { vp: options.vp } : options.m !== undefined ? { m: options.m } : undefined;
-    if (override === undefined) {
-      this.checkStable(this.model.vp, what);
-      return combine(body());
-    }
-    const velocity = this.model.velocityOf(override, what);
-    this.checkStable(velocity, what);
-    const raw = this.model.m.data.raw;
-    const kept = raw.slice();
-    this.model.m.data.assign(this.model.paddedSlowness(velocity));
-    try {
-      return combine(body());
-    } finally {
-      raw.set(kept);
-    }
+    return withVelocity(this.model, options, what, (velocity) => this.checkStable(velocity ?? this.model.vp, what), body);
   }
 
   private checkStable(vp: ArrayLike<number>, what: string): void {
@@ -407,17 +385,6 @@ export class ViscoacousticWaveSolver {
       throw new InvalidArgumentError(
         `${what}: dt = ${this.dt.toPrecision(6)} ms is unstable for this model's velocities and Q (limit ${limit.toPrecision(6)} ms for the unrelaxed velocity vp·√(τε/τσ) at spaceOrder ${this.spaceOrder}); build the geometry with a smaller dt, or raise the lowest Q`,
       );
-    }
-  }
-
-  private load(target: SparseTimeFunction, given: SparseTimeFunction, what: string): void {
-    if (!(given instanceof SparseTimeFunction)) throw new InvalidArgumentError(`${what} must be a SparseTimeFunction (e.g. geometry.newRec())`);
-    if (given.npoint !== target.npoint || given.nt !== target.nt || given.grid.ndim !== this.model.ndim) {
-      throw new ShapeError(`${what}: has ${given.npoint} points × ${given.nt} samples; this solver's geometry has ${target.npoint} points × ${target.nt} samples`);
-    }
-    if (given !== target) {
-      target.coordinates.set(this.model.checkPoints(given.coordinates, what));
-      target.data.raw.set(given.data.raw);
     }
   }
 
