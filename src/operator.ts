@@ -9,14 +9,17 @@ import { buildKernel } from './ir/build.ts';
 import { bytesPerPoint, flopsPerPoint } from './ir/flops.ts';
 import { clusterize, lowerEquations } from './ir/lower.ts';
 import type { Kernel, LoweredEq, LoweredSparse } from './ir/types.ts';
-import { ApplyArgumentError, KernelLoadError, KernelOutOfMemoryError } from './errors.ts';
-import { compileShared, defaultCacheDir, type CompiledLibrary, type CompilerOptions } from './jit/compiler.ts';
+import { ApplyArgumentError, InvalidArgumentError, KernelLoadError, KernelOutOfMemoryError } from './errors.ts';
+import { compileShared, defaultCacheDir, DEFAULT_FLAGS, type CompiledLibrary, type CompilerOptions } from './jit/compiler.ts';
 import { DEFAULT_PASSES, runPasses, type PassOptions } from './passes/pipeline.ts';
 import { checkArgsObject, checkTimeRange, prepareCall, threadsOf, warnThreadsOnce, timeLimits, type ApplyArgs, type FieldWithData, type PreparedCall, type SparseWithData } from './runtime/arguments.ts';
 import { candidateBlockShapes, candidateTimeTiles, fastest, loadTuned, storeTuned, tuningKey, type BlockSizes } from './runtime/autotune.ts';
 import { describeCall, type KernelArgument } from './runtime/kernel-arguments.ts';
 import { loadKernel } from './runtime/library.ts';
 import { installFieldAllocator } from './runtime/memory.ts';
+import { mpiCompilerFlags } from './runtime/mpi.ts';
+import { gatherSamples, interpolatedSparses } from './runtime/sparse-gather.ts';
+import type { MpiMode } from './ir/types.ts';
 
 // Fields made after this module loads (with `import … from 'devito-ts'`, before any user code)
 // get 64-byte-aligned rows and huge pages: the DSL layer cannot see addresses itself.
@@ -28,9 +31,15 @@ export interface OperatorOptions {
   /** Switch individual optimisation passes off (all on by default). */
   readonly passes?: Partial<PassOptions>;
   readonly compiler?: CompilerOptions;
+  /**
+   * On a grid split over MPI ranks, how halos are exchanged: `basic` (default) exchanges, then
+   * computes; `overlap` computes the points whose stencils need no neighbour's data while the
+   * messages travel, then the border. Both give bitwise the same fields.
+   */
+  readonly mpi?: MpiMode;
 }
 
-const OPERATOR_KEYS = optionKeys<OperatorOptions>({ name: true, passes: true, compiler: true });
+const OPERATOR_KEYS = optionKeys<OperatorOptions>({ name: true, passes: true, compiler: true, mpi: true });
 const COMPILER_KEYS = optionKeys<CompilerOptions>({ compiler: true, flags: true, cacheDir: true });
 
 /** What one `apply` measured. */
@@ -92,6 +101,8 @@ export class Operator {
   private compiled: { library: CompiledLibrary; fn: (...values: unknown[]) => void } | undefined;
   /** Block sizes chosen by the autotuner, per thread count. */
   private readonly tuned = new Map<number, BlockSizes>();
+  /** Under MPI, the sparse sets whose samples ranks share after each call. */
+  private readonly gathered: readonly string[];
 
   constructor(equations: readonly (Eq | SparseOperation)[], options: OperatorOptions = {}) {
     const start = performance.now();
@@ -105,7 +116,10 @@ export class Operator {
     // runs of [LoweredEq] -> clusters (program order, fused where no dependence forbids it); sparse ops stay put
     const schedule = set.segments.map((segment) => (isSparse(segment) ? segment : clusterize(segment)));
     // schedule -> Kernel (time loop ⊃ space nests and sparse loops)
-    const tree = buildKernel(this.name, set, schedule);
+    if (options.mpi !== undefined && options.mpi !== 'basic' && options.mpi !== 'overlap') {
+      throw new InvalidArgumentError(`Operator: mpi must be 'basic' or 'overlap', got ${String(options.mpi)}`);
+    }
+    const tree = buildKernel(this.name, set, schedule, options.mpi ?? 'basic');
     // Kernel -> Kernel (the pass pipeline)
     this.kernel = runPasses(tree, passes);
     // Kernel -> C text
@@ -113,7 +127,10 @@ export class Operator {
     this.flopsPerPoint = flopsPerPoint(this.kernel);
     this.bytesPerPoint = bytesPerPoint(this.kernel);
     this.log = process.env.DEVITO_TS_LOG === 'info' || process.env.DEVITO_TS_LOG === 'debug';
-    this.compilerOptions = options.compiler ?? {};
+    const compiler = options.compiler ?? {};
+    // A split grid's kernel calls MPI: it compiles against the installed MPI's headers and library.
+    this.compilerOptions = this.kernel.mpi ? { ...compiler, flags: [...(compiler.flags ?? DEFAULT_FLAGS), ...mpiCompilerFlags()] } : compiler;
+    this.gathered = this.kernel.mpi ? interpolatedSparses(this.kernel) : [];
     this.buildSeconds = (performance.now() - start) / 1000;
   }
 
@@ -222,11 +239,13 @@ export class Operator {
     const minIndex = this.kernel.parameters.findIndex((p) => p.name === 'time_m');
     const maxIndex = this.kernel.parameters.findIndex((p) => p.name === 'time_M');
     const kernel = this.kernel;
+    const gathered = this.gathered;
     const run = (timeMin: number, timeMax: number): void => {
       checkTimeRange(kernel, timeMin, timeMax);
       values[minIndex] = timeMin;
       values[maxIndex] = timeMax;
       fn(...values);
+      gatherSamples(kernel, call.fields, gathered, timeMin, timeMax);
     };
     // Where each field's array sits in the argument list, found once: runWith runs per reverse step.
     const fieldIndex = new Map<object, number>(kernel.parameters.flatMap((p, i) => (p.kind === 'field' ? [[p.field, i] as const] : [])));
@@ -272,8 +291,10 @@ export class Operator {
   apply(args: ApplyArgs = {}): PerformanceSummary {
     const call = this.prepare(args);
     this.compiled!.fn(...call.values);
+    gatherSamples(this.kernel, call.fields, this.gathered, call.timeMin, call.timeMax);
     const elapsedSeconds = call.timers.reduce((a, b) => a + b, 0);
-    const points = this.kernel.grid.size;
+    // Under MPI, this rank's points: the rate is the rank's own.
+    const points = this.kernel.grid.localShape.reduce((a, b) => a * b, 1);
     const updates = points * call.timesteps;
     const summary: PerformanceSummary = {
       elapsedSeconds,

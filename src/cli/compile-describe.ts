@@ -116,7 +116,7 @@ function parameterValue(kernel: Kernel, param: Parameter): Pick<ParameterDescrip
   switch (param.kind) {
     case 'field': return { of: param.field.name };
     case 'size': return { of: param.field.name, axis: param.axis, value: fixedValue(kernel, param) };
-    case 'spaceBound': case 'origin': return { value: fixedValue(kernel, param) };
+    case 'spaceBound': case 'origin': case 'globalBound': case 'coreBound': return { value: fixedValue(kernel, param) };
     case 'sparseData': case 'coordinates': return { of: param.sparse.name };
     case 'npoint': return { of: param.sparse.name, value: fixedValue(kernel, param) };
     case 'scalar': {
@@ -127,7 +127,7 @@ function parameterValue(kernel: Kernel, param: Parameter): Pick<ParameterDescrip
       return value === undefined ? { role: 'constant' } : { role: 'constant', value };
     }
     case 'blockSize': return { role: param.role, value: param.defaultSize };
-    case 'timeBound': case 'nthreads': case 'timers': return {};
+    case 'timeBound': case 'nthreads': case 'timers': case 'comm': case 'neighbours': return {};
     default: return assertNever(param);
   }
 }

@@ -20,7 +20,9 @@ function parameterType(param: Parameter, dtype: Dtype): ParameterType {
     case 'field': case 'sparseData': return { c: `${real} *restrict`, ffi: `${real} *` };
     case 'coordinates': return { c: 'const double *restrict', ffi: 'double *' };
     case 'timers': return { c: 'double *restrict', ffi: 'double *' };
-    case 'size': case 'timeBound': case 'spaceBound': case 'nthreads': case 'npoint': case 'blockSize': return { c: 'const int', ffi: 'int' };
+    case 'size': case 'timeBound': case 'spaceBound': case 'nthreads': case 'npoint': case 'blockSize':
+    case 'comm': case 'globalBound': case 'coreBound': return { c: 'const int', ffi: 'int' };
+    case 'neighbours': return { c: 'const int *restrict', ffi: 'int *' };
     case 'scalar': return { c: `const ${real}`, ffi: real };
     case 'origin': return { c: 'const double', ffi: 'double' };
     default: return assertNever(param);

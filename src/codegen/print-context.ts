@@ -16,6 +16,8 @@ export interface Uses {
   splat: boolean;
   /** A sparse loop with sinc interpolation (the file defines its weight function). */
   sinc: boolean;
+  /** A halo exchange (the file includes mpi.h and defines the exchange helper). */
+  mpi: boolean;
 }
 
 /** The state of one kernel's printing: the lines so far, and where in the tree they are. */
@@ -58,7 +60,7 @@ export function createPrinter(kernel: Kernel, names: CNames): Printer {
     kernel,
     real: kernel.dtype === 'float32' ? 'float' : 'double',
     lines: [],
-    uses: { vectors: false, max: false, allocation: false, splat: false, sinc: false },
+    uses: { vectors: false, max: false, allocation: false, splat: false, sinc: false, mpi: false },
     inRegion: false,
     names,
     expr: {

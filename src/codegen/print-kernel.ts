@@ -7,6 +7,7 @@ import { MAX_FFI_PARAMETERS, packsParameters, parameterCType, parameterFfiType }
 import { parameterCName, parameterCNames, printWithNames, type CNames } from './names.ts';
 import { createPrinter, statementText } from './print-context.ts';
 import { printNodes } from './printer.ts';
+import { haloHelpers } from './print-halo.ts';
 import { sincHelpers } from './print-sparse-stencils.ts';
 
 const template = Handlebars.compile(readFileSync(new URL('../../templates/kernel.c.hbs', import.meta.url), 'utf8'), {
@@ -94,7 +95,8 @@ function render(kernel: Kernel, names: CNames): { ccode: string; parameters: str
     body,
     vectors,
     max: printer.uses.max,
-    helpers: printer.uses.sinc ? sincHelpers(names) : undefined,
+    helpers: printer.uses.sinc || printer.uses.mpi ? [...(printer.uses.sinc ? sincHelpers(names) : []), ...(printer.uses.mpi ? haloHelpers(names) : [])] : undefined,
+    mpi: printer.uses.mpi,
     allocates: printer.uses.allocation,
     // Only the macros the file defines are asked for (an unused one would rename nothing).
     macros: {

@@ -24,7 +24,12 @@ function accumulate(printer: Printer, stencil: SparseStencil, weight: string | u
     return;
   }
   const guard = planes ? `if (${printer.names.c(planes.dim)} >= ${planes.lower} && ${printer.names.c(planes.dim)} <= ${planes.upper}) ` : '';
-  emit(printer, depth, `${guard}${target} += ${term};`);
+  // Under MPI a rank adds only into its own box (the halo is its neighbours' to update).
+  const own = printer.kernel.mpi === undefined ? '' : `if (${printer.kernel.grid.dimensions.map((dim) => {
+    const [d, m, M] = [printer.names.c(dim.name), printer.names.c(`${dim.name}_m`), printer.names.c(`${dim.name}_M`)];
+    return `${d} >= ${m} && ${d} <= ${M}`;
+  }).join(' && ')}) `;
+  emit(printer, depth, `${guard}${own}${target} += ${term};`);
 }
 
 /** The 2^d corners of the point's cell (`frac_<d>` its position in the cell), unrolled, with multilinear weights. */
@@ -90,7 +95,9 @@ export function printSinc(printer: Printer, stencil: SparseStencil, radius: numb
     emit(printer, inner, `for (int ${r} = 0; ${r} < ${width}; ${r} += 1)`);
     emit(printer, inner, '{');
     emit(printer, inner + 1, `const int ${d} = ${offset(dim.name, r)};`);
-    emit(printer, inner + 1, `if (${d} < ${n(`${dim.name}_m`)} || ${d} > ${n(`${dim.name}_M`)}) continue;`);
+    // The grid's own bounds (under MPI the rank's indices of its first and last point).
+    const [first, last] = printer.kernel.mpi === undefined ? [`${dim.name}_m`, `${dim.name}_M`] : [`${dim.name}_gm`, `${dim.name}_gM`];
+    emit(printer, inner + 1, `if (${d} < ${n(first)} || ${d} > ${n(last)}) continue;`);
   });
   const innermost = depth + dims.length;
   const weight = dims.map((dim) => `${n(`wsinc_${dim.name}`)}[${n(`r_${dim.name}`)}]`).join('*');

@@ -21,8 +21,12 @@ export function sparseArrays(sparse: SparseRef): string[] {
 /** `pos_x` and `idx_x` of the point `p_<sparse>` along one axis: its grid coordinate and lower corner. */
 function locate(printer: Printer, sparse: string, d: string, axis: number, depth: number): void {
   const n = (name: string): string => printer.names.c(name);
-  const [pos, idx, dM] = [n(`pos_${d}`), n(`idx_${d}`), n(`${d}_M`)];
-  emit(printer, depth, `const double ${pos} = (${n(`${sparse}_xyz`)}[${n(sparseLoopNames(sparse).point)}][${axis}] - ${n(`o_${d}`)})/${n(`h_${d}`)};`);
+  // Under MPI indices are the rank's: the grid's last point is d_gM, and the global position
+  // moves by the whole number d_gm (exact in double, so the weights are those of one process).
+  const distributed = printer.kernel.mpi !== undefined;
+  const [pos, idx, dM] = [n(`pos_${d}`), n(`idx_${d}`), n(distributed ? `${d}_gM` : `${d}_M`)];
+  const shift = distributed ? ` + ${n(`${d}_gm`)}` : '';
+  emit(printer, depth, `const double ${pos} = (${n(`${sparse}_xyz`)}[${n(sparseLoopNames(sparse).point)}][${axis}] - ${n(`o_${d}`)})/${n(`h_${d}`)}${shift};`);
   // A point on the last grid line uses the last cell, so its corners stay inside the domain.
   emit(printer, depth, `const int ${idx} = ${pos} >= ${dM} ? ${dM} - 1 : (int) floor(${pos});`);
 }
@@ -64,6 +68,7 @@ export function printSparse(printer: Printer, loop: SparsePoints, depth: number)
     }
     if (kind === 'linear') emit(printer, inner, `const ${printer.real} ${n(`frac_${dim.name}`)} = (${printer.real}) (${n(`pos_${dim.name}`)} - ${idx});`);
   }
+  if (printer.kernel.mpi !== undefined) printOwnership(printer, loop, inner);
   const stencil: SparseStencil = {
     value: printExpr(loop.expr, printer.expr),
     target: loop.mode === 'inject' ? printExpr(loop.field!, printer.expr) : undefined,
@@ -77,6 +82,30 @@ export function printSparse(printer: Printer, loop: SparsePoints, depth: number)
     default: assertNever(kind);
   }
   emit(printer, depth, '}');
+}
+
+/**
+ * Under MPI: an interpolation's sample is computed by the one rank whose box holds the point's
+ * cell corner (reading the rest of its stencil from the halo), an injection adds into the points
+ * of the rank's own box only (each rank visits every point in the same order, so every grid
+ * point receives its contributions in the order of one process); a point whose stencil misses the
+ * box is skipped.
+ */
+function printOwnership(printer: Printer, loop: SparsePoints, depth: number): void {
+  const n = (name: string): string => printer.names.c(name);
+  const dims = printer.kernel.grid.dimensions;
+  if (loop.mode === 'interpolate') {
+    const outside = dims.map((dim) => `${n(`idx_${dim.name}`)} < ${n(`${dim.name}_m`)} || ${n(`idx_${dim.name}`)} > ${n(`${dim.name}_M`)}`).join(' || ');
+    emit(printer, depth, `if (${outside}) continue; /* another rank owns this point */`);
+    return;
+  }
+  const reach = stencilSpan(loop.sparse.interpolation);
+  const misses = dims.map((dim) => {
+    const idx = n(`idx_${dim.name}`);
+    const low = reach.first === 0 ? idx : `${idx} - ${-reach.first}`;
+    return `${idx} + ${reach.first + reach.count - 1} < ${n(`${dim.name}_m`)} || ${low} > ${n(`${dim.name}_M`)}`;
+  }).join(' || ');
+  emit(printer, depth, `if (${misses}) continue; /* no point of its stencil is this rank's */`);
 }
 
 /**

@@ -2,6 +2,7 @@ import { assertNever } from '../support/assert-never.ts';
 import type { Iteration, Node, Section } from '../ir/tree.ts';
 import { emit, parallelFor, statementText, type Printer } from './print-context.ts';
 import { printCondition, printIndex } from './print-index.ts';
+import { printHaloExchange } from './print-halo.ts';
 import { printSparse, printWaveOrder, sparseArrays } from './print-sparse.ts';
 import { printVectorLoop } from './print-vector.ts';
 
@@ -70,6 +71,7 @@ export function printNode(printer: Printer, node: Node, depth: number): void {
     case 'waveOrder': printWaveOrder(printer, node, depth); return;
     case 'free': for (const name of sparseArrays(node.sparse)) emit(printer, depth, `free(${printer.names.c(name)});`); return;
     case 'comment': emit(printer, depth, `/* ${node.lines.join(`\n${'  '.repeat(depth)}`)} */`); return;
+    case 'halo': printHaloExchange(printer, node, depth); return;
     default: assertNever(node);
   }
 }

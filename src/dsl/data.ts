@@ -1,4 +1,5 @@
 import { ShapeError } from '../errors.ts';
+import { GlobalData, type DataDistribution } from './distributed-data.ts';
 import { allocate, bytesPerElement, type Dtype, type FloatArray } from './dtype.ts';
 import { fieldAllocator } from './memory.ts';
 
@@ -47,11 +48,17 @@ export class FieldData {
   readonly layout: FieldLayout;
   /** The whole allocation, halo included; the kernel's pointer. */
   readonly raw: FloatArray;
+  /**
+   * The field with global indices: under MPI `shape` is the local box and `global` the whole
+   * field (`global.get`, `global.set`, `global.assign`, `global.toArray`); on one process both
+   * are the same data.
+   */
+  readonly global: GlobalData;
   private readonly strides: number[];
   private readonly offsets: number[];
   private readonly owner: string;
 
-  constructor(owner: string, dtype: Dtype, layout: FieldLayout) {
+  constructor(owner: string, dtype: Dtype, layout: FieldLayout, distribution?: DataDistribution) {
     this.owner = owner;
     this.dtype = dtype;
     this.layout = layout;
@@ -71,6 +78,22 @@ export class FieldData {
           'keep fewer time indices (a smaller save, or checkpointing: gradient(residual, { checkpointing: { memoryBudgetBytes } })) or use a smaller grid',
       );
     }
+    this.global = new GlobalData(owner, { shape: this.shape, leadingAxes: layout.leading.length, toArray: () => this.toArray(), assign: (v) => this.assign(v), get: (...i) => this.get(...i), set: (...iv) => this.set(...iv) }, distribution);
+  }
+
+  /** [first, last + 1) of the global indices this process holds along each axis (the whole axis on one process). */
+  get localRange(): readonly (readonly [number, number])[] {
+    return this.global.localRange;
+  }
+
+  /** The whole field, dense, on rank `root` (undefined on the others); collective under MPI. */
+  gather(root = 0): FloatArray | undefined {
+    return this.global.gather(root);
+  }
+
+  /** Rank `root`'s dense array of the whole field split over the ranks; collective under MPI. */
+  scatter(values: ArrayLike<number> | undefined, root = 0): void {
+    this.global.scatter(values, root);
   }
 
   /** Number of visible elements (product of `shape`). */

@@ -31,6 +31,10 @@ export interface GridRef {
   readonly ndim: number;
   /** Number of domain points (product of the shape). */
   readonly size: number;
+  /** Points this process holds along each axis (the shape, unless the grid is split over MPI ranks). */
+  readonly localShape: readonly number[];
+  /** The split over MPI ranks, if any. */
+  readonly distributor?: import('./distributor.ts').Distributor | undefined;
 }
 
 /** What an expression needs to know of the field it reads. */

@@ -127,10 +127,12 @@ export class Function extends Symbolic implements FieldRef {
     if (options.padding !== undefined && typeof options.padding !== 'boolean') {
       throw new InvalidArgumentError(`${this.name}: padding must be true or false, got ${String(options.padding)}`);
     }
-    const domain = this.dimensions.map((dim) => grid.shape[dim.axis]!);
+    // Under MPI a rank allocates its own box of the grid, plus halos.
+    const domain = this.dimensions.map((dim) => grid.localShape[dim.axis]!);
     const innermost = domain[domain.length - 1]! + 2 * halo;
     this.padding = options.padding === false ? 0 : rowPadding(innermost, this.dtype);
-    this.data = new FieldData(this.name, this.dtype, { leading, domain, halo: this.halo, padding: this.padding });
+    const distribution = grid.distributor && { distributor: grid.distributor, gridAxes: this.dimensions.map((dim) => dim.axis) };
+    this.data = new FieldData(this.name, this.dtype, { leading, domain, halo: this.halo, padding: this.padding }, distribution);
   }
 
   /** The dimensions this field is staggered along (empty for a field on the nodes). */

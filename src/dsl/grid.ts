@@ -2,7 +2,9 @@ import { InvalidArgumentError } from '../errors.ts';
 import { Dimension, SPACE_DIMENSION_NAMES } from './dimension.ts';
 import { checkDtype, type Dtype } from './dtype.ts';
 import type { GridRef } from './expr.ts';
+import { balancedTopology, checkTopology, Distributor } from './distributor.ts';
 import { checkOptionKeys, optionKeys } from './options.ts';
+import { collectives, SELF, worldSize, type Communicator } from './parallel.ts';
 import { SubDomain } from './subdomain.ts';
 
 export interface GridOptions {
@@ -16,9 +18,20 @@ export interface GridOptions {
   dtype?: Dtype;
   /** Subdomains equations can be restricted to (`new Eq(lhs, rhs, { subdomain })`). */
   subdomains?: readonly SubDomain[];
+  /**
+   * Under `mpirun`: the number of ranks along each axis the grid is split over (their product is
+   * the number of ranks); default MPI's balanced split (`MPI_Dims_create`). Each rank then
+   * allocates only its box of points plus halos.
+   */
+  topology?: readonly number[];
+  /**
+   * The ranks the grid is split over (default: all the ranks `mpirun` started, none without it).
+   * A communicator of one rank keeps the whole grid in the process.
+   */
+  comm?: Communicator;
 }
 
-const GRID_KEYS = optionKeys<GridOptions>({ shape: true, extent: true, origin: true, dtype: true, subdomains: true });
+const GRID_KEYS = optionKeys<GridOptions>({ shape: true, extent: true, origin: true, dtype: true, subdomains: true, topology: true, comm: true });
 
 /** A structured Cartesian grid: shape, extent, origin and the dimensions fields live on. */
 export class Grid implements GridRef {
@@ -33,6 +46,8 @@ export class Grid implements GridRef {
   readonly subdomains: readonly SubDomain[];
   /** Every point but the outermost layer: one point in from each face. */
   readonly interior: SubDomain;
+  /** How the grid is split over MPI ranks; undefined when one process holds it all. */
+  readonly distributor: Distributor | undefined;
 
   constructor(options: GridOptions) {
     const { shape } = checkOptionKeys('Grid', options, GRID_KEYS);
@@ -62,13 +77,28 @@ export class Grid implements GridRef {
     this.dtype = checkDtype(options.dtype ?? 'float32', 'Grid');
     this.interior = new SubDomain({ name: 'interior', extents: Object.fromEntries(this.dimensions.map((d) => [d.name, ['middle', 1, 1] as const])) });
     this.subdomains = Object.freeze(checkSubdomains(options.subdomains ?? [], this));
+    this.distributor = distributorOf(options, this.shape);
     Object.freeze(this);
+  }
+
+  /** Points this process holds along each axis: its box under MPI, else the whole shape. */
+  get localShape(): readonly number[] {
+    return this.distributor?.localShape ?? this.shape;
   }
 
   /** Number of domain points (product of the shape). */
   get size(): number {
     return this.shape.reduce((a, b) => a * b, 1);
   }
+}
+
+/** The split of a grid over the ranks of its communicator, or undefined for one rank. */
+function distributorOf(options: GridOptions, shape: readonly number[]): Distributor | undefined {
+  const comm = options.comm ?? (worldSize() > 1 ? collectives().world() : SELF);
+  if (options.topology === undefined && comm.size === 1) return undefined;
+  const topology = options.topology === undefined ? balancedTopology(comm.size, shape.length) : checkTopology(options.topology, comm.size, shape);
+  if (options.topology === undefined) checkTopology(topology, comm.size, shape);
+  return comm.size === 1 ? undefined : new Distributor(comm, shape, topology);
 }
 
 /** The grid's subdomains: SubDomains with distinct names (not `interior`) whose extents fit the grid. */

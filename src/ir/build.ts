@@ -1,11 +1,12 @@
 import type { Dimension } from '../dsl/dimension.ts';
-import type { AccessExpr, FieldRef } from '../dsl/expr.ts';
+import { accessesOf, type AccessExpr, type FieldRef } from '../dsl/expr.ts';
+import { checkExchanges, checkInterpolationHalo, mpiParameters, neighbourReads, overlapPieces, planHaloExchanges, splitAxesOf, type HaloEffects, type NestBounds } from './halo.ts';
 import { iadd, imod, int, ivar } from './index-expr.ts';
 import type { EquationSet } from './lower.ts';
 import { nestDimensions } from './reduction.ts';
-import type { Restriction } from './restriction.ts';
-import type { Expression, IndexDefinition, Iteration, Node, Section, SparsePoints, TimeSlot } from './tree.ts';
-import type { Kernel, LoweredEq, LoweredSparse, Parameter } from './types.ts';
+import { restrictionValues, type Restriction } from './restriction.ts';
+import type { Expression, HaloSlot, IndexDefinition, Iteration, Node, Section, SparsePoints, TimeSlot } from './tree.ts';
+import type { Kernel, LoweredEq, LoweredSparse, MpiMode, Parameter } from './types.ts';
 
 /** What the loop tree is built from: clusters of fused equations and sparse operations, in order. */
 export type Schedule = readonly (readonly (readonly LoweredEq[])[] | LoweredSparse)[];
@@ -37,7 +38,7 @@ function timeSlotsOf(accesses: readonly AccessExpr[]): TimeSlot[] {
   return [...slots.values()].sort((a, b) => a.modulus - b.modulus || a.offset - b.offset);
 }
 
-function parametersOf(set: EquationSet): Parameter[] {
+function parametersOf(set: EquationSet, mpi: Kernel['mpi']): Parameter[] {
   const params: Parameter[] = set.fields.map((field) => ({ kind: 'field', name: `${field.name}_vec`, field }));
   for (const sparse of set.sparses) {
     params.push({ kind: 'sparseData', name: `${sparse.name}_vec`, sparse });
@@ -62,6 +63,7 @@ function parametersOf(set: EquationSet): Parameter[] {
     for (const dim of set.grid.dimensions) params.push({ kind: 'origin', name: `o_${dim.name}`, dim });
   }
   for (const scalar of set.scalars) params.push({ kind: 'scalar', name: scalar.name, scalar });
+  if (mpi && set.grid.distributor) params.push(...mpiParameters(set.grid, mpi.mode, splitAxesOf(set.grid.distributor)));
   params.push({ kind: 'nthreads', name: 'nthreads' }, { kind: 'timers', name: 'timers' });
   return params;
 }
@@ -78,9 +80,10 @@ function spaceIteration(dim: Dimension, body: readonly Node[], bounds = { lower:
  * A loop nest over every space dimension (outermost first) around the cluster's equations; a
  * restricted cluster's loops have its subdomain's bounds and its statements its point guard.
  */
-function nestOf(dims: readonly Dimension[], cluster: readonly LoweredEq[]): Iteration {
+function nestOf(dims: readonly Dimension[], cluster: readonly LoweredEq[], piece?: NestBounds): Iteration {
   const statements: Expression[] = cluster.map((eq) => ({ kind: 'expression', op: eq.increment ? 'increment' : 'assign', target: eq.target, value: eq.value, shifts: {} }));
-  const { bounds, point } = cluster[0]!.restriction ?? {};
+  const { point } = cluster[0]!.restriction ?? {};
+  const bounds = piece ?? cluster[0]!.restriction?.bounds;
   const innermost: Node[] = point ? [{ kind: 'guard', condition: point, body: statements }] : statements;
   // Subdomain bounds are per grid axis; a reduction's nest may leave some axes out or reorder them.
   return dims.reduceRight<Iteration | undefined>((inner, dim) => spaceIteration(dim, inner ? [inner] : innermost, bounds?.[dim.axis]), undefined)!;
@@ -102,13 +105,24 @@ function sparseTitle(sparse: LoweredSparse): string {
   return sparse.mode === 'inject' ? `inject ${sparse.sparse.name} into ${sparse.field!.field.name}` : `interpolate into ${sparse.sparse.name}`;
 }
 
+/** A cluster's nest or a sparse loop, built on demand (overlap mode builds a nest once per piece of the box). */
+interface KernelStep {
+  readonly build: (piece?: NestBounds) => Node;
+  readonly effects: HaloEffects;
+  readonly nest: { readonly dims: Dimension[]; readonly cluster: readonly LoweredEq[] } | undefined;
+}
+
 /**
  * Schedule → loop tree: a timed section per cluster (a loop nest over the grid) and per sparse
  * operation (a loop over its points), inside a time loop when anything varies in time.
  */
-export function buildKernel(name: string, set: EquationSet, schedule: Schedule): Kernel {
+export function buildKernel(name: string, set: EquationSet, schedule: Schedule, mpiMode: MpiMode = 'basic'): Kernel {
   let id = 0;
-  const nodes: Node[] = schedule.flatMap((item): Node[] => {
+  const distributor = set.grid.distributor;
+  const sparseOps = schedule.filter((item): item is LoweredSparse => !Array.isArray(item));
+  const written = [...new Set([...set.eqs.map((eq) => eq.target.field), ...sparseOps.flatMap((op) => (op.field ? [op.field.field] : []))])];
+  // One step per cluster nest or sparse loop, with what it asks of halos under MPI.
+  const steps = schedule.flatMap((item): KernelStep[] => {
     if (!Array.isArray(item)) {
       const sparse = item as LoweredSparse;
       const points: SparsePoints = {
@@ -117,19 +131,65 @@ export function buildKernel(name: string, set: EquationSet, schedule: Schedule):
         // independent of the thread count); each interpolated point writes only its own sample.
         parallel: sparse.mode === 'interpolate', wave: undefined, planes: undefined,
       };
-      return [{ kind: 'section', id: id++, title: sparseTitle(sparse), body: [points] }];
+      const reads = neighbourReads(accessesOf(sparse.expr), sparse.mode === 'interpolate');
+      if (distributor && sparse.mode === 'interpolate') for (const access of reads) checkInterpolationHalo(access.field, sparse.sparse.interpolation, sparse.sparse.name);
+      return [{
+        build: () => ({ kind: 'section', id: id++, title: sparseTitle(sparse), body: [points] }) as Node,
+        effects: { reads, writes: sparse.field ? [sparse.field] : [] },
+        nest: undefined,
+      }];
     }
-    return (item as readonly (readonly LoweredEq[])[]).map((cluster) => {
-      const section: Section = {
-        kind: 'section',
-        id: id++,
-        title: `update ${[...new Set(cluster.map((eq) => eq.target.field.name))].join(', ')}`,
-        body: [nestOf(nestDimensions(set.grid.dimensions, cluster), cluster)],
+    return (item as readonly (readonly LoweredEq[])[]).map((cluster): KernelStep => {
+      const dims = nestDimensions(set.grid.dimensions, cluster);
+      const reads = neighbourReads(cluster.flatMap((eq) => [...accessesOf(eq.value), ...restrictionValues(eq.restriction).flatMap((value) => accessesOf(value))]), false);
+      const build = (piece?: NestBounds): Node => {
+        const section: Section = {
+          kind: 'section',
+          id: id++,
+          title: `update ${[...new Set(cluster.map((eq) => eq.target.field.name))].join(', ')}${piece ? ' (part)' : ''}`,
+          body: [nestOf(dims, cluster, piece)],
+        };
+        return guardedSection(section, cluster[0]!.restriction);
       };
-      return guardedSection(section, cluster[0]!.restriction);
+      return { build, effects: { reads, writes: cluster.map((eq) => eq.target) }, nest: { dims, cluster } };
     });
   });
-  const sparseOps = schedule.filter((item): item is LoweredSparse => !Array.isArray(item));
+
+  let mpi: Kernel['mpi'];
+  let before: Node[] = [];
+  let nodes: Node[];
+  if (!distributor) {
+    nodes = steps.map((step) => step.build());
+  } else {
+    const plan = planHaloExchanges(steps.map((step) => step.effects), new Set(written.map((f) => f.name)), set.hasTimeLoop);
+    const exchanged = [...plan.before, ...plan.perStep.flat()];
+    checkExchanges(exchanged, distributor, set.grid);
+    const splitAxes = splitAxesOf(distributor);
+    const reach = set.grid.dimensions.map((_, axis) => Math.max(0, ...exchanged.map((slot) => slot.field.halo[slot.field.dimensions.findIndex((d) => d.axis === axis)] ?? 0)));
+    mpi = { mode: mpiMode, reach };
+    let exchange = 0;
+    const haloSection = (slots: readonly HaloSlot[], phase: 'start' | 'wait' | 'both', exchangeId: number): Node => ({
+      kind: 'section', id: id++, title: `halo ${phase === 'wait' ? 'wait' : 'exchange'} ${slots.map((slot) => slot.field.name).join(', ')}`,
+      body: [{ kind: 'halo', id: exchangeId, phase, slots }],
+    });
+    if (plan.before.length > 0) before = [haloSection(plan.before, 'both', exchange++)];
+    nodes = steps.flatMap((step, i) => {
+      const slots = plan.perStep[i]!;
+      if (slots.length === 0) return [step.build()];
+      const exchangeId = exchange++;
+      // Overlap: the core while the messages fly, then the border once they arrived.
+      if (mpiMode === 'overlap' && step.nest && splitAxes.length > 0) {
+        const { dims, cluster } = step.nest;
+        const base = cluster[0]!.restriction?.bounds ?? set.grid.dimensions.map((dim) => ({ lower: ivar(`${dim.name}_m`), upper: ivar(`${dim.name}_M`) }));
+        const { core, borders } = overlapPieces(set.grid.dimensions, base, splitAxes.filter((axis) => dims.some((d) => d.axis === axis)));
+        const start = haloSection(slots, 'start', exchangeId);
+        const coreNest = step.build(core);
+        const wait = haloSection(slots, 'wait', exchangeId);
+        return [start, coreNest, wait, ...borders.map((piece) => step.build(piece))];
+      }
+      return [haloSection(slots, 'both', exchangeId), step.build()];
+    });
+  }
   let body: Node[] = nodes;
   if (set.hasTimeLoop) {
     const time: Iteration = {
@@ -137,9 +197,10 @@ export function buildKernel(name: string, set: EquationSet, schedule: Schedule):
       exclusive: false, direction: set.direction, step: int(1), parallel: undefined, simd: false, jam: 1,
       body: [...timeSlotsOf(set.accesses).map(slotDefinition), ...nodes],
     };
-    body = [time];
+    body = [...before, time];
+  } else {
+    body = [...before, ...nodes];
   }
-  const written = [...new Set([...set.eqs.map((eq) => eq.target.field), ...sparseOps.flatMap((op) => (op.field ? [op.field.field] : []))])];
   return {
     name,
     dtype: set.dtype,
@@ -147,12 +208,13 @@ export function buildKernel(name: string, set: EquationSet, schedule: Schedule):
     fields: set.fields,
     sparses: set.sparses,
     written,
-    parameters: parametersOf(set),
+    parameters: parametersOf(set, mpi),
     preamble: [],
     body,
     timeExtents: set.timeExtents,
     // One timer per section: ids run 0 … id − 1.
     sections: Array.from({ length: id }, (_, i) => `section${i}`),
     fixedStrides: false,
+    ...(mpi ? { mpi } : {}),
   };
 }

@@ -5,7 +5,7 @@ import { accessesOf, type AccessExpr, type Expr } from '../dsl/expr.ts';
 import type { Grid } from '../dsl/grid.ts';
 import { SubDomain } from '../dsl/subdomain.ts';
 import { GridMismatchError, InvalidArgumentError, LoweringError } from '../errors.ts';
-import { compare, conditionVariables, iadd, idiv, imod, int, isub, ivar, type IndexCondition, type IndexExpr } from './index-expr.ts';
+import { compare, conditionVariables, iadd, idiv, imax, imin, imod, int, isub, ivar, type IndexCondition, type IndexExpr } from './index-expr.ts';
 import type { IndexDefinition } from './tree.ts';
 
 /**
@@ -73,6 +73,7 @@ function checkParent(parent: Dimension, grid: Grid, what: string): void {
  */
 function boundsOf(subdomain: SubDomain, grid: Grid): Restriction['bounds'] {
   subdomain.ranges(grid.shape, grid.dimensions.map((d) => d.name));
+  if (grid.distributor !== undefined) return distributedBoundsOf(subdomain, grid);
   return grid.dimensions.map((dim) => {
     const [m, M] = [`${dim.name}_m`, `${dim.name}_M`];
     const extent = subdomain.extents[dim.name];
@@ -81,6 +82,24 @@ function boundsOf(subdomain: SubDomain, grid: Grid): Restriction['bounds'] {
       case 'left': return { lower: ivar(m), upper: iadd(m, extent[1] - 1) };
       case 'right': return { lower: isub(M, extent[1] - 1), upper: ivar(M) };
       case 'middle': return { lower: iadd(m, extent[1]), upper: isub(M, extent[2]) };
+    }
+  });
+}
+
+/**
+ * Under MPI a rank's loops run over its own box `x_m … x_M`; the subdomain's bounds count from
+ * the grid's first and last points, `x_gm` and `x_gM` in the rank's indices, and the loop takes
+ * the part of the subdomain inside the box (none, when they miss each other: an empty loop).
+ */
+function distributedBoundsOf(subdomain: SubDomain, grid: Grid): Restriction['bounds'] {
+  return grid.dimensions.map((dim) => {
+    const [m, M, gm, gM] = [`${dim.name}_m`, `${dim.name}_M`, `${dim.name}_gm`, `${dim.name}_gM`];
+    const extent = subdomain.extents[dim.name];
+    switch (extent?.[0]) {
+      case undefined: return { lower: ivar(m), upper: ivar(M) };
+      case 'left': return { lower: ivar(m), upper: imin(M, iadd(gm, extent[1] - 1)) };
+      case 'right': return { lower: imax(m, isub(gM, extent[1] - 1)), upper: ivar(M) };
+      case 'middle': return { lower: imax(m, iadd(gm, extent[1])), upper: imin(M, isub(gM, extent[2])) };
     }
   });
 }
@@ -116,7 +135,9 @@ function lowerCondition(condition: Condition, grid: Grid): IndexCondition {
     const index = (o: ConditionOperand): IndexExpr => {
       if (o.kind === 'value') return int((o.expr as Expr & { value: number }).value);
       checkParent(o.dim, grid, `condition ${condition}`);
-      return ivar(o.dim.name);
+      // Conditions name global indices; under MPI a rank's index x is the global x + x_gm.
+      const axis = grid.dimensions.indexOf(o.dim as (typeof grid.dimensions)[number]);
+      return grid.distributor !== undefined && axis >= 0 ? isub(o.dim.name, `${o.dim.name}_gm`) : ivar(o.dim.name);
     };
     return compare(op, index(a), index(b));
   }

@@ -19,7 +19,8 @@ export type Node =
   | VectorLoop
   | WaveOrder
   | Free
-  | Comment;
+  | Comment
+  | HaloExchange;
 
 /** What a loop walks: its role decides nothing in codegen, it tells passes and the verifier what the index is. */
 export type IterationRole =
@@ -159,6 +160,26 @@ export interface WaveOrder {
 export interface Free {
   readonly kind: 'free';
   readonly sparse: SparseRef;
+}
+
+/** A field slot whose halo an exchange fills: the field at one time offset (0 for a Function). */
+export interface HaloSlot {
+  readonly field: FieldRef;
+  readonly timeOffset: number;
+}
+
+/**
+ * Under MPI, fills the halos of field slots with the neighbouring ranks' points (all 3^d − 1
+ * neighbours, edges and corners included, so cross derivatives read the right values): `start`
+ * posts the messages, `wait` completes them, `both` does one then the other. Between a `start`
+ * and its `wait` (same `id`) the kernel computes the points whose stencils stay inside the rank's
+ * own box (overlap mode).
+ */
+export interface HaloExchange {
+  readonly kind: 'halo';
+  readonly id: number;
+  readonly phase: 'start' | 'wait' | 'both';
+  readonly slots: readonly HaloSlot[];
 }
 
 export interface Comment {

@@ -44,6 +44,13 @@ export type Parameter =
    */
   | { readonly kind: 'blockSize'; readonly name: string; readonly dim: Dimension; readonly role: 'block' | 'timeTile' | 'wave'; readonly defaultSize: number }
   | { readonly kind: 'nthreads'; readonly name: 'nthreads' }
+  /** Under MPI: the communicator (its Fortran handle) and the ranks of the 3^d − 1 neighbours (−1: none). */
+  | { readonly kind: 'comm'; readonly name: 'comm' }
+  | { readonly kind: 'neighbours'; readonly name: 'neighbours' }
+  /** Under MPI: the grid's first and last point along `dim` in this rank's indices (`x_gm` = −offset). */
+  | { readonly kind: 'globalBound'; readonly name: string; readonly dim: Dimension; readonly end: 'min' | 'max' }
+  /** Overlap mode: the points along `dim` whose stencils read no halo a neighbour fills (`x_cm … x_cM`). */
+  | { readonly kind: 'coreBound'; readonly name: string; readonly dim: Dimension; readonly end: 'min' | 'max' }
   | { readonly kind: 'timers'; readonly name: 'timers' };
 
 /** The whole kernel after lowering and passes; printed to C by codegen, driven by runtime. */
@@ -71,14 +78,23 @@ export interface Kernel {
    * become immediate offsets from one base pointer); the size arguments are then only checked.
    */
   readonly fixedStrides: boolean;
+  /**
+   * Under MPI (a grid split over ranks): how halos are exchanged, and per grid axis how far the
+   * exchanged fields' stencils reach into the halo (the width of the border computed after the
+   * messages arrive in overlap mode).
+   */
+  readonly mpi?: { readonly mode: MpiMode; readonly reach: readonly number[] };
 }
+
+/** `basic`: exchange, then compute; `overlap`: compute the points that need no halo while messages fly. */
+export type MpiMode = 'basic' | 'overlap';
 
 /**
  * Allocated extent of a field along a space `axis` of its data (counted after the time slots of a
  * TimeFunction): the layout rule of `dsl/data.ts`, the one the field's memory was allocated by.
  */
 export function allocatedExtent(field: FieldRef, axis: number): number {
-  const domain = field.dimensions.map((dim) => field.grid.shape[dim.axis]!);
+  const domain = field.dimensions.map((dim) => field.grid.localShape[dim.axis]!);
   const space = allocatedShape({ leading: [], domain, halo: field.halo, padding: field.padding });
   return space[axis - (field.isTimeFunction ? 1 : 0)]!;
 }

@@ -230,6 +230,11 @@ class Verifier {
         return;
       }
       case 'comment': return;
+      case 'halo': {
+        if (this.parallelDepth > 0 || this.regionDepth > 0) this.report('parallel', `halo exchange ${node.id} inside a parallel loop or region (MPI calls are made by one thread)`);
+        if (node.slots.length === 0) this.report('structure', `halo exchange ${node.id} exchanges nothing`);
+        return;
+      }
       default: assertNever(node);
     }
   }

@@ -8,7 +8,7 @@ export function childrenOf(node: Node): readonly Node[] {
   switch (node.kind) {
     case 'iteration': case 'guard': case 'section': case 'region': return node.body;
     case 'vector': return [...node.body, node.remainder];
-    case 'expression': case 'index': case 'continue': case 'sparse': case 'waveOrder': case 'free': case 'comment': return [];
+    case 'expression': case 'index': case 'continue': case 'sparse': case 'waveOrder': case 'free': case 'comment': case 'halo': return [];
     default: return assertNever(node);
   }
 }
@@ -26,7 +26,7 @@ export function withChildren(node: Node, body: readonly Node[]): Node {
       }
       return { ...node, body: body.slice(0, -1) as Expression[], remainder };
     }
-    case 'expression': case 'index': case 'continue': case 'sparse': case 'waveOrder': case 'free': case 'comment':
+    case 'expression': case 'index': case 'continue': case 'sparse': case 'waveOrder': case 'free': case 'comment': case 'halo':
       throw new Error(`internal: a ${node.kind} node has no children`);
     default: return assertNever(node);
   }

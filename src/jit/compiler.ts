@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CompilationError, CompilerNotFoundError } from '../errors.ts';
@@ -197,15 +197,51 @@ export function compileShared(source: string, name: string, options: CompileShar
   if (!options.rebuild && existsSync(path) && isCompleteElf(path)) return { path, sourcePath, hash, cacheHit: true, compileSeconds: 0, ...identity };
 
   mkdirSync(cacheDir, { recursive: true });
-  removeStaleTemporaries(cacheDir);
-  writeFileAtomic(sourcePath, source);
   const start = performance.now();
+  // Many processes asking for one library at once (the ranks of an MPI job) compile it once.
+  const lock = options.rebuild ? undefined : compileLock(`${base}.lock`, path);
+  if (lock === 'built') return { path, sourcePath, hash, cacheHit: true, compileSeconds: 0, ...identity };
   try {
-    writeFileAtomic(path, (tmp) => execFileSync(compiler, [...flags, '-o', tmp, sourcePath], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
-  } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr ?? String(error);
-    throw new CompilationError(`${compiler} failed to compile ${name}; the C file is kept at ${sourcePath}\n${stderr}`);
+    removeStaleTemporaries(cacheDir);
+    writeFileAtomic(sourcePath, source);
+    try {
+      writeFileAtomic(path, (tmp) => execFileSync(compiler, [...flags, '-o', tmp, sourcePath], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+    } catch (error) {
+      const stderr = (error as { stderr?: string }).stderr ?? String(error);
+      throw new CompilationError(`${compiler} failed to compile ${name}; the C file is kept at ${sourcePath}\n${stderr}`);
+    }
+  } finally {
+    if (lock !== undefined) rmSync(lock, { force: true });
   }
   const compileSeconds = (performance.now() - start) / 1000;
   return { path, sourcePath, hash, cacheHit: false, compileSeconds, ...identity };
+}
+
+/** A lock older than this was left by a process that died while compiling: it is taken over. */
+const STALE_LOCK_MS = 10 * 60 * 1000;
+const LOCK_POLL_MS = 50;
+
+/**
+ * Takes the lock file of one library (`open(…, 'wx')`, atomic on local and NFS-v3+ file
+ * systems): returns its path when this process is to compile, or `'built'` when another process
+ * compiled the library while this one waited for its lock. A lock whose holder failed disappears
+ * (the next waiter compiles and reports the error itself); one older than STALE_LOCK_MS is stale.
+ */
+function compileLock(lock: string, library: string): string | 'built' {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx'));
+      return lock;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return lock;
+    }
+    if (existsSync(library) && isCompleteElf(library)) return 'built';
+    try {
+      if (Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS) rmSync(lock, { force: true });
+    } catch {
+      // Released between the two calls: try again.
+    }
+    Atomics.wait(pause, 0, 0, LOCK_POLL_MS);
+  }
 }

@@ -191,7 +191,9 @@ export function timeTilingPlan(loop: Iteration): TilingPlan | undefined {
  * planes. Loops that do not qualify (see `timeTilingPlan`) and 1D and 2D kernels stay untiled.
  */
 export function timeTiling(kernel: Kernel): Kernel {
-  if (kernel.grid.ndim !== 3) return kernel;
+  // Under MPI every step needs fresh halos from the neighbours, which a tile's later steps would
+  // have to compute themselves (deeper halos, redundant points): tiles stay within one process.
+  if (kernel.grid.ndim !== 3 || kernel.mpi !== undefined) return kernel;
   const x = kernel.grid.dimensions[0]!;
   const next = rewriteKernel(kernel, (node) => {
     if (node.kind !== 'iteration' || node.role !== 'time') return undefined;

@@ -80,7 +80,7 @@ export function vectorWindows(kernel: Kernel): Kernel {
 function windowsFit(kernel: Kernel, loop: Iteration, lanes: number): boolean {
   const dim = loop.dim!;
   if (loop.lower?.kind === 'var' && loop.lower.name === `${dim.name}_m`) return true;
-  const points = new Map([[`${dim.name}_m`, 0], [`${dim.name}_M`, kernel.grid.shape[dim.axis]! - 1]]);
+  const points = new Map([[`${dim.name}_m`, 0], [`${dim.name}_M`, kernel.grid.localShape[dim.axis]! - 1]]);
   const first = loop.lower && evaluate(loop.lower, points);
   if (first === undefined) return false;
   const fields = new Set((loop.body as readonly Expression[]).flatMap((s) => accessesOf(s.value, s.op === 'define' ? [] : [s.target as AccessExpr]).map((a) => a.field)));

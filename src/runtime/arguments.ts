@@ -31,17 +31,45 @@ export interface ApplyArgs {
 export type { FieldWithData, SparseWithData } from './field-types.ts';
 
 /** Parameters whose value the kernel alone decides: buffer extents, loop bounds, grid origins, point counts. */
-export type FixedParameter = Extract<Parameter, { readonly kind: 'size' | 'spaceBound' | 'origin' | 'npoint' }>;
+export type FixedParameter = Extract<Parameter, { readonly kind: 'size' | 'spaceBound' | 'origin' | 'npoint' | 'globalBound' | 'coreBound' }>;
 
 /** The value of a parameter the kernel alone decides (what `apply` passes, what `compile` records). */
 export function fixedValue(kernel: Kernel, param: FixedParameter): number {
   switch (param.kind) {
     case 'size': return (param.field as FieldWithData).data.allocatedShape[param.axis]!;
-    case 'spaceBound': return param.end === 'min' ? 0 : kernel.grid.shape[param.dim.axis]! - 1;
+    case 'spaceBound': return param.end === 'min' ? 0 : kernel.grid.localShape[param.dim.axis]! - 1;
     case 'origin': return kernel.grid.origin[param.dim.axis]!;
     case 'npoint': return param.sparse.npoint;
+    case 'globalBound': {
+      const distributor = kernel.grid.distributor!;
+      const offset = distributor.offsets[param.dim.axis]!;
+      return param.end === 'min' ? -offset : distributor.globalShape[param.dim.axis]! - 1 - offset;
+    }
+    case 'coreBound': return coreBounds(kernel, param.dim.axis)[param.end === 'min' ? 0 : 1];
     default: return assertNever(param);
   }
+}
+
+/**
+ * Overlap mode: the first and last point along `axis` whose stencils read no halo a neighbour
+ * fills (the box shrunk by the stencils' reach on each side that has a neighbour); when the box is
+ * narrower than both reaches, an empty core (`last = first − 1`) and the border covers it all.
+ */
+function coreBounds(kernel: Kernel, axis: number): [number, number] {
+  const distributor = kernel.grid.distributor!;
+  const reach = kernel.mpi!.reach[axis]!;
+  const last = distributor.localShape[axis]! - 1;
+  const first = distributor.hasNeighbour(axis, -1) ? Math.min(reach, last + 1) : 0;
+  return [first, Math.max(distributor.hasNeighbour(axis, 1) ? last - reach : last, first - 1)];
+}
+
+/** The ranks of a split grid's neighbours, as the kernel's `neighbours` argument (one array per grid). */
+const neighbourArrays = new WeakMap<object, Int32Array>();
+function neighboursOf(kernel: Kernel): Int32Array {
+  const distributor = kernel.grid.distributor!;
+  let array = neighbourArrays.get(distributor);
+  if (!array) neighbourArrays.set(distributor, (array = Int32Array.from(distributor.neighbours)));
+  return array;
 }
 
 /** The grid spacing a spacing scalar (e.g. `h_x`) stands for. */
@@ -290,6 +318,9 @@ export function prepareCall(kernel: Kernel, given: ApplyArgs, blockSizes: Readon
         }
         return value;
       }
+      case 'globalBound': case 'coreBound': return fixedValue(kernel, param);
+      case 'comm': return kernel.grid.distributor!.comm.handle;
+      case 'neighbours': return neighboursOf(kernel);
       default:
         return assertNever(param);
     }

@@ -44,8 +44,10 @@ export function describeCall(kernel: Kernel, call: PreparedCall): Record<string,
       }
       case 'timers': out[param.name] = arrayOf('timers', value, [call.timers.length]); return;
       case 'size': case 'timeBound': case 'spaceBound': case 'scalar': case 'npoint': case 'origin': case 'blockSize': case 'nthreads':
+      case 'comm': case 'globalBound': case 'coreBound':
         out[param.name] = value as number;
         return;
+      case 'neighbours': out[param.name] = arrayOf('neighbours', value, [(value as Int32Array).length]); return;
       default: assertNever(param);
     }
   });

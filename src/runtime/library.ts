@@ -1,3 +1,4 @@
+import './mpi.ts';
 import koffi from 'koffi';
 import type { Parameter } from '../ir/types.ts';
 import type { Dtype } from '../dsl/dtype.ts';

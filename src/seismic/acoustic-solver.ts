@@ -36,6 +36,8 @@
 import type { FloatArray } from '../dsl/dtype.ts';
 import { checkSpaceOrder, Function, TimeFunction } from '../dsl/functions.ts';
 import { checkOptionKeys, optionKeys } from '../dsl/options.ts';
+import type { MpiMode } from '../ir/types.ts';
+import { agreedSettings } from './mpi-checkpointing.ts';
 import { SparseTimeFunction } from '../dsl/sparse.ts';
 import { GridMismatchError, InvalidArgumentError, ShapeError } from '../errors.ts';
 import { Operator, type PerformanceSummary } from '../operator.ts';
@@ -68,6 +70,8 @@ export interface AcousticWaveSolverOptions {
    * transposes.
    */
   readonly freeSurface?: boolean;
+  /** On a model split over MPI ranks: how its operators exchange halos (default `basic`; see `Operator`). */
+  readonly mpi?: MpiMode;
 }
 
 /** Options every modelling call takes: a model-space override (the model itself is left as is) and threads. */
@@ -128,7 +132,7 @@ export interface GradientOptions extends RunOptions {
   readonly checkpointing?: CheckpointingOptions;
 }
 
-const SOLVER_KEYS = optionKeys<AcousticWaveSolverOptions>({ spaceOrder: true, freeSurface: true });
+const SOLVER_KEYS = optionKeys<AcousticWaveSolverOptions>({ spaceOrder: true, freeSurface: true, mpi: true });
 const RUN_KEYS = optionKeys<RunOptions>({ vp: true, m: true, nthreads: true, autotune: true });
 const CHECKPOINTED_FORWARD_KEYS = optionKeys<CheckpointedForwardOptions>({ vp: true, m: true, nthreads: true, autotune: true, checkpointing: true, src: true });
 const FORWARD_KEYS = optionKeys<ForwardOptions>({ vp: true, m: true, nthreads: true, autotune: true, src: true, save: true });
@@ -210,6 +214,7 @@ export class AcousticWaveSolver {
   private liveState: object | undefined;
   /** The progress callback of the checkpointed gradient under way. */
   private progress: ProgressCallback | undefined;
+  private readonly mpi: MpiMode | undefined;
 
   constructor(model: SeismicModel, geometry: AcquisitionGeometry, options: AcousticWaveSolverOptions = {}) {
     if (!(model instanceof SeismicModel)) throw new InvalidArgumentError('AcousticWaveSolver: model must be a SeismicModel');
@@ -231,6 +236,10 @@ export class AcousticWaveSolver {
     this.spaceOrder = spaceOrder;
     this.medium = { m: model.m, damp: model.damp };
     this.freeSurface = options.freeSurface ?? false;
+    if (options.mpi !== undefined && options.mpi !== 'basic' && options.mpi !== 'overlap') {
+      throw new InvalidArgumentError(`AcousticWaveSolver: mpi must be 'basic' or 'overlap', got ${String(options.mpi)}`);
+    }
+    this.mpi = options.mpi;
     this.surface = this.freeSurface ? freeSurface(model.grid, model.nbl, spaceOrder) : undefined;
     this.u = this.wavefield('u');
     this.src = solverPoints(this.model, 'src', geometry.srcCoordinates, this.geometry.nt);
@@ -285,7 +294,7 @@ export class AcousticWaveSolver {
    */
   born(dm: ArrayLike<number>, options: Omit<ForwardOptions, 'save'> = {}): { rec: SparseTimeFunction; u: TimeFunction; U: TimeFunction; summary: ModellingSummary } {
     checkOptionKeys('born', options, BORN_KEYS);
-    this.dm.data.assign(this.model.pad(this.model.checkPhysical(dm, 'born: dm')));
+    this.dm.data.global.assign(this.model.pad(this.model.checkPhysical(dm, 'born: dm')));
     loadPoints(this.model, this.src, options.src ?? this.geometry.src, 'born: src');
     this.liveState = undefined;
     this.u.data.raw.fill(0);
@@ -321,7 +330,7 @@ export class AcousticWaveSolver {
     summaries.push(this.withModel(options, 'gradient', () => [
       applyLabelled(this.operator('gradientSave'), { timeMin: 2, timeMax: this.nt - 1, ...kernelArgs(this.dt, options) }),
     ]));
-    return { grad: this.model.restrictAdjoint(this.grad.data.toArray()), v: this.v, summary: combine(summaries) };
+    return { grad: this.model.restrictAdjoint(this.grad.data.global.toArray()), v: this.v, summary: combine(summaries) };
   }
 
   /**
@@ -411,7 +420,9 @@ export class AcousticWaveSolver {
     this.releaseCheckpoints();
     const stepping = this.steppers(options);
     // The Revolver's own settings (slots or budget, storage, schedule, disk, costs); it reads an unset one as not given.
-    const { src: _src, onProgress: _onProgress, ...settings } = checkpointing;
+    const { src: _src, onProgress: _onProgress, ...given } = checkpointing;
+    // Under MPI every rank must run the same schedule.
+    const settings = agreedSettings(this.model.grid, given, stepping.checkpoint, stepping.forward, stepping.nSteps);
     const revolver = new Revolver({
       checkpoint: stepping.checkpoint,
       forward: stepping.forward,
@@ -502,7 +513,7 @@ export class AcousticWaveSolver {
         this.v.data.raw.fill(0);
         this.grad.data.raw.fill(0);
       },
-      finishReverse: (): FloatArray => this.model.restrictAdjoint(this.grad.data.toArray()),
+      finishReverse: (): FloatArray => this.model.restrictAdjoint(this.grad.data.global.toArray()),
     };
   }
 
@@ -525,7 +536,7 @@ export class AcousticWaveSolver {
       }
     })();
     const name = `acoustic_${key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`;
-    const op = new Operator(equations, { name });
+    const op = new Operator(equations, { name, ...(this.mpi === undefined ? {} : { mpi: this.mpi }) });
     this.operators.set(key, op);
     return op;
   }

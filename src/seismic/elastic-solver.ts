@@ -211,7 +211,7 @@ export class ElasticWaveSolver {
     const b = rho.map((r) => 1 / r);
     const make = (name: string, values: Float64Array): Function => {
       const f = new Function({ name, grid, spaceOrder: this.spaceOrder, halo: 0 });
-      f.data.assign(this.cast(values));
+      f.data.global.assign(this.cast(values));
       return f;
     };
     const dims = grid.dimensions;

@@ -2,6 +2,7 @@ import { firstOutside, flattenPoints, type PointsLike } from '../dsl/points.ts';
 import { allocate, checkDtype, type Dtype, type FloatArray } from '../dsl/dtype.ts';
 import { checkSpaceOrder, Function } from '../dsl/functions.ts';
 import { Grid } from '../dsl/grid.ts';
+import type { Communicator } from '../dsl/parallel.ts';
 import { checkOptionKeys, optionKeys } from '../dsl/options.ts';
 import { GridMismatchError, InvalidArgumentError, MissingParameterError, ShapeError } from '../errors.ts';
 import { dampingRate } from './damping.ts';
@@ -37,6 +38,10 @@ export interface SeismicModelOptions {
   readonly vs?: number | ArrayLike<number>;
   /** Density in g/cm³ (> 0): elastic (default 1 where a solver needs it and it is not given). */
   readonly rho?: number | ArrayLike<number>;
+  /** Under mpirun: ranks along each axis the padded grid is split over (see `Grid` topology). */
+  readonly topology?: readonly number[];
+  /** Under mpirun: the ranks the padded grid is split over (default all; see `Grid` comm). */
+  readonly comm?: Communicator;
 }
 
 /** Velocities (km/s) a model accepts, from slow sediments to the fastest rock, with margin. */
@@ -63,7 +68,7 @@ export type ModelOverride = { readonly vp: number | ArrayLike<number> } | { read
 
 const MODEL_KEYS = optionKeys<SeismicModelOptions>({
   vp: true, shape: true, spacing: true, origin: true, nbl: true, spaceOrder: true, dtype: true,
-  epsilon: true, delta: true, theta: true, phi: true, qp: true, vs: true, rho: true,
+  epsilon: true, delta: true, theta: true, phi: true, qp: true, vs: true, rho: true, topology: true, comm: true,
 });
 
 
@@ -143,15 +148,17 @@ export class SeismicModel {
       extent: this.paddedShape.map((n, d) => (n - 1) * spacing[d]!),
       origin: origin.map((o, d) => o - nbl * spacing[d]!),
       dtype: this.dtype,
+      ...(options.topology === undefined ? {} : { topology: options.topology }),
+      ...(options.comm === undefined ? {} : { comm: options.comm }),
     });
     // Both are read only at the point being updated (or a sparse point's corners): no halo.
     this.m = new Function({ name: 'm', grid: this.grid, spaceOrder, halo: 0 });
     this.damp = new Function({ name: 'damp', grid: this.grid, spaceOrder, halo: 0 });
     this.velocity = this.checkVelocity(options.vp, 'SeismicModel');
     const padded = this.paddedSlowness(this.velocity);
-    this.m.data.assign(padded);
+    this.m.data.global.assign(padded);
     const sigma = dampingRate({ shape, spacing, nbl, velocity: this.vmax });
-    this.damp.data.assign(padded.map((m, k) => m * sigma[k]!));
+    this.damp.data.global.assign(padded.map((m, k) => m * sigma[k]!));
     for (const name of PARAMETERS) {
       const given = options[name];
       if (given === undefined) continue;
@@ -186,7 +193,7 @@ export class SeismicModel {
     if (existing) return existing;
     const values = this.physicalOf(name, solver);
     const f = new Function({ name, grid: this.grid, spaceOrder: this.spaceOrder });
-    f.data.assign(this.pad(values));
+    f.data.global.assign(this.pad(values));
     this.parameterFields.set(name, f);
     return f;
   }
@@ -246,7 +253,7 @@ export class SeismicModel {
   /** Replaces the velocity (or m); `damp` stays as built (see there). */
   update(override: ModelOverride): void {
     this.velocity = this.velocityOf(override, 'SeismicModel.update');
-    this.m.data.assign(this.paddedSlowness(this.velocity));
+    this.m.data.global.assign(this.paddedSlowness(this.velocity));
   }
 
   /** A velocity or m override → validated physical velocity (km/s). */

@@ -46,7 +46,7 @@ export function withVelocity(
   checkStable(velocity);
   const raw = model.m.data.raw;
   const kept = raw.slice();
-  model.m.data.assign(model.paddedSlowness(velocity));
+  model.m.data.global.assign(model.paddedSlowness(velocity));
   try {
     return combine(body());
   } finally {

@@ -209,7 +209,7 @@ export class TTIWaveSolver {
   /** dm (physical shape, of m = 1/vp²) → the linearised shot record, with the background and scattered pairs. */
   born(dm: ArrayLike<number>, options: Omit<TTIForwardOptions, 'save'> = {}): { rec: SparseTimeFunction; summary: ModellingSummary } {
     checkOptionKeys('born', options, BORN_KEYS);
-    this.dm.data.assign(this.model.pad(this.model.checkPhysical(dm, 'born: dm')));
+    this.dm.data.global.assign(this.model.pad(this.model.checkPhysical(dm, 'born: dm')));
     loadPoints(this.model, this.src, options.src ?? this.geometry.src, 'born: src');
     this.liveState = undefined;
     zero(this.pair);
@@ -253,7 +253,7 @@ export class TTIWaveSolver {
     summaries.push(this.withModel(options, 'gradient', () => [
       applyLabelled(this.operator('gradientSave'), { timeMin: 2, timeMax: this.nt - 1, ...kernelArgs(this.dt, options) }),
     ]));
-    return { grad: this.model.restrictAdjoint(this.grad.data.toArray()), v: this.adj.p, summary: combine(summaries) };
+    return { grad: this.model.restrictAdjoint(this.grad.data.global.toArray()), v: this.adj.p, summary: combine(summaries) };
   }
 
   /**
@@ -301,7 +301,7 @@ export class TTIWaveSolver {
         zero(this.adj);
         this.grad.data.raw.fill(0);
       },
-      finishReverse: (): FloatArray => this.model.restrictAdjoint(this.grad.data.toArray()),
+      finishReverse: (): FloatArray => this.model.restrictAdjoint(this.grad.data.global.toArray()),
       v: () => this.adj.p,
       points: this.model.grid.size,
       nthreads: options.nthreads,
@@ -326,7 +326,7 @@ export class TTIWaveSolver {
     // Coefficients are read inside the derivatives of Hz and of the adjoint's H·M: halo spaceOrder/2.
     const fn = (name: string, values: ArrayLike<number>): Function => {
       const f = new Function({ name, grid, spaceOrder });
-      f.data.assign(model.pad(values));
+      f.data.global.assign(model.pad(values));
       return f;
     };
     const theta = model.values('theta', 'TTIWaveSolver');

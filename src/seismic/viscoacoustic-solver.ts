@@ -157,7 +157,7 @@ export class ViscoacousticWaveSolver {
     this.surface = this.freeSurface ? freeSurface(grid, model.nbl, this.spaceOrder) : undefined;
     const coefficient = (name: string, values: ArrayLike<number>): Function => {
       const f = new Function({ name, grid, spaceOrder: this.spaceOrder, halo: 0 });
-      f.data.assign(model.pad(values));
+      f.data.global.assign(model.pad(values));
       return f;
     };
     const lam = Float64Array.from(constants, (c) => c.lam);

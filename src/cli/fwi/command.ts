@@ -15,7 +15,7 @@ const SMALL: Readonly<Record<'nx' | 'nz' | 'shots' | 'tn' | 'f0' | 'nbl', string
 
 interface FwiFlags {
   model?: string; nx: string; nz: string; shots: string; tn: string; f0: string; memory: string;
-  storage: string; out: string; spaceOrder: string; nbl: string; threads?: string; small?: boolean; progress?: boolean;
+  storage: string; out: string; spaceOrder: string; nbl: string; threads?: string; ranksPerShot: string; small?: boolean; progress?: boolean;
 }
 
 /** Registers `fwi-gradient`, the project's main job. */
@@ -29,12 +29,13 @@ export function registerFwiGradient(program: Command): void {
     .option('--shots <n>', 'number of shots spread over the surface', '6')
     .option('--tn <ms>', 'recording time in ms', '2500')
     .option('--f0 <kHz>', 'Ricker peak frequency in kHz', '0.008')
-    .option('--memory <bytes>', 'checkpoint memory budget (e.g. 256MB, 1GiB)', '256MB')
+    .option('--memory <bytes>', 'checkpoint memory budget per shot (e.g. 256MB, 1GiB); per rank when --ranks-per-shot splits the model', '256MB')
     .option('--storage <kind>', 'checkpoint storage: memory or disk (files under <out>/checkpoints)', 'memory')
     .option('--out <dir>', 'output directory', 'out/fwi-gradient')
     .option('--space-order <k>', 'finite-difference order', '8')
     .option('--nbl <n>', 'absorbing layer width in points', '40')
     .option('--threads <n>', 'OpenMP threads (default: OMP_NUM_THREADS or all cores)')
+    .option('--ranks-per-shot <r>', 'under mpirun -np N: ranks that share one shot (its model split over them); N / r shots run at once; r must divide N', '1')
     .option('--small', 'a seconds-long run: 120 × 60 model, 2 shots, 600 ms (flags given explicitly override these)')
     .option('--no-progress', 'no progress bars (one line per sweep instead)')
     .addHelpText('after', [
@@ -45,6 +46,11 @@ export function registerFwiGradient(program: Command): void {
       '  devito-ts fwi-gradient',
       '  devito-ts fwi-gradient --memory 64MB --shots 4 --out results',
       '  devito-ts fwi-gradient --model marmousi.npy --memory 1GiB --storage disk',
+      '  mpirun -np 4 devito-ts fwi-gradient --ranks-per-shot 2',
+      '',
+      'Under mpirun the ranks form N / r shot groups of r ranks (r = --ranks-per-shot): shot s runs on',
+      'group s mod (N / r), its model split over the group\'s ranks. Gradient and objective are summed',
+      'in shot order, bitwise those of one process; rank 0 alone logs and writes the outputs.',
     ].join('\n'))
     .action((flags: FwiFlags, command: Command) => {
       // --small replaces the defaults only: `--small --shots 4` runs the small job with 4 shots.
@@ -65,6 +71,7 @@ export function registerFwiGradient(program: Command): void {
         spaceOrder: positiveInteger(flags.spaceOrder, '--space-order'),
         nbl: positiveInteger(pick('nbl'), '--nbl'),
         ...(nthreads === undefined ? {} : { nthreads }),
+        ranksPerShot: positiveInteger(flags.ranksPerShot, '--ranks-per-shot'),
         interactive: flags.progress !== false && Boolean(process.stdout.isTTY),
         log: (line) => console.log(line),
       });

@@ -5,7 +5,7 @@ import { runFwi } from './inversion-job.ts';
 
 interface FwiFlags {
   nx: string; nz: string; shots: string; iterations: string; tn: string; f0: string; vmin: string; vmax: string;
-  memory: string; smoothing: string; maxStep: string; out: string; spaceOrder: string; nbl: string; threads?: string; rtm: boolean; progress: boolean;
+  memory: string; smoothing: string; maxStep: string; out: string; spaceOrder: string; nbl: string; threads?: string; ranksPerShot: string; rtm: boolean; progress: boolean;
 }
 
 /** `--memory`: a positive number of bytes. */
@@ -38,6 +38,7 @@ export function registerFwi(program: Command): void {
     .option('--space-order <k>', 'finite-difference order', '8')
     .option('--nbl <n>', 'absorbing layer width in points', '20')
     .option('--threads <n>', 'OpenMP threads (default: OMP_NUM_THREADS or all cores)')
+    .option('--ranks-per-shot <r>', 'under mpirun -np N: ranks that share one shot, the model split over them; for now r must be N (all ranks on every shot)', '1')
     .option('--no-rtm', 'skip the RTM image')
     .option('--no-progress', 'no progress bars (one line per pass over the shots instead)')
     .addHelpText('after', [
@@ -53,6 +54,11 @@ export function registerFwi(program: Command): void {
       '  devito-ts fwi',
       '  devito-ts fwi --iterations 10 --shots 8 --out results',
       '  devito-ts fwi --nx 400 --nz 200 --memory 64MB --threads 2',
+      '  mpirun -np 2 devito-ts fwi --ranks-per-shot 2',
+      '',
+      'Under mpirun -np N with --ranks-per-shot N every rank works on every shot, the model split',
+      'over them; the result is bitwise that of one process, and rank 0 alone logs and writes.',
+      'Shot groups (r < N, as fwi-gradient has) are not supported by fwi yet.',
     ].join('\n'))
     .action((flags: FwiFlags) => {
       const vmin = positiveNumber(flags.vmin, '--vmin');
@@ -77,6 +83,7 @@ export function registerFwi(program: Command): void {
         smoothing: positiveNumber(flags.smoothing, '--smoothing'),
         maxStep: positiveNumber(flags.maxStep, '--max-step'),
         ...(nthreads === undefined ? {} : { nthreads }),
+        ranksPerShot: positiveInteger(flags.ranksPerShot, '--ranks-per-shot'),
         interactive: flags.progress && Boolean(process.stdout.isTTY),
         log: (line) => console.log(line),
       });

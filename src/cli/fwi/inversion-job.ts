@@ -14,6 +14,8 @@ import { saltModel } from './models.ts';
 import { startingModel } from './start-model.ts';
 import { InversionOutputs } from './inversion-outputs.ts';
 import { shotPassProgress, type ShotPassProgress } from './progress.ts';
+import { shotGroups, type ShotGroups } from './shot-groups.ts';
+import { InvalidArgumentError } from '../../errors.ts';
 
 export interface FwiJobOptions {
   /** Size of the built-in salt model, points along x and z (10 m spacing). */
@@ -41,6 +43,13 @@ export interface FwiJobOptions {
   readonly nthreads?: number;
   /** Draw progress bars (a terminal); otherwise one line per pass over the shots. */
   readonly interactive: boolean;
+  /**
+   * Under mpirun: ranks per shot group (default 1; must divide the ranks). For now only one group
+   * (all the ranks on every shot, the model split over them): several groups need the inversion
+   * library to share out the shots (see `checkOneGroup`).
+   */
+  readonly ranksPerShot?: number;
+  /** Where the job's lines go (on world rank 0 only: the other ranks are silent). */
   readonly log: (line: string) => void;
 }
 
@@ -78,6 +87,18 @@ export const DEFAULT_SMOOTHING = 100;
 const since = (start: number): number => (performance.now() - start) / 1000;
 
 /**
+ * The inversion library (src/seismic/inversion: modelShots, rtm, sourceIllumination,
+ * FwiObjective) loops over every shot itself, so it cannot yet give each shot group a share of
+ * the shots and gather their results: until it can, every rank works on every shot together.
+ */
+function checkOneGroup(groups: ShotGroups): void {
+  if (groups.count === 1) return;
+  throw new InvalidArgumentError(
+    `fwi: shots over ${groups.count} groups of ${groups.ranksPerShot} rank${groups.ranksPerShot === 1 ? '' : 's'} are not supported yet; run with --ranks-per-shot ${groups.world.size} (all ranks on every shot, the model split over them)`,
+  );
+}
+
+/**
  * The FWI main job: observed shots modelled in the salt model, an RTM image and a few projected
  * L-BFGS iterations from the smoothed model, every gradient checkpointed under the memory budget
  * and preconditioned by a water-layer mute and the source illumination (without those, the
@@ -85,19 +106,25 @@ const since = (start: number): number => (performance.now() - start) / 1000;
  * summary.json to `out` as it goes (each model as its iteration ends).
  */
 export function runFwi(options: FwiJobOptions): FwiJobResult {
-  const { log, bounds } = options;
+  const { bounds } = options;
+  // Before any work: a --ranks-per-shot that does not divide the ranks fails on every rank alike.
+  const groups = shotGroups(options.ranksPerShot ?? 1);
+  checkOneGroup(groups);
+  // One voice and one writer: every rank runs the same inversion (the solvers' results are whole on every rank).
+  const log = groups.leader ? options.log : (): void => {};
+  const interactive = groups.leader && options.interactive;
   const wall = performance.now();
   const truth = saltModel(options.nx, options.nz);
   const sigma = (options.smoothing ?? DEFAULT_SMOOTHING) / truth.spacing[1];
   const start = startingModel(truth, Math.max(1, sigma));
   const [nx, nz] = truth.shape;
   mkdirSync(options.out, { recursive: true });
-  const outputs = new InversionOutputs(options.out, truth, bounds);
+  const outputs = new InversionOutputs(options.out, truth, bounds, groups.leader);
   outputs.model('vp_true', truth.vp, 'True velocity');
   outputs.model('vp_start', start.vp, 'Starting velocity (iteration 0)');
 
   // The inversion's model knows only the starting velocity; the observed data come from the truth.
-  const model = new SeismicModel({ vp: start.vp, shape: truth.shape, spacing: truth.spacing, origin: truth.origin, nbl: options.nbl, spaceOrder: options.spaceOrder, dtype: 'float32' });
+  const model = new SeismicModel({ vp: start.vp, shape: truth.shape, spacing: truth.spacing, origin: truth.origin, nbl: options.nbl, spaceOrder: options.spaceOrder, dtype: 'float32', comm: groups.group });
   // dt stable up to the upper bound, so every model the optimiser may try runs with it, and for
   // the true model, which models the observed data with the same geometry.
   const dt = CFL_SAFETY * model.stabilityLimit(options.spaceOrder, Math.max(bounds[1], SALT_MODEL.salt));
@@ -110,6 +137,7 @@ export function runFwi(options: FwiJobOptions): FwiJobResult {
   const solver = { spaceOrder: options.spaceOrder };
   log(`model     built-in salt model: ${nx} × ${nz} points at ${truth.spacing.join(' × ')} m, vp ${Math.min(...truth.vp).toFixed(2)}–${Math.max(...truth.vp).toFixed(2)} km/s; start: water kept, sediments blurred (σ = ${(sigma * truth.spacing[1]).toFixed(0)} m), no salt; padded ${model.paddedShape.join(' × ')} (nbl ${options.nbl})`);
   log(`shots     ${options.shots} sources at 20 m depth, ${nx} receivers; ${nt} samples of ${dt.toFixed(3)} ms to ${options.tn} ms, Ricker f0 = ${options.f0 * 1000} Hz, spaceOrder ${options.spaceOrder}`);
+  if (groups.world.size > 1) log(`mpi       ${groups.world.size} ranks on every shot, model split ${model.grid.distributor?.topology.join(' × ') ?? '(not split)'}`);
 
   let t0 = performance.now();
   const shots: Shot[] = geometries.flatMap((geometry) => modelShots({ model, geometries: [geometry], vp: truth.vp, solver, ...threads }));
@@ -124,7 +152,7 @@ export function runFwi(options: FwiJobOptions): FwiJobResult {
   const checkpointing = {
     memoryBudgetBytes: options.memoryBytes,
     onProgress: (phase: 'forward' | 'reverse', done: number, total: number): void => {
-      pass ??= shotPassProgress(passLabel, options.shots, options.interactive, log);
+      pass ??= shotPassProgress(passLabel, options.shots, interactive, log);
       pass.sweep(phase, done, total);
       if (phase === 'reverse' && done === total && ++shotsDone === options.shots) {
         pass.stop(onPassEnd());

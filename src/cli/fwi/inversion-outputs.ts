@@ -8,7 +8,8 @@ import type { VelocityModel } from './models.ts';
 /**
  * The files of the `fwi` job, each a PNG figure (axes in metres, a colour bar) with its float32
  * `.npy` array of shape [nx, nz]. Written as the job goes, so an interrupted run keeps the
- * iterations it finished.
+ * iterations it finished. Under mpirun every rank keeps the list but only world rank 0 (`writes`)
+ * writes the files.
  */
 export class InversionOutputs {
   /** File names written so far, relative to the output directory. */
@@ -16,7 +17,7 @@ export class InversionOutputs {
   private readonly shape: [number, number];
   private readonly space: { xAxis: { label: string; start: number; step: number }; yAxis: { label: string; start: number; step: number } };
 
-  constructor(private readonly out: string, model: VelocityModel, private readonly bounds: readonly [number, number]) {
+  constructor(private readonly out: string, model: VelocityModel, private readonly bounds: readonly [number, number], private readonly writes = true) {
     this.shape = [model.shape[0], model.shape[1]];
     this.space = {
       xAxis: { label: 'x (m)', start: model.origin[0], step: model.spacing[0] },
@@ -37,17 +38,18 @@ export class InversionOutputs {
 
   /** Misfit and model error per iteration, both relative to the starting model (one plot, one scale). */
   misfit(misfit: readonly number[], modelError: readonly number[]): void {
+    this.files.push('misfit.png');
+    if (!this.writes) return;
     const relative = (values: readonly number[]): [number, number][] => values.map((v, k) => [k, v / values[0]!]);
     writeLinePlot(join(this.out, 'misfit.png'), [
       { label: 'misfit', points: relative(misfit), color: [31, 119, 180], style: 'both' },
       { label: 'model error', points: relative(modelError), color: [214, 39, 40], style: 'both' },
     ], { xLabel: 'iteration', yLabel: 'relative to iteration 0', title: 'FWI convergence' });
-    this.files.push('misfit.png');
   }
 
   summary(content: object): void {
-    writeFileAtomic(join(this.out, 'summary.json'), JSON.stringify(content, null, 2));
     this.files.push('summary.json');
+    if (this.writes) writeFileAtomic(join(this.out, 'summary.json'), JSON.stringify(content, null, 2));
   }
 
   /** Paths of the files written, for the log. */
@@ -56,8 +58,9 @@ export class InversionOutputs {
   }
 
   private write(name: string, values: ArrayLike<number>, style: Omit<Parameters<typeof writeFigure>[3], 'xAxis' | 'yAxis'>): void {
+    this.files.push(`${name}.png`, `${name}.npy`);
+    if (!this.writes) return;
     writeNpy(join(this.out, `${name}.npy`), Float32Array.from(values), this.shape);
     writeFigure(join(this.out, `${name}.png`), values, this.shape, { ...this.space, ...style });
-    this.files.push(`${name}.png`, `${name}.npy`);
   }
 }

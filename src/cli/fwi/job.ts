@@ -13,6 +13,10 @@ import { AcquisitionGeometry } from '../../seismic/geometry.ts';
 import { SeismicModel } from '../../seismic/model.ts';
 import { readVelocityModel, saltModel, smoothModel, type VelocityModel } from './models.ts';
 import { sweepProgress } from './progress.ts';
+import { collectives } from '../../dsl/parallel.ts';
+import {
+  gatherRound, groupLeader, groupOf, myShot, roundCount, shotGroups, shotsOfRound, STAT_COUNT, statsFromNumbers, statsToNumbers, type ShotGroups,
+} from './shot-groups.ts';
 
 export interface FwiGradientOptions {
   /** A model file (.npy or raw float32 + JSON header); default: the built-in salt model. */
@@ -24,7 +28,7 @@ export interface FwiGradientOptions {
   /** Recording time (ms) and peak frequency (kHz). */
   readonly tn: number;
   readonly f0: number;
-  /** Checkpoint memory budget in bytes (per shot's adjoint sweep). */
+  /** Checkpoint memory budget in bytes (per shot's adjoint sweep; per rank of a group whose model is split). */
   readonly memoryBytes: number;
   readonly storage: 'memory' | 'disk';
   readonly out: string;
@@ -33,12 +37,19 @@ export interface FwiGradientOptions {
   readonly nthreads?: number;
   /** Draw progress bars (a terminal); otherwise one line per sweep. */
   readonly interactive: boolean;
+  /**
+   * Under mpirun: ranks per shot group (default 1; must divide the ranks). Groups take the shots
+   * round-robin and a group's model is split over its ranks; the results are bitwise one process's.
+   */
+  readonly ranksPerShot?: number;
+  /** Where the job's lines go (on world rank 0 only: the other ranks are silent). */
   readonly log: (line: string) => void;
 }
 
 export interface FwiGradientResult {
   readonly objective: number;
   readonly gradient: FloatArray;
+  /** Files written, relative to `out` (none on the ranks other than world rank 0). */
   readonly files: readonly string[];
   /** The Revolver's counters summed over the shots (peaks: the largest shot's). */
   readonly revolver: RevolverTotals;
@@ -63,13 +74,18 @@ export function sourcePositions(model: VelocityModel, shots: number): number[][]
  * Revolver under a checkpoint memory budget. Writes PNG figures and .npy arrays to `out`.
  */
 export function runFwiGradient(options: FwiGradientOptions): FwiGradientResult {
-  const { log, out } = options;
+  const { out } = options;
+  // Before any work: a --ranks-per-shot that does not divide the ranks fails on every rank alike.
+  const groups = shotGroups(options.ranksPerShot ?? 1);
+  // One voice: the other ranks compute silently (their logs would repeat or interleave rank 0's).
+  const log = groups.leader ? options.log : (): void => {};
+  const interactive = groups.leader && options.interactive;
   const truth = options.model ? readVelocityModel(options.model, 10) : saltModel(options.nx, options.nz);
   const start = smoothModel(truth, Math.max(2, Math.min(truth.shape[0], truth.shape[1]) / 20));
   const [nx, nz] = truth.shape;
   mkdirSync(out, { recursive: true });
 
-  const model = new SeismicModel({ vp: truth.vp, shape: truth.shape, spacing: truth.spacing, origin: truth.origin, nbl: options.nbl, spaceOrder: options.spaceOrder, dtype: 'float32' });
+  const model = new SeismicModel({ vp: truth.vp, shape: truth.shape, spacing: truth.spacing, origin: truth.origin, nbl: options.nbl, spaceOrder: options.spaceOrder, dtype: 'float32', comm: groups.group });
   const receivers = Array.from({ length: nx }, (_, i) => [truth.origin[0] + i * truth.spacing[0], truth.origin[1] + 20]);
   const sources = sourcePositions(truth, options.shots);
   const geometry = new AcquisitionGeometry(model, { srcCoordinates: [sources[0]!], recCoordinates: receivers, t0: 0, tn: options.tn, f0: options.f0, srcType: 'Ricker' });
@@ -78,6 +94,7 @@ export function runFwiGradient(options: FwiGradientOptions): FwiGradientResult {
   const points = model.paddedShape.reduce((a, b) => a * b, 1);
   log(`model     ${options.model ?? 'built-in salt model'}: ${nx} × ${nz} points at ${truth.spacing.join(' × ')} m, vp ${truth.vp.reduce((a, b) => Math.min(a, b)).toFixed(2)}–${truth.vp.reduce((a, b) => Math.max(a, b)).toFixed(2)} km/s; padded ${model.paddedShape.join(' × ')} (nbl ${options.nbl})`);
   log(`shots     ${options.shots} sources at 20 m depth, ${geometry.nrec} receivers; ${geometry.nt} samples of ${geometry.dt.toFixed(3)} ms to ${options.tn} ms, Ricker f0 = ${options.f0 * 1000} Hz, spaceOrder ${options.spaceOrder}`);
+  if (groups.world.size > 1) log(`mpi       ${describeGroups(groups, model.grid.distributor?.topology)}`);
 
   const checkpointDirectory = join(out, 'checkpoints');
   const storage: StorageSpec = options.storage === 'disk' ? { kind: 'disk', directory: checkpointDirectory } : { kind: 'memory' };
@@ -95,48 +112,74 @@ export function runFwiGradient(options: FwiGradientOptions): FwiGradientResult {
   const gradient = new Float64Array(nx * nz);
   let objective = 0;
   const perShot: RevolverStats[] = [];
-  let shownRecord: Float32Array | undefined;
   const shown = Math.floor(options.shots / 2);
+  const shownRecord = new Float32Array(geometry.nt * geometry.nrec);
   const wall = performance.now();
   try {
-    for (let shot = 0; shot < options.shots; shot++) {
-      const src = new SparseTimeFunction({ name: 'src', grid: model.grid, npoint: 1, nt: geometry.nt, coordinates: [sources[shot]!] });
-      src.data.raw.set(geometry.src.data.raw);
-      log(`shot ${shot + 1}/${options.shots} at x = ${sources[shot]![0]!.toFixed(0)} m`);
-
-      model.update({ vp: truth.vp });
-      const observed = solver.forward({ ...threads, src }).rec.data.toArray();
-      if (shot === shown) shownRecord = Float32Array.from(observed);
-
-      // The residual needs the predicted record: forward sweep (checkpoints kept), then the adjoint.
-      model.update({ vp: start.vp });
-      forwardBar = sweepProgress('forward (checkpoints)', nSteps, points, options.interactive, log);
-      const run = solver.forwardWithCheckpoints({ ...threads, src, checkpointing });
-      try {
-        forwardBar.stop();
-        const residual = geometry.newRec('residual');
-        residual.data.assign(run.rec.data.toArray().map((p, i) => p - observed[i]!));
-        const misfit = 0.5 * norm(residual.data.toArray()) ** 2;
+    for (let round = 0; round < roundCount(groups, options.shots); round++) {
+      const roundShots = shotsOfRound(groups, round, options.shots);
+      for (const shot of roundShots) log(`shot ${shot + 1}/${options.shots} at x = ${sources[shot]![0]!.toFixed(0)} m${groups.count > 1 ? ` (${describeRanks(groups, groupOf(groups, shot))})` : ''}`);
+      const shot = myShot(groups, round, options.shots);
+      const mine = shot === undefined ? undefined : runShot(shot);
+      // Every rank gets every shot of the round, and adds them up in shot order as one process does.
+      const grads = gatherRound(groups, round, options.shots, mine?.grad, nx * nz, new Float32Array(0));
+      const numbers = gatherRound(groups, round, options.shots, mine?.numbers, 1 + STAT_COUNT, new Float64Array(0));
+      roundShots.forEach((s, i) => {
+        const grad = grads[i]!;
+        for (let k = 0; k < gradient.length; k++) gradient[k]! += grad[k]!;
+        const misfit = numbers[i]![0]!;
         objective += misfit;
-        reverseBar = sweepProgress('adjoint (recompute)', nSteps, points, options.interactive, log);
-        const { grad, revolver: stats } = run.gradient(residual);
-        reverseBar.stop();
-        for (let i = 0; i < gradient.length; i++) gradient[i]! += grad[i]!;
+        const stats = statsFromNumbers(numbers[i]!.subarray(1));
         perShot.push(stats);
-        log(`  misfit ½‖d_pred − d_obs‖² = ${misfit.toExponential(3)}; ${stats.forwardSteps} forward + ${stats.reverseSteps} reverse steps, ${stats.saves} saves, peak ${stats.peakSlots} slots (${(stats.peakCheckpointBytes / 2 ** 20).toFixed(1)} MiB) of checkpoints`);
-      } finally {
-        run.release();
-      }
+        log(`  ${roundShots.length > 1 ? `shot ${s + 1}: ` : ''}misfit ½‖d_pred − d_obs‖² = ${misfit.toExponential(3)}; ${stats.forwardSteps} forward + ${stats.reverseSteps} reverse steps, ${stats.saves} saves, peak ${stats.peakSlots} slots (${(stats.peakCheckpointBytes / 2 ** 20).toFixed(1)} MiB) of checkpoints`);
+      });
+      if (roundShots.includes(shown)) collectives().broadcast(groups.world, shownRecord, groupLeader(groups, groupOf(groups, shown)));
     }
   } finally {
     solver.releaseCheckpoints();
-    if (options.storage === 'disk') removeIfEmpty(checkpointDirectory);
+    // Every rank's storage is gone before the directory they share is removed.
+    if (options.storage === 'disk') {
+      collectives().barrier(groups.world);
+      if (groups.leader) removeIfEmpty(checkpointDirectory);
+    }
   }
+
+  /** One shot on this group's model: the observed record, the predicted one, the residual's misfit and gradient. */
+  function runShot(shot: number): { grad: Float32Array; numbers: Float64Array } {
+    const src = new SparseTimeFunction({ name: 'src', grid: model.grid, npoint: 1, nt: geometry.nt, coordinates: [sources[shot]!] });
+    src.data.raw.set(geometry.src.data.raw);
+
+    model.update({ vp: truth.vp });
+    const observed = solver.forward({ ...threads, src }).rec.data.toArray();
+    if (shot === shown) shownRecord.set(observed);
+
+    // The residual needs the predicted record: forward sweep (checkpoints kept), then the adjoint.
+    model.update({ vp: start.vp });
+    forwardBar = sweepProgress('forward (checkpoints)', nSteps, points, interactive, log);
+    const run = solver.forwardWithCheckpoints({ ...threads, src, checkpointing });
+    try {
+      forwardBar.stop();
+      const residual = geometry.newRec('residual');
+      residual.data.assign(run.rec.data.toArray().map((p, i) => p - observed[i]!));
+      const misfit = 0.5 * norm(residual.data.toArray()) ** 2;
+      reverseBar = sweepProgress('adjoint (recompute)', nSteps, points, interactive, log);
+      const { grad, revolver: stats } = run.gradient(residual);
+      reverseBar.stop();
+      // The model is float32, so its gradient is: gathering float32 loses nothing.
+      return { grad: grad instanceof Float32Array ? grad : Float32Array.from(grad), numbers: Float64Array.of(misfit, ...statsToNumbers(stats)) };
+    } finally {
+      run.release();
+    }
+  }
+
   const seconds = (performance.now() - wall) / 1000;
   const total = sumStats(perShot);
-  const files = writeOutputs(out, truth, start, gradient, shownRecord!, geometry);
+  const result = { objective, gradient: Float32Array.from(gradient), revolver: total, revolverPerShot: perShot };
+  if (!groups.leader) return { ...result, files: [] };
+  const files = writeOutputs(out, truth, start, gradient, shownRecord, geometry);
   writeFileAtomic(join(out, 'summary.json'), JSON.stringify({
     objective, gradientNorm: norm(gradient), seconds, shots: options.shots, shape: truth.shape, spacing: truth.spacing, nt: geometry.nt, dt: geometry.dt,
+    ...(groups.world.size > 1 ? { mpi: { ranks: groups.world.size, ranksPerShot: groups.ranksPerShot, shotGroups: groups.count } } : {}),
     checkpointing: { storage: options.storage, memoryBudgetBytes: options.memoryBytes, ...plan, forwardStepsPerShot: plan.forwardSteps },
     revolverTotal: total,
     revolverPerShot: perShot,
@@ -144,7 +187,19 @@ export function runFwiGradient(options: FwiGradientOptions): FwiGradientResult {
   files.push('summary.json');
   log(`objective ${objective.toExponential(4)}; ‖∇m‖ = ${norm(gradient).toExponential(4)}; ${seconds.toFixed(1)} s for ${options.shots} shots (checkpoint storage ${(total.storageMs / 1000).toFixed(2)} s, kernels ${((total.forwardMs + total.reverseMs) / 1000).toFixed(2)} s)`);
   log(`wrote     ${files.map((f) => join(out, f)).join('\n          ')}`);
-  return { objective, gradient: Float32Array.from(gradient), files, revolver: total, revolverPerShot: perShot };
+  return { ...result, files };
+}
+
+/** World ranks of `group`, e.g. `ranks 2–3` (or `rank 2` for one rank per shot). */
+function describeRanks(groups: ShotGroups, group: number): string {
+  const first = groupLeader(groups, group);
+  return groups.ranksPerShot === 1 ? `rank ${first}` : `ranks ${first}–${first + groups.ranksPerShot - 1}`;
+}
+
+/** The log line of the split: groups, their size, and how a group's model is split. */
+function describeGroups(groups: ShotGroups, topology: readonly number[] | undefined): string {
+  const split = topology === undefined ? 'each holding the whole model' : `model split ${topology.join(' × ')} over a group`;
+  return `${groups.world.size} ranks: ${groups.count} shot group${groups.count === 1 ? '' : 's'} of ${groups.ranksPerShot} rank${groups.ranksPerShot === 1 ? '' : 's'}, ${split}; shot s on group s mod ${groups.count}`;
 }
 
 /** Removes the checkpoint directory the job named, once the storage has removed its files. */

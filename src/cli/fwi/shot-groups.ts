@@ -1,0 +1,117 @@
+// The collectives are installed by the runtime; importing it here keeps this module usable on its own.
+import '../../runtime/mpi.ts';
+import { collectives, type Communicator } from '../../dsl/parallel.ts';
+import { InvalidArgumentError } from '../../errors.ts';
+import type { RevolverStats } from '../../revolve/revolver.ts';
+
+/**
+ * Shots over MPI ranks. Under `mpirun -np N` the ranks form N / r shot groups of r consecutive
+ * ranks (r = `--ranks-per-shot`); a group's model is split over its r ranks, and the groups
+ * take the shots round-robin (shot s → group s mod groups), so one round computes up to one shot
+ * per group at once. Without mpirun there is one group of one process and every call here is the
+ * one-process identity (no MPI is loaded).
+ */
+export interface ShotGroups {
+  /** Every rank of the job. */
+  readonly world: Communicator;
+  /** The ranks this process computes its shots with: the model of its shots is split over them. */
+  readonly group: Communicator;
+  /** This process's group, in 0 … count − 1. */
+  readonly index: number;
+  readonly count: number;
+  readonly ranksPerShot: number;
+  /** World rank 0: the one process that logs, draws progress and writes the outputs. */
+  readonly leader: boolean;
+}
+
+/**
+ * Splits the ranks `mpirun` started into groups of `ranksPerShot`. Collective over the world (every
+ * rank calls it, with the same value); it throws the same error on every rank when `ranksPerShot`
+ * does not divide the number of ranks, before any work.
+ */
+export function shotGroups(ranksPerShot: number): ShotGroups {
+  const world = collectives().world();
+  if (!Number.isInteger(ranksPerShot) || ranksPerShot < 1) throw new InvalidArgumentError(`--ranks-per-shot must be a positive integer, got ${ranksPerShot}`);
+  if (world.size % ranksPerShot !== 0) {
+    throw new InvalidArgumentError(`--ranks-per-shot ${ranksPerShot} must divide the number of MPI ranks (${world.size}${world.size === 1 ? ': not running under mpirun' : ''})`);
+  }
+  const index = Math.floor(world.rank / ranksPerShot);
+  // Keyed by the world rank: a group's rank 0 is its lowest world rank (index × ranksPerShot).
+  const group = world.size === 1 ? world : collectives().split(world, index, world.rank);
+  return Object.freeze({ world, group, index, count: world.size / ranksPerShot, ranksPerShot, leader: world.rank === 0 });
+}
+
+/** Rounds needed for `shots` shots: every group computes one shot per round (the last may leave some idle). */
+export function roundCount(groups: ShotGroups, shots: number): number {
+  return Math.ceil(shots / groups.count);
+}
+
+/** The shots of `round`, in shot order (the i-th is group i's). */
+export function shotsOfRound(groups: ShotGroups, round: number, shots: number): number[] {
+  const first = round * groups.count;
+  return Array.from({ length: Math.min(groups.count, shots - first) }, (_, i) => first + i);
+}
+
+/** The shot `group` computes in `round`, or undefined when that group idles. */
+export function shotOfGroup(groups: ShotGroups, group: number, round: number, shots: number): number | undefined {
+  const shot = round * groups.count + group;
+  return shot < shots ? shot : undefined;
+}
+
+/** The shot this process's group computes in `round`, or undefined when its group idles. */
+export function myShot(groups: ShotGroups, round: number, shots: number): number | undefined {
+  return shotOfGroup(groups, groups.index, round, shots);
+}
+
+/** The group that computes `shot`. */
+export function groupOf(groups: ShotGroups, shot: number): number {
+  return shot % groups.count;
+}
+
+/** The world rank of a group's rank 0 (the one that contributes the group's results). */
+export function groupLeader(groups: ShotGroups, group: number): number {
+  return group * groups.ranksPerShot;
+}
+
+/**
+ * One round's per-shot results (each `length` elements) on every rank, in shot order. Only each
+ * group's rank 0 sends (`mine`, or nothing when the group idles this round); the other ranks of
+ * a group hold the same result and send nothing. `empty` is a zero-length array of the results'
+ * kind, sent by the ranks that contribute nothing. Collective over the world.
+ */
+export function gatherRound<T extends Float32Array | Float64Array>(groups: ShotGroups, round: number, shots: number, mine: T | undefined, length: number, empty: T): T[] {
+  const contributes = (worldRank: number): boolean => worldRank % groups.ranksPerShot === 0 && shotOfGroup(groups, Math.floor(worldRank / groups.ranksPerShot), round, shots) !== undefined;
+  const counts = Array.from({ length: groups.world.size }, (_, worldRank) => (contributes(worldRank) ? length : 0));
+  const send = contributes(groups.world.rank) ? mine : empty;
+  if (send === undefined || send.length !== counts[groups.world.rank]) {
+    throw new InvalidArgumentError(`gatherRound: rank ${groups.world.rank} sends ${send?.length ?? 'nothing'} elements, expected ${counts[groups.world.rank]}`);
+  }
+  const all = collectives().allgatherv(groups.world, send, counts);
+  return shotsOfRound(groups, round, shots).map((_, i) => all.subarray(i * length, (i + 1) * length) as T);
+}
+
+/** The Revolver's counters that are numbers, in the order `Revolver.stats` lists them. */
+const STAT_KEYS = [
+  'forwardSteps', 'forwardCalls', 'reverseSteps', 'saves', 'restores', 'inPlaceRestores', 'peakSlots', 'peakCheckpointBytes',
+  'reservedBytes', 'bytesWritten', 'bytesRead', 'compressionRatio', 'forwardMs', 'reverseMs', 'storageMs',
+] as const satisfies readonly (keyof RevolverStats)[];
+
+/** Numbers sent per shot by `statsToNumbers`. */
+export const STAT_COUNT = STAT_KEYS.length;
+
+/** A shot's Revolver counters as numbers to gather (an absent compression ratio as NaN). */
+export function statsToNumbers(stats: RevolverStats): number[] {
+  return STAT_KEYS.map((key) => stats[key] ?? Number.NaN);
+}
+
+/**
+ * Counters gathered by `statsToNumbers` → RevolverStats. The compression counters (codec names,
+ * not numbers) are not gathered: the jobs here do not compress, so they are undefined anyway.
+ */
+export function statsFromNumbers(values: ArrayLike<number>): RevolverStats {
+  const entries = STAT_KEYS.map((key, i) => [key, key === 'compressionRatio' && Number.isNaN(values[i]!) ? undefined : values[i]!] as const);
+  const stats = Object.fromEntries(entries) as Record<(typeof STAT_KEYS)[number], number> & { compressionRatio: number | undefined };
+  // Same key order as Revolver.stats: summary.json lists the counters as one process did.
+  const { forwardMs, reverseMs, storageMs, ...counts } = stats;
+  return { ...counts, compression: undefined, forwardMs, reverseMs, storageMs };
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { runMpi } from '../support/mpirun.ts';
+
+const program = (name: string): string => new URL(`./mpi-programs/${name}.ts`, import.meta.url).pathname;
+
+interface WaveReport {
+  case: string;
+  u: boolean;
+  rec: boolean;
+  energy: number;
+  recNorm: number;
+}
+
+/** The JSON lines a run printed (rank 0's), failing with mpirun's output when it did not succeed. */
+function reports<T>(run: ReturnType<typeof runMpi>): T[] {
+  expect(run.timedOut, run.stderr).toBe(false);
+  expect(run.status, run.stderr).toBe(0);
+  return run.stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as T);
+}
+
+describe('Operator on a grid split over MPI ranks', () => {
+  // Each case: a variable-velocity wave with sources and receivers on and beside rank borders,
+  // split over the ranks and whole in one process: fields and records must be bitwise equal.
+  it.each([
+    [2, ['2:basic:4', '2:overlap:8', '3:overlap:4']],
+    [4, ['2:basic:8', '2:overlap:4', '3:basic:8']],
+  ])('on %i ranks, in basic and overlap modes, 2D and 3D, u and the receivers are bitwise those of one process', (np, cases) => {
+    const found = reports<WaveReport>(runMpi(np, program('wave'), cases, 240_000));
+    expect(found.map((r) => r.case)).toEqual(cases);
+    for (const report of found) {
+      expect(report, report.case).toMatchObject({ u: true, rec: true });
+      // The waves did propagate: a zero field would compare equal too.
+      expect(report.energy).toBeGreaterThan(1e3);
+      expect(report.recNorm).toBeGreaterThan(10);
+    }
+  }, 300_000);
+
+  it('refuses, on every rank and before any C runs, boxes narrower than the halo and topologies that do not match the ranks', () => {
+    const found = reports<{ rank: number; errors: { name: string; message: string }[] }>(runMpi(4, program('refused'), [], 120_000));
+    expect(found.map((r) => r.rank).sort()).toEqual([0, 1, 2, 3]);
+    for (const { errors } of found) {
+      expect(errors[0]!.name).toBe('LoweringError');
+      expect(errors[0]!.message).toContain('split over 4 ranks leave a rank 2 points, fewer than the halo of u (4');
+      expect(errors[1]!.name).toBe('InvalidArgumentError');
+      expect(errors[1]!.message).toContain('topology [5, 1] has 5 parts but the program runs on 4 ranks');
+      expect(errors[2]!.name).toBe('none');
+    }
+  }, 180_000);
+});

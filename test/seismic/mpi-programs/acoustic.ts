@@ -1,0 +1,67 @@
+/**
+ * Run by test/seismic/mpi.test.ts under mpirun: the acoustic solver's forward, adjoint, Born,
+ * stored-wavefield gradient and checkpointed gradient on a model split over the ranks and on a
+ * whole copy in each process, sources and receivers on and beside the ranks' borders; prints one
+ * JSON line per rank saying which results are bitwise equal.
+ * Arguments: cases `ndim:mode`, e.g. `2:basic 3:overlap`. Only rank 0 runs the whole model (the
+ * split results are gathered on every rank) and prints.
+ */
+import { AcousticWaveSolver, AcquisitionGeometry, SeismicModel } from '../../../src/index.ts';
+import { SELF, type Communicator } from '../../../src/dsl/parallel.ts';
+import type { MpiMode } from '../../../src/ir/types.ts';
+
+// 2D: padded 80 × 70, split at padded x 39|40 (physical 295 m) and y 34|35 (245 m).
+// 3D: padded 42 × 40 × 38, split at x 20|21 (145 m) and y 19|20 (135 m).
+function setupOf(ndim: number) {
+  return ndim === 2
+  ? { shape: [60, 50], nbl: 10, tn: 250, src: [[295, 245]], rec: [[290, 240], [300, 250], [295, 245], [290, 20], [590, 490], [0, 0], [123.4, 456.7]] }
+  : { shape: [30, 28, 26], nbl: 6, tn: 120, src: [[145, 135, 100]], rec: [[140, 130, 100], [150, 140, 50], [145, 135, 100], [0, 0, 0], [290, 270, 250], [77.7, 33.3, 201.9]] };
+}
+
+function velocity(ndim: number): Float64Array {
+  const setup = setupOf(ndim);
+  const size = setup.shape.reduce((a, b) => a * b, 1);
+  const depth = setup.shape[ndim - 1]!;
+  // Layers along depth plus a lateral ripple: 1.5 … 2.6 km/s.
+  return Float64Array.from({ length: size }, (_, i) => 1.5 + 0.8 * ((i % depth) / depth) + 0.3 * Math.sin(Math.floor(i / depth) * 0.37));
+}
+
+function run(ndim: number, mode: MpiMode, comm: Communicator | undefined): Record<string, Float32Array> {
+  const setup = setupOf(ndim);
+  const model = new SeismicModel({ vp: velocity(ndim), shape: setup.shape, spacing: setup.shape.map(() => 10), nbl: setup.nbl, spaceOrder: 4, ...(comm ? { comm } : {}) });
+  const geometry = new AcquisitionGeometry(model, { srcCoordinates: setup.src, recCoordinates: setup.rec, t0: 0, tn: setup.tn, f0: 0.015 });
+  const solver = new AcousticWaveSolver(model, geometry, { spaceOrder: 4, mpi: mode });
+  const out: Record<string, Float32Array> = {};
+  const { rec, u } = solver.forward({ save: true, nthreads: 1 });
+  out.rec = rec.data.toArray() as Float32Array;
+  out.uLast = u.data.global.toArray().slice(-model.grid.size) as Float32Array;
+  const residual = geometry.newRec();
+  residual.data.assign(Float32Array.from(out.rec, (v, i) => v * (1 + 0.1 * Math.sin(i))));
+  const { srca, v } = solver.adjoint(residual, { nthreads: 1 });
+  out.srca = srca.data.toArray() as Float32Array;
+  out.v = v.data.global.toArray() as Float32Array;
+  const dm = Float64Array.from({ length: setup.shape.reduce((a, b) => a * b, 1) }, (_, i) => 0.01 * Math.cos(i * 0.011));
+  out.born = solver.born(dm, { nthreads: 1 }).rec.data.toArray() as Float32Array;
+  out.gradient = Float32Array.from(solver.gradient(residual, { u, nthreads: 1 }).grad);
+  const stateBytes = solver.checkpointPlan({ nCheckpoints: 2 }).stateBytes;
+  const checkpointed = solver.gradient(residual, { checkpointing: { memoryBudgetBytes: 6 * stateBytes }, nthreads: 1 });
+  out.checkpointed = Float32Array.from(checkpointed.grad);
+  out.forwardSteps = Float32Array.of(checkpointed.revolver?.forwardSteps ?? -1);
+  return out;
+}
+
+const rank = Number(process.env.OMPI_COMM_WORLD_RANK ?? 0);
+const bytes = (a: Float32Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+for (const testCase of process.argv.slice(2)) {
+  const [ndim, mode] = [Number(testCase.split(':')[0]), testCase.split(':')[1] as MpiMode];
+  const split = run(ndim, mode, undefined);
+  if (rank !== 0) continue;
+  const whole = run(ndim, mode, SELF);
+  const result: Record<string, unknown> = { case: testCase };
+  for (const key of Object.keys(whole)) {
+    result[key] = split[key]!.length === whole[key]!.length && bytes(split[key]!).equals(bytes(whole[key]!));
+    result[`${key}Norm`] = whole[key]!.reduce((s, x) => s + Math.abs(x), 0);
+  }
+  result.gradientVsCheckpointed = bytes(split.gradient!).equals(bytes(split.checkpointed!));
+  console.log(JSON.stringify(result));
+}
