@@ -107,14 +107,18 @@ function sparseTitle(sparse: LoweredSparse): string {
 
 /** A cluster's nest or a sparse loop, built on demand (overlap mode builds a nest once per piece of the box). */
 interface KernelStep {
-  readonly build: (piece?: NestBounds) => Node;
+  /** The step's node; a nest built for a piece of the box (overlap mode) is titled with the piece's name. */
+  readonly build: (piece?: NestBounds, pieceName?: string) => Node;
   readonly effects: HaloEffects;
   readonly nest: { readonly dims: Dimension[]; readonly cluster: readonly LoweredEq[] } | undefined;
 }
 
 /**
  * Schedule → loop tree: a timed section per cluster (a loop nest over the grid) and per sparse
- * operation (a loop over its points), inside a time loop when anything varies in time.
+ * operation (a loop over its points), inside a time loop when anything varies in time. On a grid
+ * split over MPI ranks, a timed halo exchange before each step that reads stale halos (see
+ * ir/halo.ts); in `overlap` mode a nest after one is built for the core while the messages
+ * travel, then for the border slabs once they arrived.
  */
 export function buildKernel(name: string, set: EquationSet, schedule: Schedule, mpiMode: MpiMode = 'basic'): Kernel {
   let id = 0;
@@ -142,11 +146,11 @@ export function buildKernel(name: string, set: EquationSet, schedule: Schedule, 
     return (item as readonly (readonly LoweredEq[])[]).map((cluster): KernelStep => {
       const dims = nestDimensions(set.grid.dimensions, cluster);
       const reads = neighbourReads(cluster.flatMap((eq) => [...accessesOf(eq.value), ...restrictionValues(eq.restriction).flatMap((value) => accessesOf(value))]), false);
-      const build = (piece?: NestBounds): Node => {
+      const build = (piece?: NestBounds, pieceName?: string): Node => {
         const section: Section = {
           kind: 'section',
           id: id++,
-          title: `update ${[...new Set(cluster.map((eq) => eq.target.field.name))].join(', ')}${piece ? ' (part)' : ''}`,
+          title: `update ${[...new Set(cluster.map((eq) => eq.target.field.name))].join(', ')}${pieceName ? ` (${pieceName})` : ''}`,
           body: [nestOf(dims, cluster, piece)],
         };
         return guardedSection(section, cluster[0]!.restriction);
@@ -183,9 +187,9 @@ export function buildKernel(name: string, set: EquationSet, schedule: Schedule, 
         const base = cluster[0]!.restriction?.bounds ?? set.grid.dimensions.map((dim) => ({ lower: ivar(`${dim.name}_m`), upper: ivar(`${dim.name}_M`) }));
         const { core, borders } = overlapPieces(set.grid.dimensions, base, splitAxes.filter((axis) => dims.some((d) => d.axis === axis)));
         const start = haloSection(slots, 'start', exchangeId);
-        const coreNest = step.build(core);
+        const coreNest = step.build(core, 'core: no halo read');
         const wait = haloSection(slots, 'wait', exchangeId);
-        return [start, coreNest, wait, ...borders.map((piece) => step.build(piece))];
+        return [start, coreNest, wait, ...borders.map((piece) => step.build(piece, 'border'))];
       }
       return [haloSection(slots, 'both', exchangeId), step.build()];
     });

@@ -73,27 +73,26 @@ describe('fwi-gradient with its shots over MPI ranks (--ranks-per-shot)', () => 
   }, 90_000);
 });
 
-describe('fwi (the inversion job) under MPI', () => {
-  it('several shot groups: a clear error naming the --ranks-per-shot that works, before any work', () => {
-    const run = runMpi(2, FWI_PROGRAM, [join(scratch, 'fwi-np2-r1'), '1'], 60_000);
-    expect(run.timedOut, run.stderr).toBe(false);
-    expect(run.status).not.toBe(0);
-    expect(run.stderr).toContain('fwi: shots over 2 groups of 1 rank are not supported yet; run with --ranks-per-shot 2');
-    expect(run.stdout).not.toMatch(/^model /m);
-  }, 90_000);
-
-  // Needs src/seismic/inversion/illumination.ts to write m and read the energy through
-  // `.data.global` (it assigns the whole padded m to the rank's box today, and fails).
-  it.skip('all ranks on every shot: every array written and the misfits are bitwise one process\'s', () => {
-    const one = join(scratch, 'fwi-one-process');
+describe('fwi (the inversion job) with its shots over MPI ranks', () => {
+  const one = join(scratch, 'fwi-one-process');
+  beforeAll(() => {
     runFwi({ ...TINY_FWI, out: one, log: () => {} });
-    const out = join(scratch, 'fwi-np2-r2');
-    const run = runMpi(2, FWI_PROGRAM, [out, '2'], 120_000);
+  });
+  const misfits = (dir: string): unknown => (JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { misfit: number[] }).misfit;
+
+  it.each([
+    [2, 2],
+    [2, 1],
+  ])('on %i ranks, %i per shot: every array written and the misfits are bitwise one process\'s; rank 0 alone logs', (np, ranksPerShot) => {
+    const out = join(scratch, `fwi-np${np}-r${ranksPerShot}`);
+    const run = runMpi(np, FWI_PROGRAM, [out, String(ranksPerShot)], 120_000);
     expect(run.timedOut, run.stderr).toBe(false);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout.match(/^misfit /gm)).toHaveLength(1);
+    expect(run.stdout).toContain(`${np} ranks: ${np / ranksPerShot} shot group`);
     for (const file of ['rtm.npy', 'gradient.npy', 'vp_iteration_1.npy']) expect(readFileSync(join(out, file)).equals(readFileSync(join(one, file))), file).toBe(true);
-    const misfits = (dir: string): unknown => (JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { misfit: number[] }).misfit;
     expect(misfits(out)).toEqual(misfits(one));
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary;
+    expect(summary.mpi).toEqual({ ranks: np, ranksPerShot, shotGroups: np / ranksPerShot });
   }, 150_000);
 });

@@ -38,7 +38,7 @@ export function registerFwi(program: Command): void {
     .option('--space-order <k>', 'finite-difference order', '8')
     .option('--nbl <n>', 'absorbing layer width in points', '20')
     .option('--threads <n>', 'OpenMP threads (default: OMP_NUM_THREADS or all cores)')
-    .option('--ranks-per-shot <r>', 'under mpirun -np N: ranks that share one shot, the model split over them; for now r must be N (all ranks on every shot)', '1')
+    .option('--ranks-per-shot <r>', 'under mpirun -np N: ranks that share one shot (its model split over them); N / r shots run at once; r must divide N', '1')
     .option('--no-rtm', 'skip the RTM image')
     .option('--no-progress', 'no progress bars (one line per pass over the shots instead)')
     .addHelpText('after', [
@@ -54,11 +54,12 @@ export function registerFwi(program: Command): void {
       '  devito-ts fwi',
       '  devito-ts fwi --iterations 10 --shots 8 --out results',
       '  devito-ts fwi --nx 400 --nz 200 --memory 64MB --threads 2',
-      '  mpirun -np 2 devito-ts fwi --ranks-per-shot 2',
+      '  mpirun -np 4 devito-ts fwi --ranks-per-shot 2',
       '',
-      'Under mpirun -np N with --ranks-per-shot N every rank works on every shot, the model split',
-      'over them; the result is bitwise that of one process, and rank 0 alone logs and writes.',
-      'Shot groups (r < N, as fwi-gradient has) are not supported by fwi yet.',
+      'Under mpirun the ranks form N / r shot groups of r ranks (r = --ranks-per-shot): shot s runs on',
+      'group s mod (N / r), its model split over the group\'s ranks. Every pass over the shots (observed',
+      'data, RTM, illumination, each objective evaluation) sums the shots in shot order, so images,',
+      'gradients, models and misfits are bitwise those of one process; rank 0 alone logs and writes.',
     ].join('\n'))
     .action((flags: FwiFlags) => {
       const vmin = positiveNumber(flags.vmin, '--vmin');

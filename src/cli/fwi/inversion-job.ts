@@ -8,14 +8,13 @@ import type { StopReason } from '../../seismic/inversion/optimise.ts';
 import type { MuteOptions } from '../../seismic/inversion/precondition.ts';
 import { rtm } from '../../seismic/inversion/rtm.ts';
 import { modelShots, type Shot } from '../../seismic/inversion/shots.ts';
-import { sourcePositions } from './job.ts';
+import { describeGroups, sourcePositions } from './job.ts';
 import { SALT_MODEL } from '../../seismic/presets.ts';
 import { saltModel } from './models.ts';
 import { startingModel } from './start-model.ts';
 import { InversionOutputs } from './inversion-outputs.ts';
 import { shotPassProgress, type ShotPassProgress } from './progress.ts';
-import { shotGroups, type ShotGroups } from './shot-groups.ts';
-import { InvalidArgumentError } from '../../errors.ts';
+import { shotGroups, shotsOfGroup, shotSharing } from './shot-groups.ts';
 
 export interface FwiJobOptions {
   /** Size of the built-in salt model, points along x and z (10 m spacing). */
@@ -44,9 +43,8 @@ export interface FwiJobOptions {
   /** Draw progress bars (a terminal); otherwise one line per pass over the shots. */
   readonly interactive: boolean;
   /**
-   * Under mpirun: ranks per shot group (default 1; must divide the ranks). For now only one group
-   * (all the ranks on every shot, the model split over them): several groups need the inversion
-   * library to share out the shots (see `checkOneGroup`).
+   * Under mpirun: ranks per shot group (default 1; must divide the ranks). The groups take the
+   * shots round-robin, a group's model is split over its ranks; the results are bitwise one process's.
    */
   readonly ranksPerShot?: number;
   /** Where the job's lines go (on world rank 0 only: the other ranks are silent). */
@@ -87,18 +85,6 @@ export const DEFAULT_SMOOTHING = 100;
 const since = (start: number): number => (performance.now() - start) / 1000;
 
 /**
- * The inversion library (src/seismic/inversion: modelShots, rtm, sourceIllumination,
- * FwiObjective) loops over every shot itself, so it cannot yet give each shot group a share of
- * the shots and gather their results: until it can, every rank works on every shot together.
- */
-function checkOneGroup(groups: ShotGroups): void {
-  if (groups.count === 1) return;
-  throw new InvalidArgumentError(
-    `fwi: shots over ${groups.count} groups of ${groups.ranksPerShot} rank${groups.ranksPerShot === 1 ? '' : 's'} are not supported yet; run with --ranks-per-shot ${groups.world.size} (all ranks on every shot, the model split over them)`,
-  );
-}
-
-/**
  * The FWI main job: observed shots modelled in the salt model, an RTM image and a few projected
  * L-BFGS iterations from the smoothed model, every gradient checkpointed under the memory budget
  * and preconditioned by a water-layer mute and the source illumination (without those, the
@@ -109,8 +95,12 @@ export function runFwi(options: FwiJobOptions): FwiJobResult {
   const { bounds } = options;
   // Before any work: a --ranks-per-shot that does not divide the ranks fails on every rank alike.
   const groups = shotGroups(options.ranksPerShot ?? 1);
-  checkOneGroup(groups);
-  // One voice and one writer: every rank runs the same inversion (the solvers' results are whole on every rank).
+  // Several groups: each computes its shots (shot s on group s mod count) and every rank gets every
+  // shot's result, combined in shot order as one process does. One group: every rank on every shot.
+  const sharing = groups.count > 1 ? { shotGroups: shotSharing(groups) } : {};
+  // The shots world rank 0's group computes: the ones its progress bars see.
+  const shotsSeen = shotsOfGroup(groups, groups.index, options.shots).length;
+  // One voice and one writer: every rank runs the same inversion (the library's results are whole on every rank).
   const log = groups.leader ? options.log : (): void => {};
   const interactive = groups.leader && options.interactive;
   const wall = performance.now();
@@ -137,10 +127,10 @@ export function runFwi(options: FwiJobOptions): FwiJobResult {
   const solver = { spaceOrder: options.spaceOrder };
   log(`model     built-in salt model: ${nx} × ${nz} points at ${truth.spacing.join(' × ')} m, vp ${Math.min(...truth.vp).toFixed(2)}–${Math.max(...truth.vp).toFixed(2)} km/s; start: water kept, sediments blurred (σ = ${(sigma * truth.spacing[1]).toFixed(0)} m), no salt; padded ${model.paddedShape.join(' × ')} (nbl ${options.nbl})`);
   log(`shots     ${options.shots} sources at 20 m depth, ${nx} receivers; ${nt} samples of ${dt.toFixed(3)} ms to ${options.tn} ms, Ricker f0 = ${options.f0 * 1000} Hz, spaceOrder ${options.spaceOrder}`);
-  if (groups.world.size > 1) log(`mpi       ${groups.world.size} ranks on every shot, model split ${model.grid.distributor?.topology.join(' × ') ?? '(not split)'}`);
+  if (groups.world.size > 1) log(`mpi       ${describeGroups(groups, model.grid.distributor?.topology)}`);
 
   let t0 = performance.now();
-  const shots: Shot[] = geometries.flatMap((geometry) => modelShots({ model, geometries: [geometry], vp: truth.vp, solver, ...threads }));
+  const shots: Shot[] = modelShots({ model, geometries, vp: truth.vp, solver, ...threads, ...sharing });
   const observedSeconds = since(t0);
   log(`observed  ${options.shots} shots modelled in the true model, ${observedSeconds.toFixed(2)} s`);
 
@@ -152,9 +142,9 @@ export function runFwi(options: FwiJobOptions): FwiJobResult {
   const checkpointing = {
     memoryBudgetBytes: options.memoryBytes,
     onProgress: (phase: 'forward' | 'reverse', done: number, total: number): void => {
-      pass ??= shotPassProgress(passLabel, options.shots, interactive, log);
+      pass ??= shotPassProgress(passLabel, shotsSeen, interactive, log);
       pass.sweep(phase, done, total);
-      if (phase === 'reverse' && done === total && ++shotsDone === options.shots) {
+      if (phase === 'reverse' && done === total && ++shotsDone === shotsSeen) {
         pass.stop(onPassEnd());
         pass = undefined;
         shotsDone = 0;
@@ -172,7 +162,7 @@ export function runFwi(options: FwiJobOptions): FwiJobResult {
     passLabel = 'RTM (start model)';
     onPassEnd = () => `${options.shots} shots migrated`;
     // No Laplacian filter: at this size its response at the model's sides and bottom outshines the salt.
-    const image = rtm({ model, shots, subtractModelled: true, illumination: true, mute, checkpointing, solver, ...threads });
+    const image = rtm({ model, shots, subtractModelled: true, illumination: true, mute, checkpointing, solver, ...threads, ...sharing });
     rtmSeconds = since(t0);
     outputs.image('rtm', image.image, 'RTM image (starting model)', 'image');
   }
@@ -187,7 +177,7 @@ export function runFwi(options: FwiJobOptions): FwiJobResult {
   onPassEnd = () => `${options.shots} shots: forward + adjoint`;
   log(`fwi       ${options.iterations} projected L-BFGS iterations, bounds [${bounds.join(', ')}] km/s, water mute (sea floor + ${mute.taper} m taper), illumination compensation`);
   const result = fwi({
-    model, shots, iterations: options.iterations, bounds, method: 'lbfgs', mute, illumination: true, checkpointing, solver, ...threads,
+    model, shots, iterations: options.iterations, bounds, method: 'lbfgs', mute, illumination: true, checkpointing, solver, ...threads, ...sharing,
     ...(options.maxStep === undefined ? {} : { maxStep: options.maxStep }),
     precondition: (gradient) => {
       // The first gradient, in the starting model: the figure the issue asked to show the salt in.
@@ -219,6 +209,7 @@ export function runFwi(options: FwiJobOptions): FwiJobResult {
     misfit,
     modelError,
     seconds: { observed: observedSeconds, rtm: rtmSeconds, fwi: fwiSeconds, perIteration, total },
+    ...(groups.world.size > 1 ? { mpi: { ranks: groups.world.size, ranksPerShot: groups.ranksPerShot, shotGroups: groups.count } } : {}),
   });
   log(`misfit    ${misfit.map((m) => m.toExponential(3)).join(' → ')} (${((1 - misfit.at(-1)! / misfit[0]!) * 100).toFixed(1)}% lower)`);
   log(`model     error ${modelError.map((e) => `${(e * 100).toFixed(2)}%`).join(' → ')}`);

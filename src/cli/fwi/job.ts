@@ -197,7 +197,7 @@ function describeRanks(groups: ShotGroups, group: number): string {
 }
 
 /** The log line of the split: groups, their size, and how a group's model is split. */
-function describeGroups(groups: ShotGroups, topology: readonly number[] | undefined): string {
+export function describeGroups(groups: ShotGroups, topology: readonly number[] | undefined): string {
   const split = topology === undefined ? 'each holding the whole model' : `model split ${topology.join(' × ')} over a group`;
   return `${groups.world.size} ranks: ${groups.count} shot group${groups.count === 1 ? '' : 's'} of ${groups.ranksPerShot} rank${groups.ranksPerShot === 1 ? '' : 's'}, ${split}; shot s on group s mod ${groups.count}`;
 }

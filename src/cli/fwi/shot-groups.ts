@@ -3,6 +3,7 @@ import '../../runtime/mpi.ts';
 import { collectives, type Communicator } from '../../dsl/parallel.ts';
 import { InvalidArgumentError } from '../../errors.ts';
 import type { RevolverStats } from '../../revolve/revolver.ts';
+import type { ShotGroupSharing } from '../../seismic/inversion/shots.ts';
 
 /**
  * Shots over MPI ranks. Under `mpirun -np N` the ranks form N / r shot groups of r consecutive
@@ -88,6 +89,50 @@ export function gatherRound<T extends Float32Array | Float64Array>(groups: ShotG
   }
   const all = collectives().allgatherv(groups.world, send, counts);
   return shotsOfRound(groups, round, shots).map((_, i) => all.subarray(i * length, (i + 1) * length) as T);
+}
+
+/** The shots (of `shots`) `group` computes, in shot order. */
+export function shotsOfGroup(groups: ShotGroups, group: number, shots: number): number[] {
+  return Array.from({ length: Math.max(0, Math.ceil((shots - group) / groups.count)) }, (_, i) => group + i * groups.count);
+}
+
+/**
+ * Every shot's result on every rank, in shot order (shot k: `lengths[k]` values), from the shots
+ * each group computed (`mine`: this rank's group's shots). One allgatherv over the world; only each
+ * group's rank 0 sends (its group's shots, concatenated in shot order), as in `gatherRound`.
+ */
+export function gatherShots(groups: ShotGroups, lengths: readonly number[], mine: ReadonlyMap<number, Float64Array>): Float64Array[] {
+  const shots = lengths.length;
+  const sent = (worldRank: number): number[] => (worldRank % groups.ranksPerShot === 0 ? shotsOfGroup(groups, Math.floor(worldRank / groups.ranksPerShot), shots) : []);
+  const counts = Array.from({ length: groups.world.size }, (_, worldRank) => sent(worldRank).reduce((n, shot) => n + lengths[shot]!, 0));
+  const send = new Float64Array(counts[groups.world.rank]!);
+  let at = 0;
+  for (const shot of sent(groups.world.rank)) {
+    const result = mine.get(shot);
+    if (result === undefined || result.length !== lengths[shot]) {
+      throw new InvalidArgumentError(`gatherShots: rank ${groups.world.rank} holds ${result?.length ?? 'nothing'} values for shot ${shot}, expected ${lengths[shot]}`);
+    }
+    send.set(result, at);
+    at += result.length;
+  }
+  const all = groups.world.size === 1 ? send : collectives().allgatherv(groups.world, send, counts);
+  const results = new Array<Float64Array>(shots);
+  at = 0;
+  for (let worldRank = 0; worldRank < groups.world.size; worldRank++) {
+    for (const shot of sent(worldRank)) {
+      results[shot] = all.subarray(at, at + lengths[shot]!);
+      at += lengths[shot]!;
+    }
+  }
+  return results;
+}
+
+/** The inversion library's hook (`ModellingOptions.shotGroups`): each group computes its shots (shot s on group s mod count). */
+export function shotSharing(groups: ShotGroups): ShotGroupSharing {
+  return {
+    owns: (shot) => groupOf(groups, shot) === groups.index,
+    gather: (lengths, mine) => gatherShots(groups, lengths, mine),
+  };
 }
 
 /** The Revolver's counters that are numbers, in the order `Revolver.stats` lists them. */

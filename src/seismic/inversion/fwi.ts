@@ -138,5 +138,6 @@ function pick(options: ModellingOptions): ModellingOptions {
   return {
     ...(options.solver === undefined ? {} : { solver: options.solver }),
     ...(options.nthreads === undefined ? {} : { nthreads: options.nthreads }),
+    ...(options.shotGroups === undefined ? {} : { shotGroups: options.shotGroups }),
   };
 }

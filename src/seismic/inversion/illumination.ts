@@ -59,10 +59,11 @@ export class IlluminationModelling {
     kernel.src.data.raw.set(given.data.raw);
     this.u.data.raw.fill(0);
     this.energy.data.raw.fill(0);
-    // Model with the trial velocity (as the solver's override does), restoring m afterwards.
+    // Model with the trial velocity (as the solver's override does), restoring m afterwards (this
+    // rank's part of it: `raw` is the rank's box of a split model).
     const raw = model.m.data.raw;
     const kept = raw.slice();
-    model.m.data.assign(model.paddedSlowness(velocity));
+    model.m.data.global.assign(model.paddedSlowness(velocity));
     const args = { dt: geometry.dt, ...(options.nthreads === undefined ? {} : { nthreads: options.nthreads }) };
     try {
       kernel.step.apply({ timeMin: 1, timeMax: geometry.nt - 2, ...args });
@@ -70,7 +71,8 @@ export class IlluminationModelling {
     } finally {
       raw.set(kept);
     }
-    const padded = this.energy.data.toArray();
+    // The whole field on every rank of a split model (this rank's box alone would be `data`).
+    const padded = this.energy.data.global.toArray();
     // Physical block of the padded grid (not Eᵀ: energy is a value per point, not a gradient).
     const into = options.into ?? new Float64Array(model.size);
     const { shape, paddedShape, nbl, ndim } = model;

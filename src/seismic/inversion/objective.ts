@@ -16,7 +16,7 @@ import type { SparseTimeFunction } from '../../dsl/sparse.ts';
 import { InvalidArgumentError } from '../../errors.ts';
 import type { AcousticWaveSolver } from '../acoustic-solver.ts';
 import type { SeismicModel } from '../model.ts';
-import { checkShots, observedOf, ShotSolvers, type ModellingOptions, type Shot } from './shots.ts';
+import { checkShots, forEachShot, observedOf, ownsShot, ShotSolvers, type ModellingOptions, type Shot } from './shots.ts';
 
 /** Objective value and gradients of one evaluation. */
 export interface FwiObjectiveResult {
@@ -55,8 +55,10 @@ export class FwiObjective {
     this.options = options;
     this.solvers = new ShotSolvers(options.model, options.solver);
     this.observed = options.shots.map((shot, k) => observedOf(shot, k));
-    // Build (and so check) every shot's solver before the first wave simulation runs.
-    options.shots.forEach((shot, k) => this.solvers.get(shot.geometry, k));
+    // Build (and so check) the solver of every shot this process computes before the first wave simulation runs.
+    options.shots.forEach((shot, k) => {
+      if (ownsShot(options.shotGroups, k, options.shots.length)) this.solvers.get(shot.geometry, k);
+    });
   }
 
   /** J and ∂J/∂vp at `vp` (km/s, physical shape; default the model's velocity). */
@@ -64,11 +66,18 @@ export class FwiObjective {
     const velocity = this.model.checkPhysical(vp, 'fwiObjective: vp');
     const gradientM = new Float64Array(this.model.size);
     const perShot: number[] = [];
-    this.shots.forEach((shot, k) => {
-      const solver = this.solvers.get(shot.geometry, k);
-      const { misfit, grad } = this.shotGradient(solver, shot, this.observed[k]!, velocity);
-      perShot.push(misfit);
-      for (let i = 0; i < gradientM.length; i++) gradientM[i]! += grad[i]!;
+    const size = gradientM.length;
+    // Each shot's result: its misfit, then its ∂J/∂m; summed in shot order.
+    forEachShot(this.options.shotGroups, this.shots.map(() => 1 + size), (k) => {
+      const shot = this.shots[k]!;
+      const { misfit, grad } = this.shotGradient(this.solvers.get(shot.geometry, k), shot, this.observed[k]!, velocity);
+      const result = new Float64Array(1 + size);
+      result[0] = misfit;
+      result.set(grad, 1);
+      return result;
+    }, (_, result) => {
+      perShot.push(result[0]!);
+      for (let i = 0; i < size; i++) gradientM[i]! += result[1 + i]!;
     });
     this.evaluations++;
     return { misfit: perShot.reduce((a, b) => a + b, 0), gradient: velocityGradient(gradientM, velocity), gradientM, perShot };
@@ -78,10 +87,12 @@ export class FwiObjective {
   misfit(vp: ArrayLike<number> = this.model.vp): number {
     const velocity = this.model.checkPhysical(vp, 'fwiObjective: vp');
     let total = 0;
-    this.shots.forEach((shot, k) => {
-      const solver = this.solvers.get(shot.geometry, k);
-      const { rec } = solver.forward({ vp: velocity, ...this.run(shot) });
-      total += halfSquaredMisfit(rec.data.toArray(), this.observed[k]!);
+    forEachShot(this.options.shotGroups, this.shots.map(() => 1), (k) => {
+      const shot = this.shots[k]!;
+      const { rec } = this.solvers.get(shot.geometry, k).forward({ vp: velocity, ...this.run(shot) });
+      return Float64Array.of(halfSquaredMisfit(rec.data.toArray(), this.observed[k]!));
+    }, (_, result) => {
+      total += result[0]!;
     });
     return total;
   }

@@ -16,7 +16,7 @@
 import { InvalidArgumentError, ShapeError } from '../../errors.ts';
 import type { TimeFunction } from '../../dsl/functions.ts';
 import type { SeismicModel } from '../model.ts';
-import { checkShots, type Shot } from './shots.ts';
+import { checkShots, forEachShot, type ShotGroupSharing, type Shot } from './shots.ts';
 import { IlluminationModelling } from './illumination.ts';
 import type { AcousticWaveSolverOptions } from '../acoustic-solver.ts';
 
@@ -116,7 +116,8 @@ export function compensateIllumination(values: ArrayLike<number>, energy: ArrayL
  * time indices 0 … nt−1). Added onto `into` when given.
  */
 export function wavefieldEnergy(u: TimeFunction, model: SeismicModel, into: Float64Array = new Float64Array(model.size)): Float64Array {
-  const dense = u.data.toArray();
+  // The whole wavefield on every rank of a split model.
+  const dense = u.data.global.toArray();
   const padded = model.paddedShape;
   const ndim = model.ndim;
   const slab = padded.reduce((a, b) => a * b, 1);
@@ -146,19 +147,21 @@ export function sourceIllumination(options: {
   readonly vp?: ArrayLike<number>;
   readonly solver?: AcousticWaveSolverOptions;
   readonly nthreads?: number;
+  /** Shots shared out over groups of processes (see `ModellingOptions.shotGroups`). */
+  readonly shotGroups?: ShotGroupSharing;
 }): Float64Array {
-  const { model } = options;
-  checkShots(options.shots, 'sourceIllumination');
-  const modelling = new IlluminationModelling(model, options.solver);
+  const { model, shots } = options;
+  checkShots(shots, 'sourceIllumination');
+  let modelling: IlluminationModelling | undefined;
   const energy = new Float64Array(model.size);
-  for (const shot of options.shots) {
-    modelling.accumulate(shot.geometry, {
-      into: energy,
-      ...(options.vp === undefined ? {} : { vp: options.vp }),
-      ...(shot.src === undefined ? {} : { src: shot.src }),
-      ...(options.nthreads === undefined ? {} : { nthreads: options.nthreads }),
-    });
-  }
+  // Each shot's energy from zero, added in shot order: the same sums as accumulating in place.
+  forEachShot(options.shotGroups, shots.map(() => model.size), (k) => (modelling ??= new IlluminationModelling(model, options.solver)).accumulate(shots[k]!.geometry, {
+    ...(options.vp === undefined ? {} : { vp: options.vp }),
+    ...(shots[k]!.src === undefined ? {} : { src: shots[k]!.src }),
+    ...(options.nthreads === undefined ? {} : { nthreads: options.nthreads }),
+  }), (_, shotEnergy) => {
+    for (let i = 0; i < energy.length; i++) energy[i]! += shotEnergy[i]!;
+  });
   return energy;
 }
 

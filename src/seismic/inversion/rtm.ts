@@ -12,7 +12,7 @@
 import { InvalidArgumentError } from '../../errors.ts';
 import { IlluminationModelling } from './illumination.ts';
 import type { SeismicModel } from '../model.ts';
-import { checkShots, observedOf, ShotSolvers, type ModellingOptions, type Shot } from './shots.ts';
+import { checkShots, forEachShot, observedOf, ShotSolvers, type ModellingOptions, type Shot } from './shots.ts';
 import { compensateIllumination, laplacianFilter, waterMute, wavefieldEnergy, type IlluminationOptions, type MuteOptions } from './precondition.ts';
 
 export interface RtmOptions extends ModellingOptions {
@@ -60,8 +60,15 @@ export function rtm(options: RtmOptions): RtmResult {
     ...(options.vp === undefined ? {} : { vp: options.vp }),
     ...(options.nthreads === undefined ? {} : { nthreads: options.nthreads }),
   };
+  const size = model.size;
   try {
-    shots.forEach((shot, k) => {
+    // Each shot's result: its image Jᵀd, then (with illumination) its Σ_t u², each from zero;
+    // added in shot order, the same sums as accumulating in place.
+    forEachShot(options.shotGroups, shots.map(() => (energy ? 2 * size : size)), (k) => {
+      const shot = shots[k]!;
+      const result = new Float64Array(energy ? 2 * size : size);
+      const shotRaw = result.subarray(0, size);
+      const shotEnergy = energy ? result.subarray(size) : undefined;
       const solver = solvers.get(shot.geometry, k);
       const data = observedOf(shot, k);
       const src = shot.src === undefined ? {} : { src: shot.src };
@@ -73,14 +80,14 @@ export function rtm(options: RtmOptions): RtmResult {
           const predicted = rec.data.toArray();
           for (let i = 0; i < data.length; i++) data[i]! -= predicted[i]!;
         }
-        if (energy) wavefieldEnergy(u, model, energy);
+        if (shotEnergy) wavefieldEnergy(u, model, shotEnergy);
         residual.data.assign(model.dtype === 'float32' ? Float32Array.from(data) : data);
         const { grad } = solver.gradient(residual, { ...base, u });
-        for (let i = 0; i < raw.length; i++) raw[i]! += grad[i]!;
-        return;
+        for (let i = 0; i < size; i++) shotRaw[i]! += grad[i]!;
+        return result;
       }
       // No forward history here: the illumination comes from its own forward run with an Inc.
-      if (energy) illuminationModelling().accumulate(shot.geometry, { ...base, ...src, into: energy });
+      if (shotEnergy) illuminationModelling().accumulate(shot.geometry, { ...base, ...src, into: shotEnergy });
       const forward = solver.forwardWithCheckpoints({ ...base, ...src, checkpointing });
       try {
         if (options.subtractModelled) {
@@ -89,10 +96,14 @@ export function rtm(options: RtmOptions): RtmResult {
         }
         residual.data.assign(model.dtype === 'float32' ? Float32Array.from(data) : data);
         const { grad } = forward.gradient(residual);
-        for (let i = 0; i < raw.length; i++) raw[i]! += grad[i]!;
+        for (let i = 0; i < size; i++) shotRaw[i]! += grad[i]!;
+        return result;
       } finally {
         forward.release();
       }
+    }, (_, result) => {
+      for (let i = 0; i < size; i++) raw[i]! += result[i]!;
+      if (energy) for (let i = 0; i < size; i++) energy[i]! += result[size + i]!;
     });
   } finally {
     solvers.release();

@@ -28,6 +28,60 @@ export interface ModellingOptions {
   /** Recompute the forward wavefield under a memory bound instead of saving it (per shot). */
   readonly checkpointing?: Omit<CheckpointingOptions, 'src'>;
   readonly nthreads?: number;
+  /**
+   * Shots shared out over groups of processes (MPI; see `ShotGroupSharing`). Without it this
+   * process computes every shot.
+   */
+  readonly shotGroups?: ShotGroupSharing;
+}
+
+/**
+ * How the shots of a loop are shared out: each process computes only the shots it `owns` (with
+ * the others of its group, over which the model is split), then `gather` gives every process every
+ * shot's result, and each loop combines them in shot order exactly as one process does, so the
+ * results are bitwise one process's. Every process must run the same loops over the same shots:
+ * `gather` is collective.
+ */
+export interface ShotGroupSharing {
+  /** Whether this process computes shot `shot` (of `nShots`). */
+  owns(shot: number, nShots: number): boolean;
+  /**
+   * Every shot's result (shot k: `lengths[k]` values, k < `lengths.length`) on every process, in
+   * shot order; `mine` holds this process's owned shots' results. Collective.
+   */
+  gather(lengths: readonly number[], mine: ReadonlyMap<number, Float64Array>): Float64Array[];
+}
+
+/**
+ * Runs `compute` for each shot (shot k's result: `lengths[k]` values) and hands the results to
+ * `combine` in shot order. With `sharing`, only the owned shots are computed here and the rest
+ * come from the other groups; without it, each result is combined as soon as it is computed.
+ */
+export function forEachShot(
+  sharing: ShotGroupSharing | undefined,
+  lengths: readonly number[],
+  compute: (shot: number) => Float64Array,
+  combine: (shot: number, result: Float64Array) => void,
+): void {
+  const computed = (shot: number): Float64Array => {
+    const result = compute(shot);
+    if (result.length !== lengths[shot]) throw new ShapeError(`shot ${shot}: its result has ${result.length} values, expected ${lengths[shot]}`);
+    return result;
+  };
+  if (sharing === undefined) {
+    lengths.forEach((_, shot) => combine(shot, computed(shot)));
+    return;
+  }
+  const mine = new Map<number, Float64Array>();
+  lengths.forEach((_, shot) => {
+    if (sharing.owns(shot, lengths.length)) mine.set(shot, computed(shot));
+  });
+  sharing.gather(lengths, mine).forEach((result, shot) => combine(shot, result));
+}
+
+/** Whether this process computes `shot` (every shot without sharing). */
+export function ownsShot(sharing: ShotGroupSharing | undefined, shot: number, nShots: number): boolean {
+  return sharing === undefined || sharing.owns(shot, nShots);
 }
 
 /** The observed record of a shot as float64 [nt·nrec], checked against its geometry. */
@@ -82,14 +136,18 @@ export function modelShots(options: {
   readonly vp?: number | ArrayLike<number>;
   readonly solver?: AcousticWaveSolverOptions;
   readonly nthreads?: number;
+  /** Shots shared out over groups of processes (see `ModellingOptions.shotGroups`). */
+  readonly shotGroups?: ShotGroupSharing;
 }): Shot[] {
-  const solvers = new ShotSolvers(options.model, options.solver);
-  return options.geometries.map((geometry, k) => {
-    const solver = solvers.get(geometry, k);
-    const { rec } = solver.forward({
+  const shots: Shot[] = [];
+  const { geometries } = options;
+  forEachShot(options.shotGroups, geometries.map((g) => g.nt * g.nrec), (k) => {
+    // A solver per shot, dropped after it: each geometry is modelled once, so none is kept.
+    const { rec } = new ShotSolvers(options.model, options.solver).get(geometries[k]!, k).forward({
       ...(options.vp === undefined ? {} : { vp: options.vp }),
       ...(options.nthreads === undefined ? {} : { nthreads: options.nthreads }),
     });
-    return { geometry, observed: Float64Array.from(rec.data.toArray()) };
-  });
+    return Float64Array.from(rec.data.toArray());
+  }, (k, observed) => shots.push({ geometry: geometries[k]!, observed }));
+  return shots;
 }

@@ -1,6 +1,6 @@
 /**
- * Run by test/cli/fwi-mpi.test.ts under mpirun: the `fwi` job on a tiny model, every rank on every
- * shot (--ranks-per-shot = the ranks). World rank 0 writes to `out` what the test compares with
+ * Run by test/cli/fwi-mpi.test.ts under mpirun: the `fwi` job on a tiny model, its shots over groups
+ * of --ranks-per-shot ranks. World rank 0 writes to `out` what the test compares with
  * one process. Arguments: out ranksPerShot.
  */
 import { runFwi } from '../../../src/cli/fwi/inversion-job.ts';
