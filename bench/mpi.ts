@@ -1,6 +1,7 @@
 // `npm run bench:mpi`: the 3D acoustic kernel m·u.dt2 − Δu = 0 (spaceOrder 8, float32) on a
-// size³ grid, one process with 2 OpenMP threads against 2 MPI ranks × 1 thread (mpirun, the grid
-// split along x), in overlap and basic halo-exchange modes, all measured in this run.
+// size³ grid, one process with 2 OpenMP threads (time-tiled, as users get it, and untiled, as
+// every split grid runs) against 2 MPI ranks × 1 thread (mpirun, the grid split along x), in
+// overlap and basic halo-exchange modes, all measured in this run.
 //
 //   npm run bench:mpi -- [--size 256] [--steps 40] [--order 8] [--ranks 2]
 //
@@ -25,6 +26,7 @@ const { values: opts } = parseArgs({
     order: { type: 'string', default: '8' },
     ranks: { type: 'string', default: '2' },
     worker: { type: 'string' },
+    untiled: { type: 'boolean', default: false },
   },
 });
 const size = Number(opts.size);
@@ -61,7 +63,9 @@ function worker(mode: 'basic' | 'overlap'): void {
       if (r2 < 20) u.data.set(slot, x - x0, y - y0, z - z0, Math.exp(-r2));
     }
   }
-  const op = new Operator([new Eq(u.forward, solve(m.mul(u.dt2).sub(u.laplace), u.forward))], { name: `mpi_bench_so${order}`, mpi: mode });
+  const op = new Operator([new Eq(u.forward, solve(m.mul(u.dt2).sub(u.laplace), u.forward))], {
+    name: `mpi_bench_so${order}`, mpi: mode, ...(opts.untiled ? { passes: { timeTiling: false } } : {}),
+  });
   const dt = 0.9 * criticalDt(order, 3);
   const threads = Number(process.env.OMP_NUM_THREADS ?? 1);
   op.apply({ timeMin: 1, timeMax: 3, dt, nthreads: threads });
@@ -87,9 +91,9 @@ function worker(mode: 'basic' | 'overlap'): void {
 }
 
 /** Runs one configuration as child processes and returns every rank's report. */
-function measure(np: number, threads: number, mode: 'basic' | 'overlap'): WorkerReport[] {
+function measure(np: number, threads: number, mode: 'basic' | 'overlap', untiled = false): WorkerReport[] {
   const self = fileURLToPath(import.meta.url);
-  const args = [process.execPath, '--import', 'tsx', self, '--worker', mode, '--size', String(size), '--steps', String(steps), '--order', String(order)];
+  const args = [process.execPath, '--import', 'tsx', self, '--worker', mode, '--size', String(size), '--steps', String(steps), '--order', String(order), ...(untiled ? ['--untiled'] : [])];
   const env = {
     ...process.env, OMP_NUM_THREADS: String(threads), OMP_PROC_BIND: 'false',
     OMPI_ALLOW_RUN_AS_ROOT: '1', OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: '1', OMPI_MCA_btl: 'self,vader', OMPI_MCA_btl_vader_single_copy_mechanism: 'none',
@@ -106,14 +110,16 @@ if (opts.worker !== undefined) {
   const points = size ** 3 * steps;
   console.log(`bench:mpi — 3D acoustic, spaceOrder ${order}, ${size}³ float32, ${steps} timed steps after 3 warm-up steps`);
   const configurations = [
-    { label: `1 process × ${ranks} threads`, np: 1, threads: ranks, mode: 'overlap' as const },
-    { label: `${ranks} ranks × 1 thread, overlap`, np: ranks, threads: 1, mode: 'overlap' as const },
-    { label: `${ranks} ranks × 1 thread, basic`, np: ranks, threads: 1, mode: 'basic' as const },
+    { label: `1 process × ${ranks} threads`, np: 1, threads: ranks, mode: 'overlap' as const, untiled: false },
+    // Split grids run without time tiling (every step needs fresh halos): this row shows what that costs alone.
+    { label: `1 process × ${ranks} threads, untiled`, np: 1, threads: ranks, mode: 'overlap' as const, untiled: true },
+    { label: `${ranks} ranks × 1 thread, overlap`, np: ranks, threads: 1, mode: 'overlap' as const, untiled: false },
+    { label: `${ranks} ranks × 1 thread, basic`, np: ranks, threads: 1, mode: 'basic' as const, untiled: false },
   ];
   const rows: string[][] = [];
   let reference: { gpts: number; norm: number } | undefined;
   for (const config of configurations) {
-    const reports = measure(config.np, config.threads, config.mode);
+    const reports = measure(config.np, config.threads, config.mode, config.untiled);
     const wall = Math.max(...reports.map((r) => r.wallSeconds));
     const gpts = points / wall / 1e9;
     reference ??= { gpts, norm: reports[0]!.norm };

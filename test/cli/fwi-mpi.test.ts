@@ -31,9 +31,9 @@ describe('fwi-gradient with its shots over MPI ranks (--ranks-per-shot)', () => 
     reference = runFwiGradient({ ...TINY_JOB, out: referenceOut, log: () => {} });
   });
 
+  // Shot groups of whole models (2 × 1), and groups of split models (4 = 2 groups × 2).
   it.each([
     [2, 1],
-    [2, 2],
     [4, 2],
   ])('on %i ranks, %i per shot: gradient.npy and the objective are bitwise one process\'s; rank 0 alone logs', (np, ranksPerShot) => {
     const out = join(scratch, `np${np}-r${ranksPerShot}`);
@@ -81,7 +81,6 @@ describe('fwi (the inversion job) with its shots over MPI ranks', () => {
   const misfits = (dir: string): unknown => (JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { misfit: number[] }).misfit;
 
   it.each([
-    [2, 2],
     [2, 1],
   ])('on %i ranks, %i per shot: every array written and the misfits are bitwise one process\'s; rank 0 alone logs', (np, ranksPerShot) => {
     const out = join(scratch, `fwi-np${np}-r${ranksPerShot}`);

@@ -62,11 +62,12 @@ describe('the packed tarball', () => {
   it('holds the build, templates, bin, README and LICENSE, and nothing of tests, benches or sources', () => {
     const paths = pack.files.map((f) => f.path);
     console.log(`tarball ${pack.filename}: ${paths.length} files, ${(pack.unpackedSize / 1e6).toFixed(2)} MB unpacked`);
-    for (const needed of ['dist/index.js', 'dist/index.d.ts', 'dist/index.js.map', 'dist/io/index.js', 'dist/revolve/index.d.ts', 'templates/kernel.c.hbs', 'templates/zfp-shim.c', 'bin/devito-ts.js', 'README.md', 'LICENSE', 'package.json']) {
+    for (const needed of ['dist/index.js', 'dist/index.d.ts', 'dist/io/index.js', 'dist/revolve/index.d.ts', 'templates/kernel.c.hbs', 'templates/zfp-shim.c', 'bin/devito-ts.js', 'README.md', 'LICENSE', 'package.json']) {
       expect(paths).toContain(needed);
     }
     expect(paths.filter((p) => !/^(dist|templates|bin)\/|^(README\.md|LICENSE|package\.json)$/.test(p))).toEqual([]);
     expect(paths.filter((p) => /(^|\/)(test|bench|fixtures|__tests__)\/|\.test\.|\.tsbuildinfo$|\.ts$/.test(p) && !p.endsWith('.d.ts'))).toEqual([]);
+    expect(paths.filter((p) => p.endsWith('.map'))).toEqual([]);
     expect(pack.unpackedSize).toBeLessThan(2_000_000);
   });
 });

@@ -7,8 +7,8 @@ const CORE = ['rec', 'u', 'srca', 'v', 'checkpointed', 'forwardSteps'] as const;
 describe('AcousticWaveSolver on a model split over MPI ranks', () => {
   // Sources and receivers sit on and beside the borders of the ranks' boxes.
   it.each([
-    [2, ['2:basic:full', '3:overlap']],
-    [4, ['2:overlap:full', '3:basic']],
+    [2, ['2:basic:full', '3:basic']],
+    [4, ['2:overlap:full', '3:overlap']],
   ])('on %i ranks: forward, adjoint and the checkpointed gradient (2D: also Born and the stored gradient) are bitwise those of one process', (np, cases) => {
     const run = runMpi(np, program('acoustic'), cases, 300_000);
     expect(run.timedOut, run.stderr).toBe(false);
