@@ -1,6 +1,6 @@
 import type { Dimension } from '../dsl/dimension.ts';
 import { accessesOf, type AccessExpr, type FieldRef } from '../dsl/expr.ts';
-import { checkExchanges, checkInterpolationHalo, mpiParameters, neighbourReads, overlapPieces, planHaloExchanges, splitAxesOf, type HaloEffects, type NestBounds } from './halo.ts';
+import { checkExchanges, checkInterpolationHalo, checkReductions, mpiParameters, neighbourReads, overlapPieces, planHaloExchanges, splitAxesOf, type HaloEffects, type NestBounds } from './halo.ts';
 import { iadd, imod, int, ivar } from './index-expr.ts';
 import type { EquationSet } from './lower.ts';
 import { nestDimensions } from './reduction.ts';
@@ -168,6 +168,7 @@ export function buildKernel(name: string, set: EquationSet, schedule: Schedule, 
     const plan = planHaloExchanges(steps.map((step) => step.effects), new Set(written.map((f) => f.name)), set.hasTimeLoop);
     const exchanged = [...plan.before, ...plan.perStep.flat()];
     checkExchanges(exchanged, distributor, set.grid);
+    checkReductions(set.eqs, distributor);
     const splitAxes = splitAxesOf(distributor);
     const reach = set.grid.dimensions.map((_, axis) => Math.max(0, ...exchanged.map((slot) => slot.field.halo[slot.field.dimensions.findIndex((d) => d.axis === axis)] ?? 0)));
     mpi = { mode: mpiMode, reach };

@@ -5,9 +5,9 @@ import type { Grid } from '../dsl/grid.ts';
 import { stencilSpan } from '../dsl/interpolation.ts';
 import { LoweringError } from '../errors.ts';
 import { iadd, imax, imin, isub, ivar, type IndexExpr } from './index-expr.ts';
-import { isReduced } from './reduction.ts';
+import { isReduced, missingDimensions } from './reduction.ts';
 import type { HaloSlot } from './tree.ts';
-import type { MpiMode, Parameter } from './types.ts';
+import type { LoweredEq, MpiMode, Parameter } from './types.ts';
 
 /** Loop bounds of a nest along each grid axis. */
 export type NestBounds = readonly { readonly lower: IndexExpr; readonly upper: IndexExpr }[];
@@ -78,6 +78,25 @@ export function checkExchanges(slots: readonly HaloSlot[], distributor: Distribu
         );
       }
     });
+  }
+}
+
+/**
+ * A field lacking a dimension the grid is split along, written by an equation over the whole
+ * grid, collects a value from every point along it (a sum for `Inc`): each rank would hold the
+ * part of its own box only. Refused rather than silently partial.
+ */
+export function checkReductions(eqs: readonly LoweredEq[], distributor: Distributor): void {
+  for (const eq of eqs) {
+    const field = eq.target.field;
+    if (!isReduced(field)) continue;
+    const split = missingDimensions(field).filter((dim) => distributor.topology[dim.axis]! > 1);
+    if (split.length > 0) {
+      throw new LoweringError(
+        `${eq.increment ? 'Inc' : 'Eq'}(${field.name}, …) collects over ${split.map((d) => d.name).join(', ')}, along which the grid is split over MPI ranks: ` +
+          `each rank would hold only its own part; give ${field.name} every dimension, or a topology that does not split ${split.map((d) => d.name).join(', ')}`,
+      );
+    }
   }
 }
 

@@ -1,3 +1,4 @@
+import type { Communicator } from '../dsl/parallel.ts';
 import type { FloatArray } from '../dsl/dtype.ts';
 import { Function, TimeFunction } from '../dsl/functions.ts';
 import { checkOptionKeys, optionKeys } from '../dsl/options.ts';
@@ -37,6 +38,8 @@ export class Checkpoint implements Checkpointable {
   readonly timeOffset: number;
   private readonly parts: readonly Part[];
   readonly fields: readonly (Function | TimeFunction)[];
+  /** The ranks the fields' grid is split over, when it is (see {@link Checkpointable.comm}). */
+  readonly comm?: Communicator;
 
   constructor(fields: readonly (Function | TimeFunction)[], options: CheckpointOptions = {}) {
     if (!Array.isArray(fields) || fields.length === 0) throw new InvalidArgumentError('Checkpoint: give a non-empty array of fields');
@@ -55,6 +58,8 @@ export class Checkpoint implements Checkpointable {
       return { slotBytes: raw.byteLength, bytes, levels: 1, timeFunction: undefined };
     });
     this.nbytes = this.parts.reduce((sum, part) => sum + part.levels * part.slotBytes, 0);
+    const comm = fields[0]!.grid.distributor?.comm;
+    if (comm) this.comm = comm;
   }
 
   /** The slot's layout (dtype and shape of each copied time slot), for compressors such as ZFP. */

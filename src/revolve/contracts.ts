@@ -1,3 +1,5 @@
+import type { Communicator } from '../dsl/parallel.ts';
+
 /**
  * What the `Revolver` needs from a simulation: a state it can copy out and back, and two steppers.
  * Nothing here knows about kernels; fields and operators adapt to these shapes.
@@ -11,6 +13,11 @@
  */
 export interface Checkpointable {
   readonly nbytes: number;
+  /**
+   * The MPI ranks that each hold a part of the state (fields on a grid split over them): they
+   * must all run the same schedule, so the Revolver agrees on its settings with them first.
+   */
+  readonly comm?: Communicator;
   save(slot: Uint8Array, step: number): void;
   load(slot: Uint8Array, step: number): void;
 }

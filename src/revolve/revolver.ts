@@ -3,6 +3,7 @@ import { assertNever } from '../support/assert-never.ts';
 import type { Action } from './actions.ts';
 import { diskSlotsFor, planFromSummary, resolveCheckpoints, type CheckpointPlan } from './budget.ts';
 import type { Checkpointable, InPlaceStepper, Stepper } from './contracts.ts';
+import { agreedSettings } from './agreement.ts';
 import { measureCosts } from './measure.ts';
 import { assertCount } from './schedule.ts';
 import { chooseSchedule, type Candidate } from './schedules/choose.ts';
@@ -148,10 +149,10 @@ export class Revolver {
   private baseline: StorageCounters = NO_COUNTERS;
   private counts = newCounts();
 
-  constructor(options: RevolverOptions) {
+  constructor(given: RevolverOptions) {
     // NOTE: unknown keys are allowed here: callers build these options by spreading an object
     // that implements checkpoint, forward and reverse (and carries state of its own).
-    const { checkpoint, forward, reverse, nTimesteps } = options;
+    const { checkpoint, forward, reverse, nTimesteps } = given;
     if (!checkpoint || typeof checkpoint.save !== 'function' || typeof checkpoint.load !== 'function') {
       throw new InvalidArgumentError('checkpoint must have save(slot) and load(slot) methods');
     }
@@ -161,6 +162,8 @@ export class Revolver {
         throw new InvalidArgumentError(`${name} must be a Stepper with an apply(tStart, tEnd) method`);
       }
     }
+    // A state split over MPI ranks: every rank must run the same schedule (collective).
+    const options = agreedSettings(given, checkpoint, forward, nTimesteps);
     this.nCheckpoints = resolveCheckpoints({ ...options, stateBytes: checkpoint.nbytes });
     this.nTimesteps = nTimesteps;
     this.checkpoint = checkpoint;

@@ -37,7 +37,6 @@ import type { FloatArray } from '../dsl/dtype.ts';
 import { checkSpaceOrder, Function, TimeFunction } from '../dsl/functions.ts';
 import { checkOptionKeys, optionKeys } from '../dsl/options.ts';
 import type { MpiMode } from '../ir/types.ts';
-import { agreedSettings } from './mpi-checkpointing.ts';
 import { SparseTimeFunction } from '../dsl/sparse.ts';
 import { GridMismatchError, InvalidArgumentError, ShapeError } from '../errors.ts';
 import { Operator, type PerformanceSummary } from '../operator.ts';
@@ -420,9 +419,7 @@ export class AcousticWaveSolver {
     this.releaseCheckpoints();
     const stepping = this.steppers(options);
     // The Revolver's own settings (slots or budget, storage, schedule, disk, costs); it reads an unset one as not given.
-    const { src: _src, onProgress: _onProgress, ...given } = checkpointing;
-    // Under MPI every rank must run the same schedule.
-    const settings = agreedSettings(this.model.grid, given, stepping.checkpoint, stepping.forward, stepping.nSteps);
+    const { src: _src, onProgress: _onProgress, ...settings } = checkpointing;
     const revolver = new Revolver({
       checkpoint: stepping.checkpoint,
       forward: stepping.forward,

@@ -43,7 +43,7 @@ describe('Operator on a grid split over MPI ranks', () => {
     expect(run.stderr).toContain('rank 1 fails on purpose');
   }, 90_000);
 
-  it('refuses, on every rank and before any C runs, boxes narrower than the halo and topologies that do not match the ranks', () => {
+  it('refuses, on every rank and before any C runs, boxes narrower than the halo, topologies that do not match the ranks and sums across ranks', () => {
     const found = reports<{ rank: number; errors: { name: string; message: string }[] }>(runMpi(4, program('refused'), [], 120_000));
     expect(found.map((r) => r.rank).sort()).toEqual([0, 1, 2, 3]);
     for (const { errors } of found) {
@@ -52,6 +52,8 @@ describe('Operator on a grid split over MPI ranks', () => {
       expect(errors[1]!.name).toBe('InvalidArgumentError');
       expect(errors[1]!.message).toContain('topology [5, 1] has 5 parts but the program runs on 4 ranks');
       expect(errors[2]!.name).toBe('none');
+      expect(errors[3]!.name).toBe('LoweringError');
+      expect(errors[3]!.message).toContain('Inc(column, …) collects over x, along which the grid is split over MPI ranks');
     }
   }, 180_000);
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runMpi } from '../support/mpirun.ts';
 
 const program = (name: string): string => new URL(`./mpi-programs/${name}.ts`, import.meta.url).pathname;
-const CORE = ['rec', 'u', 'srca', 'v', 'checkpointed', 'forwardSteps'] as const;
+const CORE = ['rec', 'u', 'srca', 'v', 'checkpointed'] as const;
 
 describe('AcousticWaveSolver on a model split over MPI ranks', () => {
   // Sources and receivers sit on and beside the borders of the ranks' boxes.
@@ -22,8 +22,8 @@ describe('AcousticWaveSolver on a model split over MPI ranks', () => {
       if (full) expect(report.gradientVsCheckpointed, String(report.case)).toBe(true);
       // Non-trivial results: a field of zeros would compare equal too.
       for (const key of ['rec', 'v', 'checkpointed', ...(full ? ['born', 'gradient'] : [])]) expect(report[`${key}Norm`] as number, `${report.case}: ${key}`).toBeGreaterThan(1);
-      // 6 slots of memory for the steps of the run: recomputation happened (more forward steps than the steps).
-      expect(report.forwardStepsNorm as number).toBeGreaterThan(String(report.case).startsWith('2:') ? 200 : 90);
+      // A few slots for the whole run: the split run recomputed (more forward steps than steps).
+      expect(report.forwardSteps as number).toBeGreaterThan(report.steps as number);
     }
   }, 360_000);
 

@@ -2,7 +2,7 @@
  * Run by test/operator/mpi.test.ts under mpirun: decompositions that cannot work are refused on
  * every rank before any C runs; prints one JSON line per rank with the errors' classes and messages.
  */
-import { Eq, Grid, Operator, TimeFunction } from '../../../src/index.ts';
+import { Eq, Function, Grid, Inc, Operator, TimeFunction } from '../../../src/index.ts';
 import { collectives } from '../../../src/dsl/parallel.ts';
 
 const size = collectives().world().size;
@@ -28,5 +28,12 @@ attempt(() => {
   const grid = new Grid({ shape: [9 * size, 30], topology: [size, 1] });
   const u = new TimeFunction({ name: 'u', grid, spaceOrder: 8 });
   return new Operator([new Eq(u.forward, u.add(u.laplace))]);
+});
+// A sum over x into a field over y alone, on a grid split along x: each rank would sum its part.
+attempt(() => {
+  const grid = new Grid({ shape: [9 * size, 30], topology: [size, 1] });
+  const f = new Function({ name: 'f', grid });
+  const column = new Function({ name: 'column', grid, dimensions: [grid.dimensions[1]!] });
+  return new Operator([new Inc(column, f)]);
 });
 console.log(JSON.stringify({ rank: collectives().world().rank, errors }));
