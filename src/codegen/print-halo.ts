@@ -1,6 +1,7 @@
 import { AccessExpr } from '../dsl/expr.ts';
 import { allocatedExtent } from '../ir/types.ts';
 import type { HaloExchange } from '../ir/tree.ts';
+import { parameterCName } from './names.ts';
 import { emit, type Printer } from './print-context.ts';
 
 /** Messages one slot's exchange posts: a receive and a send per neighbour (3^d − 1 of them). */
@@ -9,7 +10,8 @@ const requestsPerSlot = (ndim: number): number => 2 * (3 ** ndim - 1);
 /**
  * A halo exchange: `start` posts every slot's messages into one request array (declared there,
  * so its `wait` must follow in the same block), `wait` completes them, `both` does both.
- * Extents are compile-time constants: a rank's kernel is built for its own box.
+ * Extents are read where the rest of the kernel reads them (constants with fixed strides, else
+ * arguments), and the box from the loop bounds.
  */
 export function printHaloExchange(printer: Printer, node: HaloExchange, depth: number): void {
   const n = (name: string): string => printer.names.c(name);
@@ -24,15 +26,30 @@ export function printHaloExchange(printer: Printer, node: HaloExchange, depth: n
       // Fields keep their users' names in the C (the casts declare them so).
       const name = field.name;
       const base = field.isTimeFunction ? `${name}[${printer.expr.timeIndex(new AccessExpr(field, slot.timeOffset, field.dimensions.map(() => 0)))}]` : name;
-      const axes = field.dimensions.map((_, axis) => axis + (field.isTimeFunction ? 1 : 0));
-      const sizes = axes.map((axis) => allocatedExtent(field, axis)).join(', ');
-      const owned = field.dimensions.map((dim) => printer.kernel.grid.localShape[dim.axis]!).join(', ');
+      const sizes = field.dimensions.map((_, axis) => allocatedSize(printer, field, axis)).join(', ');
+      const owned = field.dimensions.map((dim) => `${n(`${dim.name}_M`)} - ${n(`${dim.name}_m`)} + 1`).join(', ');
       const halo = field.halo.join(', ');
       const type = printer.real === 'float' ? 'MPI_FLOAT' : 'MPI_DOUBLE';
       emit(printer, depth, `${n('halo_start')}(MPI_Comm_f2c(${n('comm')}), ${n('neighbours')}, (void *) ${base}, ${type}, ${ndim}, (const int[]){${sizes}}, (const int[]){${owned}}, (const int[]){${halo}}, ${i * (3 ** ndim)}, ${requests}, &${count});`);
     });
   }
   if (node.phase !== 'start') emit(printer, depth, `MPI_Waitall(${count}, ${requests}, MPI_STATUSES_IGNORE);`);
+}
+
+/**
+ * The allocated extent of a field's space axis, as the C knows it: the constant of fixed strides,
+ * else the size argument, else (the outermost axis, which has none, and is never padded) the box
+ * plus both halos. Read at run time, a 2D kernel's text is the same on ranks whose boxes differ
+ * by a point, so they share one compiled library.
+ */
+function allocatedSize(printer: Printer, field: AccessExpr['field'], spaceAxis: number): string {
+  const axis = spaceAxis + (field.isTimeFunction ? 1 : 0);
+  const { kernel, names } = printer;
+  const size = kernel.parameters.find((p) => p.kind === 'size' && p.field === field && p.axis === axis);
+  if (kernel.fixedStrides || (size === undefined && field.dimensions.length === 1)) return String(allocatedExtent(field, axis));
+  if (size !== undefined) return parameterCName(size, names);
+  const dim = field.dimensions[spaceAxis]!.name;
+  return `${names.c(`${dim}_M`)} - ${names.c(`${dim}_m`)} + ${1 + 2 * field.halo[spaceAxis]!}`;
 }
 
 /**
