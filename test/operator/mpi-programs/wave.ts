@@ -4,8 +4,9 @@
  * whole copy in each process; prints one JSON line per rank comparing the two bitwise.
  * Arguments: cases `ndim:mode:spaceOrder`, e.g. `2:basic:4 3:overlap:8`; rank 0 prints.
  */
+import { awaitTurn, clearTurns, finishTurn } from '../../support/rank-zero-turn.ts';
 import { Eq, Function, Grid, Operator, SparseTimeFunction, TimeFunction, solve } from '../../../src/index.ts';
-import { SELF, type Communicator } from '../../../src/dsl/parallel.ts';
+import { collectives, SELF, type Communicator } from '../../../src/dsl/parallel.ts';
 import type { MpiMode } from '../../../src/ir/types.ts';
 
 const spacing = 10;
@@ -40,11 +41,20 @@ function run(ndim: number, mode: MpiMode, spaceOrder: number, comm: Communicator
 
 const rank = Number(process.env.OMPI_COMM_WORLD_RANK ?? 0);
 const same = (a: Float32Array, b: Float32Array): boolean => a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
-for (const testCase of process.argv.slice(2)) {
+const cases = process.argv.slice(2);
+if (rank === 0) clearTurns(cases);
+for (const testCase of cases) {
   const [ndim, mode, spaceOrder] = testCase.split(':') as [string, MpiMode, string];
   const split = run(Number(ndim), mode, Number(spaceOrder), undefined);
-  if (rank !== 0) continue;
+  if (rank !== 0) {
+    awaitTurn(testCase);
+    continue;
+  }
   const whole = run(Number(ndim), mode, Number(spaceOrder), SELF);
   const energy = whole.u.reduce((s, v) => s + v * v, 0);
   console.log(JSON.stringify({ case: testCase, u: same(split.u, whole.u), rec: same(split.rec, whole.rec), energy, recNorm: whole.rec.reduce((s, v) => s + Math.abs(v), 0) }));
+  finishTurn(testCase);
 }
+// Every rank has seen every flag once all reach the barrier: rank 0 removes them.
+collectives().barrier(collectives().world());
+if (rank === 0) clearTurns(cases);

@@ -7,8 +7,9 @@
  * stored-wavefield gradient to forward, adjoint and the checkpointed gradient). Only rank 0 runs the whole model (the
  * split results are gathered on every rank) and prints.
  */
+import { awaitTurn, clearTurns, finishTurn } from '../../support/rank-zero-turn.ts';
 import { AcousticWaveSolver, AcquisitionGeometry, SeismicModel } from '../../../src/index.ts';
-import { SELF, type Communicator } from '../../../src/dsl/parallel.ts';
+import { collectives, SELF, type Communicator } from '../../../src/dsl/parallel.ts';
 import type { MpiMode } from '../../../src/ir/types.ts';
 
 // 2D: padded 81 × 70, split at padded x 40|41 (physical 300|310 m: boxes of 41 and 40 points,
@@ -62,10 +63,15 @@ function run(ndim: number, mode: MpiMode, full: boolean, comm: Communicator | un
 
 const rank = Number(process.env.OMPI_COMM_WORLD_RANK ?? 0);
 const bytes = (a: Float32Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-for (const testCase of process.argv.slice(2)) {
+const cases = process.argv.slice(2);
+if (rank === 0) clearTurns(cases);
+for (const testCase of cases) {
   const [ndim, mode, what] = [Number(testCase.split(':')[0]), testCase.split(':')[1] as MpiMode, testCase.split(':')[2]];
   const split = run(ndim, mode, what === 'full', undefined);
-  if (rank !== 0) continue;
+  if (rank !== 0) {
+    awaitTurn(testCase);
+    continue;
+  }
   const whole = run(ndim, mode, what === 'full', SELF);
   const result: Record<string, unknown> = { case: testCase };
   for (const key of Object.keys(whole)) {
@@ -76,4 +82,8 @@ for (const testCase of process.argv.slice(2)) {
   result.steps = forwardSteps.get('steps');
   if (split.gradient) result.gradientVsCheckpointed = bytes(split.gradient).equals(bytes(split.checkpointed!));
   console.log(JSON.stringify(result));
+  finishTurn(testCase);
 }
+// Every rank has seen every flag once all reach the barrier: rank 0 removes them.
+collectives().barrier(collectives().world());
+if (rank === 0) clearTurns(cases);

@@ -5,7 +5,8 @@
  * one JSON line saying which records and gradients are bitwise equal.
  */
 import { AcquisitionGeometry, ElasticWaveSolver, SeismicModel, TTIWaveSolver, ViscoacousticWaveSolver } from '../../../src/index.ts';
-import { SELF, type Communicator } from '../../../src/dsl/parallel.ts';
+import { collectives, SELF, type Communicator } from '../../../src/dsl/parallel.ts';
+import { awaitTurn, clearTurns, finishTurn } from '../../support/rank-zero-turn.ts';
 
 // Padded 70 × 60: split at padded x 34|35 (physical 245 m) on 2 ranks.
 const shape = [50, 40];
@@ -36,8 +37,11 @@ function run(comm: Communicator | undefined): Record<string, Float32Array> {
   };
 }
 
+const rank = Number(process.env.OMPI_COMM_WORLD_RANK ?? 0);
+if (rank === 0) clearTurns(['whole']);
 const split = run(undefined);
-if (Number(process.env.OMPI_COMM_WORLD_RANK ?? 0) === 0) {
+if (rank !== 0) awaitTurn('whole');
+if (rank === 0) {
   const whole = run(SELF);
   const bytes = (a: Float32Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
   const result: Record<string, unknown> = {};
@@ -47,3 +51,6 @@ if (Number(process.env.OMPI_COMM_WORLD_RANK ?? 0) === 0) {
   }
   console.log(JSON.stringify(result));
 }
+if (rank === 0) finishTurn('whole');
+collectives().barrier(collectives().world());
+if (rank === 0) clearTurns(['whole']);
