@@ -78,7 +78,7 @@ export class FieldData {
           'keep fewer time indices (a smaller save, or checkpointing: gradient(residual, { checkpointing: { memoryBudgetBytes } })) or use a smaller grid',
       );
     }
-    this.global = new GlobalData(owner, { shape: this.shape, leadingAxes: layout.leading.length, toArray: () => this.toArray(), assign: (v) => this.assign(v), get: (...i) => this.get(...i), set: (...iv) => this.set(...iv) }, distribution);
+    this.global = new GlobalData(owner, { dtype, shape: this.shape, leadingAxes: layout.leading.length, toArray: () => this.toArray(), assign: (v) => this.assign(v), get: (...i) => this.get(...i), set: (...iv) => this.set(...iv) }, distribution);
   }
 
   /** [first, last + 1) of the global indices this process holds along each axis (the whole axis on one process). */

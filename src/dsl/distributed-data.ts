@@ -1,6 +1,6 @@
 import { ShapeError } from '../errors.ts';
 import type { Distributor } from './distributor.ts';
-import { allocate, type FloatArray } from './dtype.ts';
+import { allocate, type Dtype, type FloatArray } from './dtype.ts';
 import { collectives } from './parallel.ts';
 
 /** What a field's data needs to know of the split: the distributor and the grid axis of each space axis. */
@@ -12,6 +12,7 @@ export interface DataDistribution {
 
 /** The local part of a field's data, as the methods of {@link GlobalData} read and write it. */
 export interface LocalData {
+  readonly dtype: Dtype;
   readonly shape: readonly number[];
   readonly leadingAxes: number;
   toArray(): FloatArray;
@@ -82,9 +83,14 @@ export class GlobalData {
       this.local.assign(values);
       return;
     }
-    const part = allocate(ArrayBuffer.isView(values) && values instanceof Float64Array ? 'float64' : 'float32', this.local.shape.reduce((a, b) => a * b, 1));
+    const expected = this.local.dtype === 'float32' ? Float32Array : Float64Array;
+    if (ArrayBuffer.isView(values) && !(values instanceof expected)) {
+      throw new ShapeError(`${this.owner}.data.global.assign: got a ${values.constructor.name} but ${this.owner} is ${this.local.dtype}; pass a ${expected.name} (or plain numbers)`);
+    }
+    // Read into this field's own dtype (what assign takes), from a typed array or plain numbers.
+    const part = allocate(this.local.dtype, this.local.shape.reduce((a, b) => a * b, 1));
     copyBox(values, this.shape, part, this.local.shape, this.localRange.map(([start]) => start), 'read');
-    this.local.assign(ArrayBuffer.isView(values) ? part : Array.from(part));
+    this.local.assign(part);
   }
 
   /** The whole field as a dense row-major array, on every rank (collective under MPI). */
@@ -94,7 +100,7 @@ export class GlobalData {
     const { comm } = this.distribution.distributor;
     const boxes = Array.from({ length: comm.size }, (_, rank) => this.boxOf(rank));
     const parts = collectives().allgatherv(comm, mine, boxes.map((box) => box.shape.reduce((a, b) => a * b, 1)));
-    const whole = allocate(mine instanceof Float64Array ? 'float64' : 'float32', this.shape.reduce((a, b) => a * b, 1));
+    const whole = allocate(this.local.dtype, this.shape.reduce((a, b) => a * b, 1));
     let at = 0;
     for (const box of boxes) {
       const count = box.shape.reduce((a, b) => a * b, 1);
@@ -120,7 +126,7 @@ export class GlobalData {
     }
     const { comm } = this.distribution.distributor;
     const size = this.shape.reduce((a, b) => a * b, 1);
-    const whole = allocate(this.local.toArray() instanceof Float64Array ? 'float64' : 'float32', size);
+    const whole = allocate(this.local.dtype, size);
     if (comm.rank === root) {
       if (values === undefined || values.length !== size) {
         throw new ShapeError(`${this.owner}.data.scatter: rank ${root} must give the ${size} values of the whole field [${this.shape.join(', ')}], got ${values?.length ?? 'none'}`);
