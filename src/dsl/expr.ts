@@ -1,3 +1,4 @@
+import type { Distributor } from './distributor.ts';
 import { GridMismatchError, InvalidArgumentError, InvalidNameError } from '../errors.ts';
 import { assertNever } from '../support/assert-never.ts';
 import { checkOptionKeys, optionKeys } from './options.ts';
@@ -34,7 +35,7 @@ export interface GridRef {
   /** Points this process holds along each axis (the shape, unless the grid is split over MPI ranks). */
   readonly localShape: readonly number[];
   /** The split over MPI ranks, if any. */
-  readonly distributor?: import('./distributor.ts').Distributor | undefined;
+  readonly distributor?: Distributor | undefined;
 }
 
 /** What an expression needs to know of the field it reads. */
