@@ -173,7 +173,9 @@ export class Operator {
     const call = prepareCall(this.kernel, args, this.tuned.get(threadsOf(args)));
     warnThreadsOnce(call.nthreads);
     this.compile();
-    if (!args.autotune || this.tuned.has(call.nthreads)) return call;
+    // On a split grid every kernel call exchanges halos, and ranks with other boxes would try
+    // other candidates (or find them cached): the trials would not pair up. Default sizes there.
+    if (!args.autotune || this.tuned.has(call.nthreads) || this.kernel.mpi) return call;
     return prepareCall(this.kernel, args, this.autotune(args, call));
   }
 
