@@ -35,6 +35,15 @@ describe('Operator on a grid split over MPI ranks', () => {
     }
   }, 300_000);
 
+  it('on 4 ranks, linear, nearest and sinc injection and interpolation across rank borders and near the grid edges are bitwise one process\'s', () => {
+    const found = reports<{ kind: string; u: boolean; rec: boolean; recNorm: number }>(runMpi(4, program('sparse-kinds'), [], 180_000));
+    expect(found.map((r) => r.kind)).toEqual(['linear', 'nearest', 'sinc']);
+    for (const report of found) {
+      expect(report, report.kind).toMatchObject({ u: true, rec: true });
+      expect(report.recNorm).toBeGreaterThan(10);
+    }
+  }, 240_000);
+
   it('a rank that dies while the others wait for its halos in a kernel ends the job with an error, not a hang', () => {
     const run = runMpi(3, program('rank-dies'), [], 60_000);
     expect(run.timedOut).toBe(false);
