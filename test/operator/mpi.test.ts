@@ -44,6 +44,14 @@ describe('Operator on a grid split over MPI ranks', () => {
     }
   }, 240_000);
 
+  it('on 4 ranks, subdomains, SubDimension strips and index conditions that cross rank borders keep their global meaning, bitwise', () => {
+    const [report] = reports<{ u: boolean; marks: boolean; band: boolean; marked: number; banded: number }>(runMpi(4, program('subdomains'), [], 120_000));
+    expect(report).toMatchObject({ u: true, marks: true, band: true });
+    // x 9…12 × y 0…11 of the strip, x 10…13 × y 8…18 of the band: each spans two ranks' boxes.
+    expect(report!.marked).toBe(48);
+    expect(report!.banded).toBe(44);
+  }, 180_000);
+
   it('a rank that dies while the others wait for its halos in a kernel ends the job with an error, not a hang', () => {
     const run = runMpi(3, program('rank-dies'), [], 60_000);
     expect(run.timedOut).toBe(false);
