@@ -140,12 +140,7 @@ export class GlobalData {
   private boxOf(rank: number): { start: number[]; shape: number[]; primary: boolean } {
     const { distributor, gridAxes } = this.distribution!;
     const leading = this.local.shape.slice(0, this.local.leadingAxes);
-    const coords: number[] = [];
-    let rest = rank;
-    for (let axis = distributor.topology.length - 1; axis >= 0; axis--) {
-      coords[axis] = rest % distributor.topology[axis]!;
-      rest = Math.floor(rest / distributor.topology[axis]!);
-    }
+    const coords = distributor.coordsOf(rank);
     const ranges = gridAxes.map((axis) => distributor.ranges(axis)[coords[axis]!]!);
     const primary = coords.every((c, axis) => gridAxes.includes(axis) || c === 0);
     return {

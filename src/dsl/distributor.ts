@@ -19,32 +19,47 @@ export class Distributor {
   readonly offsets: readonly number[];
   /**
    * The rank of each of the 3^ndim − 1 neighbours (every axis −1, 0 or +1, the first axis
-   * varying slowest, the all-zero offset skipped), −1 where the box lies on the grid's border.
+   * varying slowest, the all-zero offset skipped), −1 where the box lies on the grid's border:
+   * the kernels' `neighbours` argument itself.
    */
-  readonly neighbours: readonly number[];
+  readonly neighbours: Int32Array;
+  /** Per axis, [first, last + 1) of each coordinate's box (see {@link ranges}). */
+  private readonly boxRanges: readonly (readonly (readonly [number, number])[])[];
 
   constructor(comm: Communicator, globalShape: readonly number[], topology: readonly number[]) {
     this.comm = comm;
     this.globalShape = Object.freeze([...globalShape]);
     this.topology = Object.freeze([...topology]);
-    this.coords = Object.freeze(coordsOf(comm.rank, topology));
-    this.offsets = Object.freeze(globalShape.map((n, axis) => splitOf(n, topology[axis]!)[this.coords[axis]!]![0]));
-    this.localShape = Object.freeze(globalShape.map((n, axis) => splitOf(n, topology[axis]!)[this.coords[axis]!]![1]));
-    this.neighbours = Object.freeze(neighbourOffsets(globalShape.length).map((offset) => {
+    this.boxRanges = Object.freeze(globalShape.map((n, axis) => Object.freeze(splitOf(n, topology[axis]!).map(([start, count]) => [start, start + count] as const))));
+    this.coords = Object.freeze(this.coordsOf(comm.rank));
+    const mine = this.coords.map((c, axis) => this.boxRanges[axis]![c]!);
+    this.offsets = Object.freeze(mine.map(([start]) => start));
+    this.localShape = Object.freeze(mine.map(([start, end]) => end - start));
+    this.neighbours = Int32Array.from(neighbourOffsets(globalShape.length), (offset) => {
       const coords = this.coords.map((c, axis) => c + offset[axis]!);
       return coords.every((c, axis) => c >= 0 && c < topology[axis]!) ? rankOf(coords, topology) : -1;
-    }));
+    });
     Object.freeze(this);
   }
 
   /** [first, last + 1) of the global indices each rank's box covers along `axis`, by coordinate. */
   ranges(axis: number): readonly (readonly [number, number])[] {
-    return splitOf(this.globalShape[axis]!, this.topology[axis]!).map(([start, count]) => [start, start + count] as const);
+    return this.boxRanges[axis]!;
+  }
+
+  /** The coordinates of `rank` in the topology (row-major: the last axis varies fastest). */
+  coordsOf(rank: number): number[] {
+    const coords = new Array<number>(this.topology.length);
+    for (let axis = this.topology.length - 1; axis >= 0; axis--) {
+      coords[axis] = rank % this.topology[axis]!;
+      rank = Math.floor(rank / this.topology[axis]!);
+    }
+    return coords;
   }
 
   /** The rank whose box holds the global point `index`. */
   ownerOf(index: readonly number[]): number {
-    const coords = index.map((i, axis) => this.ranges(axis).findIndex(([start, end]) => i >= start && i < end));
+    const coords = index.map((i, axis) => this.boxRanges[axis]!.findIndex(([start, end]) => i >= start && i < end));
     return rankOf(coords, this.topology);
   }
 
@@ -77,15 +92,6 @@ export function neighbourOffsets(ndim: number): number[][] {
     if (offset.some((o) => o !== 0)) offsets.push(offset);
   }
   return offsets;
-}
-
-function coordsOf(rank: number, topology: readonly number[]): number[] {
-  const coords = new Array<number>(topology.length);
-  for (let axis = topology.length - 1; axis >= 0; axis--) {
-    coords[axis] = rank % topology[axis]!;
-    rank = Math.floor(rank / topology[axis]!);
-  }
-  return coords;
 }
 
 function rankOf(coords: readonly number[], topology: readonly number[]): number {

@@ -109,7 +109,8 @@ function sparseTitle(sparse: LoweredSparse): string {
 interface KernelStep {
   /** The step's node; a nest built for a piece of the box (overlap mode) is titled with the piece's name. */
   readonly build: (piece?: NestBounds, pieceName?: string) => Node;
-  readonly effects: HaloEffects;
+  /** What it asks of halos under MPI (worked out only on a split grid). */
+  readonly effects: () => HaloEffects;
   readonly nest: { readonly dims: Dimension[]; readonly cluster: readonly LoweredEq[] } | undefined;
 }
 
@@ -135,17 +136,18 @@ export function buildKernel(name: string, set: EquationSet, schedule: Schedule, 
         // independent of the thread count); each interpolated point writes only its own sample.
         parallel: sparse.mode === 'interpolate', wave: undefined, planes: undefined,
       };
-      const reads = neighbourReads(accessesOf(sparse.expr), sparse.mode === 'interpolate');
-      if (distributor && sparse.mode === 'interpolate') for (const access of reads) checkInterpolationHalo(access.field, sparse.sparse.interpolation, sparse.sparse.name);
       return [{
         build: () => ({ kind: 'section', id: id++, title: sparseTitle(sparse), body: [points] }) as Node,
-        effects: { reads, writes: sparse.field ? [sparse.field] : [] },
+        effects: () => {
+          const reads = neighbourReads(accessesOf(sparse.expr), sparse.mode === 'interpolate');
+          if (sparse.mode === 'interpolate') for (const access of reads) checkInterpolationHalo(access.field, sparse.sparse.interpolation, sparse.sparse.name);
+          return { reads, writes: sparse.field ? [sparse.field] : [] };
+        },
         nest: undefined,
       }];
     }
     return (item as readonly (readonly LoweredEq[])[]).map((cluster): KernelStep => {
       const dims = nestDimensions(set.grid.dimensions, cluster);
-      const reads = neighbourReads(cluster.flatMap((eq) => [...accessesOf(eq.value), ...restrictionValues(eq.restriction).flatMap((value) => accessesOf(value))]), false);
       const build = (piece?: NestBounds, pieceName?: string): Node => {
         const section: Section = {
           kind: 'section',
@@ -155,7 +157,11 @@ export function buildKernel(name: string, set: EquationSet, schedule: Schedule, 
         };
         return guardedSection(section, cluster[0]!.restriction);
       };
-      return { build, effects: { reads, writes: cluster.map((eq) => eq.target) }, nest: { dims, cluster } };
+      const effects = (): HaloEffects => ({
+        reads: neighbourReads(cluster.flatMap((eq) => [...accessesOf(eq.value), ...restrictionValues(eq.restriction).flatMap((value) => accessesOf(value))]), false),
+        writes: cluster.map((eq) => eq.target),
+      });
+      return { build, effects, nest: { dims, cluster } };
     });
   });
 
@@ -165,7 +171,7 @@ export function buildKernel(name: string, set: EquationSet, schedule: Schedule, 
   if (!distributor) {
     nodes = steps.map((step) => step.build());
   } else {
-    const plan = planHaloExchanges(steps.map((step) => step.effects), new Set(written.map((f) => f.name)), set.hasTimeLoop);
+    const plan = planHaloExchanges(steps.map((step) => step.effects()), new Set(written.map((f) => f.name)), set.hasTimeLoop);
     const exchanged = [...plan.before, ...plan.perStep.flat()];
     checkExchanges(exchanged, distributor, set.grid);
     checkReductions(set.eqs, distributor);

@@ -63,14 +63,6 @@ function coreBounds(kernel: Kernel, axis: number): [number, number] {
   return [first, Math.max(distributor.hasNeighbour(axis, 1) ? last - reach : last, first - 1)];
 }
 
-/** The ranks of a split grid's neighbours, as the kernel's `neighbours` argument (one array per grid). */
-const neighbourArrays = new WeakMap<object, Int32Array>();
-function neighboursOf(kernel: Kernel): Int32Array {
-  const distributor = kernel.grid.distributor!;
-  let array = neighbourArrays.get(distributor);
-  if (!array) neighbourArrays.set(distributor, (array = Int32Array.from(distributor.neighbours)));
-  return array;
-}
 
 /** The grid spacing a spacing scalar (e.g. `h_x`) stands for. */
 export function spacingValue(grid: Grid, name: string): number {
@@ -320,7 +312,7 @@ export function prepareCall(kernel: Kernel, given: ApplyArgs, blockSizes: Readon
       }
       case 'globalBound': case 'coreBound': return fixedValue(kernel, param);
       case 'comm': return kernel.grid.distributor!.comm.handle;
-      case 'neighbours': return neighboursOf(kernel);
+      case 'neighbours': return kernel.grid.distributor!.neighbours;
       default:
         return assertNever(param);
     }

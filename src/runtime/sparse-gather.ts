@@ -1,3 +1,4 @@
+import { allocate } from '../dsl/dtype.ts';
 import { collectives } from '../dsl/parallel.ts';
 import type { Kernel } from '../ir/types.ts';
 import { nodesOf } from '../ir/visit.ts';
@@ -51,7 +52,7 @@ export function gatherSamples(kernel: Kernel, fields: CallFields, names: readonl
     const data = sparse.data.raw;
     const counts = new Array<number>(comm.size).fill(0);
     for (const owner of owners) counts[owner]! += rows;
-    const mine = data instanceof Float64Array ? new Float64Array(counts[comm.rank]!) : new Float32Array(counts[comm.rank]!);
+    const mine = allocate(sparse.dtype, counts[comm.rank]!);
     let at = 0;
     for (let p = 0; p < npoint; p++) {
       if (owners[p] !== comm.rank) continue;

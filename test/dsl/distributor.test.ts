@@ -40,7 +40,9 @@ describe('Distributor: how a grid is split over ranks', () => {
     expect(d.offsets).toEqual([7, 0]);
     expect(d.localShape).toEqual([3, 5]);
     // Neighbours in order (-1,-1) (-1,0) (-1,1) (0,-1) (0,1) (1,-1) (1,0) (1,1).
-    expect(d.neighbours).toEqual([-1, 2, 3, -1, 5, -1, -1, -1]);
+    expect(Array.from(d.neighbours)).toEqual([-1, 2, 3, -1, 5, -1, -1, -1]);
+    expect(d.coordsOf(3)).toEqual([1, 1]);
+    expect(d.ranges(0)).toEqual([[0, 4], [4, 7], [7, 10]]);
     expect(d.hasNeighbour(0, -1)).toBe(true);
     expect(d.hasNeighbour(0, 1)).toBe(false);
     expect(d.ownerOf([0, 0])).toBe(0);

@@ -15,7 +15,7 @@ import { readVelocityModel, saltModel, smoothModel, type VelocityModel } from '.
 import { sweepProgress } from './progress.ts';
 import { collectives } from '../../dsl/parallel.ts';
 import {
-  gatherRound, groupLeader, groupOf, myShot, roundCount, shotGroups, shotsOfRound, STAT_COUNT, statsFromNumbers, statsToNumbers, type ShotGroups,
+  gatherShots, groupLeader, groupOf, myShot, roundCount, shotGroups, shotsOfRound, STAT_COUNT, statsFromNumbers, statsToNumbers, type ShotGroups,
 } from './shot-groups.ts';
 
 export interface FwiGradientOptions {
@@ -110,6 +110,8 @@ export function runFwiGradient(options: FwiGradientOptions): FwiGradientResult {
   log(`memory    budget ${(options.memoryBytes / 2 ** 20).toFixed(1)} MiB, state ${(plan.stateBytes / 2 ** 20).toFixed(2)} MiB → ${plan.nCheckpoints} checkpoint slots (${plan.peakSlots} used) for ${nSteps} steps; predicted ${plan.forwardSteps} forward steps per shot (recompute factor ${plan.recomputeFactor.toFixed(2)})`);
 
   const gradient = new Float64Array(nx * nz);
+  // A shot's gathered values: its misfit and Revolver counters, then its gradient.
+  const SHOT_VALUES = 1 + STAT_COUNT;
   let objective = 0;
   const perShot: RevolverStats[] = [];
   const shown = Math.floor(options.shots / 2);
@@ -120,16 +122,17 @@ export function runFwiGradient(options: FwiGradientOptions): FwiGradientResult {
       const roundShots = shotsOfRound(groups, round, options.shots);
       for (const shot of roundShots) log(`shot ${shot + 1}/${options.shots} at x = ${sources[shot]![0]!.toFixed(0)} m${groups.count > 1 ? ` (${describeRanks(groups, groupOf(groups, shot))})` : ''}`);
       const shot = myShot(groups, round, options.shots);
-      const mine = shot === undefined ? undefined : runShot(shot);
+      const mine = new Map(shot === undefined ? [] : [[shot, runShot(shot)] as const]);
       // Every rank gets every shot of the round, and adds them up in shot order as one process does.
-      const grads = gatherRound(groups, round, options.shots, mine?.grad, nx * nz, new Float32Array(0));
-      const numbers = gatherRound(groups, round, options.shots, mine?.numbers, 1 + STAT_COUNT, new Float64Array(0));
-      roundShots.forEach((s, i) => {
-        const grad = grads[i]!;
+      const lengths = Array.from({ length: options.shots }, (_, s) => (roundShots.includes(s) ? SHOT_VALUES + nx * nz : 0));
+      const results = gatherShots(groups, lengths, mine);
+      roundShots.forEach((s) => {
+        const values = results[s]!;
+        const grad = values.subarray(SHOT_VALUES);
         for (let k = 0; k < gradient.length; k++) gradient[k]! += grad[k]!;
-        const misfit = numbers[i]![0]!;
+        const misfit = values[0]!;
         objective += misfit;
-        const stats = statsFromNumbers(numbers[i]!.subarray(1));
+        const stats = statsFromNumbers(values.subarray(1, SHOT_VALUES));
         perShot.push(stats);
         log(`  ${roundShots.length > 1 ? `shot ${s + 1}: ` : ''}misfit ½‖d_pred − d_obs‖² = ${misfit.toExponential(3)}; ${stats.forwardSteps} forward + ${stats.reverseSteps} reverse steps, ${stats.saves} saves, peak ${stats.peakSlots} slots (${(stats.peakCheckpointBytes / 2 ** 20).toFixed(1)} MiB) of checkpoints`);
       });
@@ -144,8 +147,11 @@ export function runFwiGradient(options: FwiGradientOptions): FwiGradientResult {
     }
   }
 
-  /** One shot on this group's model: the observed record, the predicted one, the residual's misfit and gradient. */
-  function runShot(shot: number): { grad: Float32Array; numbers: Float64Array } {
+  /**
+   * One shot on this group's model: the observed record, the predicted one, and as one array the
+   * residual's misfit, the Revolver's counters and the gradient (float32 values, exact in float64).
+   */
+  function runShot(shot: number): Float64Array {
     const src = new SparseTimeFunction({ name: 'src', grid: model.grid, npoint: 1, nt: geometry.nt, coordinates: [sources[shot]!] });
     src.data.raw.set(geometry.src.data.raw);
 
@@ -165,8 +171,10 @@ export function runFwiGradient(options: FwiGradientOptions): FwiGradientResult {
       reverseBar = sweepProgress('adjoint (recompute)', nSteps, points, interactive, log);
       const { grad, revolver: stats } = run.gradient(residual);
       reverseBar.stop();
-      // The model is float32, so its gradient is: gathering float32 loses nothing.
-      return { grad: grad instanceof Float32Array ? grad : Float32Array.from(grad), numbers: Float64Array.of(misfit, ...statsToNumbers(stats)) };
+      const values = new Float64Array(SHOT_VALUES + grad.length);
+      values.set([misfit, ...statsToNumbers(stats)]);
+      values.set(grad, SHOT_VALUES);
+      return values;
     } finally {
       run.release();
     }

@@ -74,32 +74,16 @@ export function groupLeader(groups: ShotGroups, group: number): number {
   return group * groups.ranksPerShot;
 }
 
-/**
- * One round's per-shot results (each `length` elements) on every rank, in shot order. Only each
- * group's rank 0 sends (`mine`, or nothing when the group idles this round); the other ranks of
- * a group hold the same result and send nothing. `empty` is a zero-length array of the results'
- * kind, sent by the ranks that contribute nothing. Collective over the world.
- */
-export function gatherRound<T extends Float32Array | Float64Array>(groups: ShotGroups, round: number, shots: number, mine: T | undefined, length: number, empty: T): T[] {
-  const contributes = (worldRank: number): boolean => worldRank % groups.ranksPerShot === 0 && shotOfGroup(groups, Math.floor(worldRank / groups.ranksPerShot), round, shots) !== undefined;
-  const counts = Array.from({ length: groups.world.size }, (_, worldRank) => (contributes(worldRank) ? length : 0));
-  const send = contributes(groups.world.rank) ? mine : empty;
-  if (send === undefined || send.length !== counts[groups.world.rank]) {
-    throw new InvalidArgumentError(`gatherRound: rank ${groups.world.rank} sends ${send?.length ?? 'nothing'} elements, expected ${counts[groups.world.rank]}`);
-  }
-  const all = collectives().allgatherv(groups.world, send, counts);
-  return shotsOfRound(groups, round, shots).map((_, i) => all.subarray(i * length, (i + 1) * length) as T);
-}
-
 /** The shots (of `shots`) `group` computes, in shot order. */
 export function shotsOfGroup(groups: ShotGroups, group: number, shots: number): number[] {
   return Array.from({ length: Math.max(0, Math.ceil((shots - group) / groups.count)) }, (_, i) => group + i * groups.count);
 }
 
 /**
- * Every shot's result on every rank, in shot order (shot k: `lengths[k]` values), from the shots
- * each group computed (`mine`: this rank's group's shots). One allgatherv over the world; only each
- * group's rank 0 sends (its group's shots, concatenated in shot order), as in `gatherRound`.
+ * Every shot's result on every rank, in shot order (shot k: `lengths[k]` values; 0 for a shot not
+ * asked for, such as one outside the current round), from the shots each group computed (`mine`:
+ * this rank's group's shots). One allgatherv over the world; only each group's rank 0 sends (its
+ * group's shots, concatenated in shot order): the other ranks of a group hold the same results.
  */
 export function gatherShots(groups: ShotGroups, lengths: readonly number[], mine: ReadonlyMap<number, Float64Array>): Float64Array[] {
   const shots = lengths.length;
@@ -108,6 +92,8 @@ export function gatherShots(groups: ShotGroups, lengths: readonly number[], mine
   const send = new Float64Array(counts[groups.world.rank]!);
   let at = 0;
   for (const shot of sent(groups.world.rank)) {
+    // A shot without values (outside a round, say) sends nothing.
+    if (lengths[shot] === 0) continue;
     const result = mine.get(shot);
     if (result === undefined || result.length !== lengths[shot]) {
       throw new InvalidArgumentError(`gatherShots: rank ${groups.world.rank} holds ${result?.length ?? 'nothing'} values for shot ${shot}, expected ${lengths[shot]}`);
