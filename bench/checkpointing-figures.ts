@@ -18,12 +18,17 @@ export interface FigurePoint {
   readonly stateBytes: number;
   /** Budget as a fraction of (n + 1) states. */
   readonly fraction: number;
+  /** 1st run (a fresh Revolver: first touch of its memory) and 2nd run (the same again). */
   readonly gradientSeconds: number;
+  readonly warmGradientSeconds: number;
   readonly recomputeFactor: number;
   readonly peakRssBytes: number;
   /** The cost model measured in the row's process. */
   readonly costs: CostModel;
 }
+
+/** `color` mixed halfway with white: the same series, less prominent. */
+const fade = ([r, g, b]: Rgb): Rgb => [Math.round((r + 255) / 2), Math.round((g + 255) / 2), Math.round((b + 255) / 2)];
 
 const PALETTE: readonly Rgb[] = [[31, 119, 180], [214, 39, 40], [44, 160, 44], [148, 103, 189], [255, 127, 14], [23, 190, 207]];
 const CURVE_POINTS = 48;
@@ -39,7 +44,11 @@ function medianCosts(costs: readonly CostModel[]): CostModel {
   return {
     forwardStepMs: median(costs.map((c) => c.forwardStepMs)),
     reverseStepMs: median(costs.map((c) => c.reverseStepMs)),
-    memory: { writeMs: median(costs.map((c) => c.memory.writeMs)), readMs: median(costs.map((c) => c.memory.readMs)) },
+    memory: {
+      writeMs: median(costs.map((c) => c.memory.writeMs)),
+      readMs: median(costs.map((c) => c.memory.readMs)),
+      inPlaceReadMs: median(costs.map((c) => c.memory.inPlaceReadMs ?? c.memory.readMs)),
+    },
     disk: { writeMs: Infinity, readMs: Infinity },
   };
 }
@@ -77,7 +86,8 @@ export function writeFigures(points: readonly FigurePoint[], directory: string):
       const color = PALETTE[i % PALETTE.length]!;
       const name = Array.from({ length: ndim }, () => size).join('x'); // the bitmap font has no superscripts
       const curve = predictedCurve(rows[0]!.nSteps, rows[0]!.stateBytes, medianCosts(rows.map((r) => r.costs)), pctLo, pctHi);
-      time.push({ label: `${name} measured`, points: rows.map((r) => [100 * r.fraction, r.gradientSeconds]), color, style: 'markers' });
+      time.push({ label: `${name} measured, 2nd run`, points: rows.map((r) => [100 * r.fraction, r.warmGradientSeconds]), color, style: 'markers' });
+      time.push({ label: `${name} 1st run`, points: rows.map((r) => [100 * r.fraction, r.gradientSeconds]), color: fade(color), style: 'markers' });
       time.push({ label: `${name} predicted`, points: curve.map((c) => [100 * c.fraction, c.seconds]), color, style: 'line' });
       recompute.push({ label: `${name} measured`, points: rows.map((r) => [100 * r.fraction, r.recomputeFactor]), color, style: 'markers' });
       if (i === 0) recompute.push({ label: 'binomial plan', points: curve.map((c) => [100 * c.fraction, c.recompute]), color: [90, 90, 90], style: 'line' });

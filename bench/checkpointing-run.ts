@@ -161,7 +161,7 @@ function resetPeakRss(): void {
 }
 
 
-function sameBits(a: FloatArray, b: FloatArray): boolean {
+export function sameBits(a: FloatArray, b: FloatArray): boolean {
   if (a.length !== b.length) return false;
   const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
@@ -169,7 +169,7 @@ function sameBits(a: FloatArray, b: FloatArray): boolean {
 }
 
 /** Runs `body` and returns its wall seconds. */
-function wall(body: () => void): number {
+export function wall(body: () => void): number {
   const t0 = performance.now();
   body();
   return (performance.now() - t0) / 1000;
@@ -180,7 +180,7 @@ function wall(body: () => void): number {
  * operator a row uses, so no gcc run lands inside a timed section (the generated C does not
  * depend on the grid size).
  */
-function warmUp(spec: ProblemSpec, kind: RowSpec['kind']): void {
+export function warmUp(spec: ProblemSpec, kind: RowSpec['kind']): void {
   const { solver } = buildProblem({ ...spec, size: 12, nbl: Math.min(spec.nbl, 4), steps: 4 });
   const threads = { nthreads: spec.nthreads };
   if (kind === 'history') {
@@ -198,22 +198,23 @@ function warmUp(spec: ProblemSpec, kind: RowSpec['kind']): void {
 }
 
 /** Reverse steps timed for the cost model (after one untimed). */
-const REVERSE_PROBE = 20;
+export const REVERSE_PROBE = 60;
 
 /**
- * Mean ms of one reverse step, each its own `reverse.apply(k, k + 1)` call as the Revolver runs
+ * Median ms of one reverse step, each its own `reverse.apply(k, k + 1)` call as the Revolver runs
  * them, from the last step down; whatever u holds, the work is the same.
  */
-function reverseStepMs(stepping: GradientStepping, residual: SparseTimeFunction): number {
+export function reverseStepMs(stepping: GradientStepping, residual: SparseTimeFunction): number {
   const n = stepping.nSteps;
   const probe = Math.min(REVERSE_PROBE, n - 1);
   stepping.startReverse(residual);
   stepping.reverse.apply(n - 1, n);
-  const seconds = wall(() => {
-    for (let k = n - 2; k >= n - 1 - probe; k--) stepping.reverse.apply(k, k + 1);
-  });
+  const seconds: number[] = [];
+  for (let k = n - 2; k >= n - 1 - probe; k--) seconds.push(wall(() => stepping.reverse.apply(k, k + 1)));
   stepping.finishReverse();
-  return (1000 * seconds) / Math.max(probe, 1);
+  // The median: a step another process delayed does not move it.
+  seconds.sort((a, b) => a - b);
+  return seconds.length ? 1000 * seconds[seconds.length >> 1]! : 0;
 }
 
 export function runRow(row: RowSpec): RowResult {
@@ -242,7 +243,7 @@ function runRevolve(row: RowSpec, solver: AcousticWaveSolver, threads: { nthread
   const residual = before.record;
 
   // The cost model, measured here before the gradients run: what the Revolver's prediction uses.
-  const copies = measureCosts(stepping.checkpoint, stepping.forward, undefined);
+  const copies = measureCosts(stepping.checkpoint, stepping.forward, undefined, n);
   const costs: CostModel = { ...copies, forwardStepMs: (1000 * before.seconds) / n, reverseStepMs: reverseStepMs(stepping, residual) };
   const revolver = new Revolver({
     checkpoint: stepping.checkpoint, forward: stepping.forward, reverse: stepping.reverse, nTimesteps: n, memoryBudgetBytes: budgetBytes, storage: { kind: 'memory' },

@@ -20,6 +20,7 @@ const BENCHMARKS: Readonly<Record<string, readonly string[]>> = {
   acoustic: ['--size', '64', '--reps', '1', '--min-seconds', '0.2', '--stream-n', '20000000'],
   seismic: ['--size', '48'],
   checkpointing: ['--quick'],
+  schedules: ['--quick'],
   mpi: ['--size', '48', '--steps', '5'],
 };
 

@@ -41,12 +41,13 @@ export function agreedSettings<T extends Settings>(settings: T, checkpoint: Chec
   }
   if ((settings.schedule ?? 'binomial') === 'auto' && settings.costs === undefined) {
     const disk = agreed.diskBudgetBytes !== undefined && agreed.diskBudgetBytes > 0 ? { ...(settings.diskDirectory === undefined ? {} : { directory: settings.diskDirectory }) } : undefined;
-    const measured = measureCosts(checkpoint, forward, disk);
-    const numbers = Float64Array.of(measured.forwardStepMs, measured.reverseStepMs, measured.memory.writeMs, measured.memory.readMs, measured.disk.writeMs, measured.disk.readMs);
+    const measured = measureCosts(checkpoint, forward, disk, nTimesteps);
+    const { memory } = measured;
+    const numbers = Float64Array.of(measured.forwardStepMs, measured.reverseStepMs, memory.writeMs, memory.readMs, memory.firstTouchMs ?? 0, measured.disk.writeMs, measured.disk.readMs);
     mpi.broadcast(comm, numbers, 0);
     const costs: CostModel = {
       forwardStepMs: numbers[0]!, reverseStepMs: numbers[1]!,
-      memory: { writeMs: numbers[2]!, readMs: numbers[3]! }, disk: { writeMs: numbers[4]!, readMs: numbers[5]! },
+      memory: { writeMs: numbers[2]!, readMs: numbers[3]!, firstTouchMs: numbers[4]! }, disk: { writeMs: numbers[5]!, readMs: numbers[6]!, firstTouchMs: numbers[4]! },
     };
     agreed = { ...agreed, costs };
   }

@@ -1,3 +1,4 @@
+import { hugePageBuffer } from '../runtime/memory.ts';
 import type { Checkpointable, Stepper } from './contracts.ts';
 import type { CostModel } from './schedules/types.ts';
 import { DiskStorage } from './storage/disk.ts';
@@ -20,55 +21,96 @@ function fastest(repeats: number, work: () => void): number {
 const COLD_BYTES = 128 * 2 ** 20;
 /** At most this many states of scratch memory. */
 const MAX_SCRATCH_STATES = 64;
+/** Forward steps of each timed sequence (fewer when the problem has fewer). */
+const MEASURED_STEPS = 16;
+/** Rounds of the three sequences; each cost is the fastest round's. */
+const ROUNDS = 3;
 
 /**
- * Ms of one save into (or load from) each of `slots` distinct, already touched slots: a
- * checkpoint copy as the Revolver makes it, to or from memory the caches do not hold.
+ * Measures the cost model on the real problem before anything runs, as a run meets each cost:
+ * copies go to and from slots in RAM (distinct scratch slots of at least 128 MiB in all, 1 to 64
+ * states), between forward steps whose cache they disturb. Three sequences of up to 16 steps from
+ * state 0 (`nTimesteps` caps them; state 0 is restored after each, which the checkpoint contract
+ * makes exact) are timed: one step per call, each step preceded by a save, each step preceded by
+ * a restore (of the state its slot holds, and the step from there). A save costs the second's
+ * excess over the first, a restore the third's: the copy with the slower step after it. The step time is one call over the sequence (as a run advances
+ * over ranges). The first touch of the scratch memory is timed too (`memory.firstTouchMs`), and a
+ * write and read through `DiskStorage` when `disk` is set. The reverse step is taken to cost a
+ * forward step and reading a state in place a read: they cannot be run before the forward sweep.
+ * The number of steps depends only on `nTimesteps`, so ranks of a split grid run the same ones.
  */
-function coldCopies(slots: readonly Uint8Array[], copy: (slot: Uint8Array) => void): number {
-  // The fastest of 3 passes: each pass is still cold (the slots outgrow the caches), and other processes disturb fewer.
-  return fastest(3, () => {
-    for (const slot of slots) copy(slot);
-  }) / slots.length;
-}
-
-/**
- * Measures the cost model on the real problem before anything runs: a forward step (from state 0,
- * twice, which is then restored exactly: the checkpoint contract makes that safe), copies of the
- * state to and from memory, and a write and read through `DiskStorage` when `disk` is set. Memory
- * copies are timed over distinct slots of at least 128 MiB in all (1 to 64 states), touched
- * first, as a run's copies go to and from RAM rather than a cache-hot buffer. The reverse step is
- * taken to cost a forward step: it cannot be run before the forward sweep.
- */
-export function measureCosts(checkpoint: Checkpointable, forward: Stepper, disk: { directory?: string } | undefined): CostModel {
+export function measureCosts(checkpoint: Checkpointable, forward: Stepper, disk: { directory?: string } | undefined, nTimesteps = 1): CostModel {
   const state = new Uint8Array(checkpoint.nbytes);
-  const copy = new Uint8Array(checkpoint.nbytes);
   checkpoint.save(state, 0);
   const nScratch = Math.min(MAX_SCRATCH_STATES, Math.max(1, Math.ceil(COLD_BYTES / checkpoint.nbytes)));
-  const scratch = Array.from({ length: nScratch }, () => new Uint8Array(checkpoint.nbytes).fill(1));
-  const write = coldCopies(scratch, (slot) => checkpoint.save(slot, 0));
-  const forwardStepMs = fastest(2, () => {
-    forward.apply(0, 1);
+  // Touching the scratch slots the first time is what a new storage pays per slot in its first run.
+  const touchStart = performance.now();
+  // One slab, as MemoryStorage allocates its slots.
+  const slab = hugePageBuffer(nScratch * checkpoint.nbytes);
+  const scratch = Array.from({ length: nScratch }, (_, i) => new Uint8Array(slab, i * checkpoint.nbytes, checkpoint.nbytes).fill(1));
+  const firstTouchMs = (performance.now() - touchStart) / nScratch;
+  // Every slot holds a state (state 0 at first) and is restored only as the state it holds.
+  for (const slot of scratch) checkpoint.save(slot, 0);
+  const held = new Int32Array(nScratch);
+
+  const steps = Math.max(1, Math.min(MEASURED_STEPS, Math.floor(nTimesteps)));
+  let next = 0; // slots taken in rotation: each is cold again when its turn comes
+  const nextSlot = (): number => next++ % nScratch;
+  const fromStateZero = (sequence: () => void): number => {
     checkpoint.load(state, 0);
-  });
-  const warmRead = fastest(3, () => checkpoint.load(state, 0));
-  const read = coldCopies(scratch, (slot) => checkpoint.load(slot, 0));
+    const t0 = performance.now();
+    sequence();
+    return performance.now() - t0;
+  };
+  let oneCall = Infinity;
+  let stepsOnly = Infinity;
+  let withSaves = Infinity;
+  let withRestores = Infinity;
+  for (let round = 0; round < ROUNDS; round++) {
+    oneCall = Math.min(oneCall, fromStateZero(() => forward.apply(0, steps)));
+    stepsOnly = Math.min(stepsOnly, fromStateZero(() => {
+      for (let j = 0; j < steps; j++) forward.apply(j, j + 1);
+    }));
+    withSaves = Math.min(withSaves, fromStateZero(() => {
+      for (let j = 0; j < steps; j++) {
+        const i = nextSlot();
+        checkpoint.save(scratch[i]!, j);
+        held[i] = j;
+        forward.apply(j, j + 1);
+      }
+    }));
+    withRestores = Math.min(withRestores, fromStateZero(() => {
+      for (let j = 0; j < steps; j++) {
+        const i = nextSlot();
+        const step = held[i]!;
+        checkpoint.load(scratch[i]!, step);
+        forward.apply(step, step + 1);
+      }
+    }));
+  }
   checkpoint.load(state, 0);
-  const memory = { writeMs: write, readMs: read };
-  let diskCost = { writeMs: Infinity, readMs: Infinity };
+  const step = oneCall / steps;
+  // Never below a hundredth of a step: timer noise must not make copies free or negative.
+  const write = Math.max((withSaves - stepsOnly) / steps, step / 100);
+  const read = Math.max((withRestores - stepsOnly) / steps, step / 100);
+  const memory = { writeMs: write, readMs: read, firstTouchMs };
+  let diskCost: CostModel['disk'] = { writeMs: Infinity, readMs: Infinity };
   if (disk) {
+    // The Revolver's own path: the state copied into the storage's staging buffer, checksummed
+    // and written to a new file (renamed over the old), then read back, verified and loaded.
+    // Fresh files take fresh page-cache memory: a new storage's first write of each slot pays
+    // the memory's first touch too.
     const storage = new DiskStorage(disk);
     storage.open({ nSlots: 1, slotBytes: state.length, restoresPerSlot: [1] });
     try {
       diskCost = {
-        writeMs: write + fastest(2, () => storage.write(0, state.length, (dst) => dst.set(state))),
-        readMs: read + fastest(2, () => storage.read(0, (src) => copy.set(src))),
+        writeMs: fastest(ROUNDS, () => storage.write(0, state.length, (dst) => checkpoint.save(dst, 0))),
+        readMs: fastest(ROUNDS, () => storage.read(0, (src) => checkpoint.load(src, 0))),
+        firstTouchMs,
       };
     } finally {
       storage.close();
     }
   }
-  // The step time includes one restore from a cache-hot buffer; take it off (never below a hundredth of the measurement).
-  const step = Math.max(forwardStepMs - warmRead, forwardStepMs / 100);
   return Object.freeze({ forwardStepMs: step, reverseStepMs: step, memory, disk: diskCost });
 }

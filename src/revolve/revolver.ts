@@ -1,4 +1,4 @@
-import { DevitoError, InvalidArgumentError } from '../errors.ts';
+import { CheckpointBudgetError, DevitoError, InvalidArgumentError } from '../errors.ts';
 import { assertNever } from '../support/assert-never.ts';
 import type { Action } from './actions.ts';
 import { diskSlotsFor, planFromSummary, resolveCheckpoints, type CheckpointPlan } from './budget.ts';
@@ -6,7 +6,7 @@ import type { Checkpointable, InPlaceStepper, Stepper } from './contracts.ts';
 import { agreedSettings } from './agreement.ts';
 import { measureCosts } from './measure.ts';
 import { assertCount } from './schedule.ts';
-import { chooseSchedule, type Candidate } from './schedules/choose.ts';
+import { chooseSchedule, overBudget, type Candidate } from './schedules/choose.ts';
 import { predictTime, type PredictedTime } from './schedules/cost.ts';
 import { OnlinePlanner } from './schedules/online.ts';
 import { buildSchedule, checkScheduleName } from './schedules/registry.ts';
@@ -174,7 +174,7 @@ export class Revolver {
     const diskSlots = diskSlotsFor(options.diskBudgetBytes, checkpoint.nbytes, nTimesteps);
     const name = options.schedule ?? 'binomial';
     const disk = options.diskDirectory === undefined ? {} : { directory: options.diskDirectory };
-    const costs = options.costs ?? (name === 'auto' ? measureCosts(checkpoint, forward, diskSlots > 0 ? disk : undefined) : STEP_COUNT_COSTS);
+    const costs = options.costs ?? (name === 'auto' ? measureCosts(checkpoint, forward, diskSlots > 0 ? disk : undefined, nTimesteps) : STEP_COUNT_COSTS);
     const request = { nTimesteps, memorySlots: this.nCheckpoints, diskSlots, costs };
     let why: string;
     let candidates: readonly Candidate[] = [];
@@ -185,6 +185,11 @@ export class Revolver {
       candidates = choice.candidates;
     } else {
       this.schedule = buildSchedule(checkScheduleName(name), request);
+      // diskRevolve plans with as much disk as it finds useful: a disk budget it outgrows is refused, not exceeded.
+      const over = overBudget(this.schedule, options.diskBudgetBytes === undefined ? { ...request, diskSlots: Infinity } : request);
+      if (over !== undefined) {
+        throw new CheckpointBudgetError(`${name}: ${over}; raise the budget (diskBudgetBytes: Infinity for no disk limit) or choose another schedule`);
+      }
       why = `${name}: as asked`;
     }
     this.online = this.schedule.name === 'online';
@@ -219,17 +224,22 @@ export class Revolver {
         `checkpoint nbytes changed from ${this.plan.stateBytes} to ${this.checkpoint.nbytes}; build a new Revolver`,
       );
     }
+    let openMs = 0;
     if (!this.storageOpen) {
       const { restoresPerSlot } = this.schedule.summary;
       // Levels only for schedules that chose them; otherwise tiered storage ranks slots by restores.
       const levels = this.schedule.disk.slots > 0 ? { levels: this.schedule.slotLevels } : {};
+      const t0 = performance.now();
       this.storage.open({ nSlots: this.slotStep.length, slotBytes: this.plan.stateBytes, restoresPerSlot, ...levels });
+      openMs = performance.now() - t0;
       this.storageOpen = true;
     }
     this.slotStep.fill(FREE);
     this.inUse = 0;
     this.live = 0;
     this.counts = newCounts();
+    // Reserving the storage is storage time too (allocation; a disk directory).
+    this.counts.storageMs = openMs;
     this.baseline = this.storage.counters();
     this.storage.resetCompression?.();
     if (this.online) this.execute(() => this.runOnline(), 'forward-done');

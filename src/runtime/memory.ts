@@ -43,6 +43,17 @@ function adviseHugePages(address: bigint, bytes: number): void {
   if (end > start) advise(start, Number(end - start), MADV_HUGEPAGE);
 }
 
+/**
+ * A zeroed buffer of `bytes` in huge pages where the OS allows: checkpoint slabs, whose first
+ * touch faults in 2 MiB at a time (1 GiB of fresh memory on this project's 2-core VM: 2.5 s in
+ * 4 KiB pages, 0.9–1.7 s in huge pages) and whose copies miss the TLB less.
+ */
+export function hugePageBuffer(bytes: number): ArrayBuffer {
+  const buffer = new ArrayBuffer(bytes);
+  if (bytes >= HUGE_PAGE_MIN_BYTES) adviseHugePages(koffi.address(buffer) as bigint, bytes);
+  return buffer;
+}
+
 /** Field memory with element `alignedIndex` on a 64-byte boundary, in huge pages where the OS allows. */
 export const alignedFieldAllocator: FieldAllocator = {
   allocate(dtype: Dtype, length: number, alignedIndex: number): FloatArray {

@@ -93,15 +93,16 @@ describe('in-place reverse steps under the Revolver', () => {
       nCheckpoints,
       storage: storage === 'memory' ? { kind: 'memory' } : { kind: 'memory', compression: 'lz4' },
       // A restore copy costs 1 ms and nothing else costs anything: plan.predicted.storageMs counts the copying restores.
-      costs: { forwardStepMs: 0, reverseStepMs: 0, memory: { writeMs: 0, readMs: 1 }, disk: { writeMs: Infinity, readMs: Infinity } },
+      // A reverse step reading in place costs 0.25 ms more, touching a slot the first time 0.5 ms.
+      costs: { forwardStepMs: 0, reverseStepMs: 0, memory: { writeMs: 0, readMs: 1, inPlaceReadMs: 0.25, firstTouchMs: 0.5 }, disk: { writeMs: Infinity, readMs: Infinity } },
     });
-    const predictedCopies = revolver.plan.predicted.storageMs;
+    const { storageMs: predictedCopies, reverseMs: predictedInPlace, firstTouchMs } = revolver.plan.predicted;
     u.data.raw.set(initial);
     revolver.applyForward();
     revolver.applyReverse();
     history.push(Float32Array.from(m.data.raw));
     revolver.close();
-    return { grad: history[0]!, stats: revolver.stats, predictedCopies };
+    return { grad: history[0]!, stats: revolver.stats, predictedCopies, predictedInPlace, firstTouchMs };
   };
 
   for (const nCheckpoints of [3, 8, nTimesteps + 1]) {
@@ -120,6 +121,11 @@ describe('in-place reverse steps under the Revolver', () => {
       expect(copied.predictedCopies).toBe(copied.stats.restores);
       expect(inPlace.predictedCopies).toBe(inPlace.stats.restores - expectedInPlace(nTimesteps, nCheckpoints, false));
       expect(inPlace.predictedCopies).toBeLessThanOrEqual(inPlace.stats.restores - inPlace.stats.inPlaceRestores);
+      // The in-place restores make their reverse steps read the slot: 0.25 ms each, in the reverse time.
+      expect(copied.predictedInPlace).toBe(0);
+      expect(inPlace.predictedInPlace).toBe(0.25 * expectedInPlace(nTimesteps, nCheckpoints, false));
+      // A new storage touches each slot it uses once.
+      expect(inPlace.firstTouchMs).toBe(0.5 * inPlace.stats.peakSlots);
     });
   }
 

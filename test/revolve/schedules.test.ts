@@ -222,7 +222,8 @@ describe('Revolver with every schedule', () => {
           ...toy,
           nTimesteps: n,
           nCheckpoints: schedule === 'none' ? n : 3,
-          diskBudgetBytes: 4 * 16,
+          // diskRevolve takes as many disk slots as useful: no disk limit for it.
+          diskBudgetBytes: schedule === 'diskRevolve' ? Infinity : 4 * 16,
           schedule,
           storage: new MemoryStorage(),
         });
@@ -235,6 +236,37 @@ describe('Revolver with every schedule', () => {
         expect(revolver.stats.saves, label).toBe(revolver.plan.memory.saves + revolver.plan.disk.saves);
       }
     }
+  });
+
+  it('a schedule asked for by name that needs more slots than the budgets hold is refused before it runs', () => {
+    const toy = new ToyProblem({ log: false });
+    // diskRevolve plans 2 disk slots for n = 20 with 2 memory slots (and ignores no budget given).
+    const free = new Revolver({ ...toy, nTimesteps: 20, nCheckpoints: 2, schedule: 'diskRevolve' });
+    expect(free.plan.disk.slots).toBeGreaterThan(1);
+    const need = free.plan.disk.slots;
+    expect(() => new Revolver({ ...toy, nTimesteps: 20, nCheckpoints: 2, diskBudgetBytes: (need - 1) * 16, schedule: 'diskRevolve' })).toThrow(
+      new RegExp(`diskRevolve: needs ${need} disk slots, the budget holds ${need - 1}`),
+    );
+    expect(() => new Revolver({ ...toy, nTimesteps: 20, nCheckpoints: 2, diskBudgetBytes: (need - 1) * 16, schedule: 'diskRevolve' })).toThrow(CheckpointBudgetError);
+    expect(new Revolver({ ...toy, nTimesteps: 20, nCheckpoints: 2, diskBudgetBytes: need * 16, schedule: 'diskRevolve' }).plan.disk.slots).toBe(need);
+    expect(toy.forwardSteps).toBe(0);
+  });
+
+  it('hrevolve with a disk budget too large for its program takes the unlimited-disk plan when that fits the budget', () => {
+    const request = { nTimesteps: 1000, memorySlots: 20, diskSlots: 300, costs: { forwardStepMs: 1, reverseStepMs: 1, memory: { writeMs: 0.1, readMs: 0.1 }, disk: { writeMs: 2, readMs: 1 } } };
+    const unlimited = buildSchedule('diskRevolve', request);
+    expect(unlimited.disk.slots).toBe(37);
+    const budgeted = buildSchedule('hrevolve', request);
+    expect(budgeted.disk.slots).toBe(unlimited.disk.slots);
+    expect(predictTime(budgeted, request.costs).totalMs).toBe(predictTime(unlimited, request.costs).totalMs);
+    // A budget below the unlimited plan's disk slots, small enough for its own program: within it, never below the unlimited optimum.
+    const small = { ...request, nTimesteps: 300 };
+    const free = buildSchedule('diskRevolve', small);
+    expect(free.disk.slots).toBe(4);
+    const tight = buildSchedule('hrevolve', { ...small, diskSlots: free.disk.slots - 1 });
+    expect(tight.disk.slots).toBeLessThan(free.disk.slots);
+    expect(predictTime(tight, request.costs).totalMs).toBeGreaterThan(predictTime(free, request.costs).totalMs);
+    expect(() => buildSchedule('hrevolve', { ...small, diskSlots: -1 })).toThrow(/disk slots/);
   });
 
   it('online stops when the callback says so and reverses exactly the steps run', () => {

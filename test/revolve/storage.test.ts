@@ -17,6 +17,7 @@ import {
   type CheckpointStorage,
 } from '../../src/revolve/index.ts';
 import { descending, ToyProblem } from './toy.ts';
+import { slabLayout } from '../../src/revolve/storage/memory.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'devito-ts-revolve-test-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -64,6 +65,13 @@ describe('MemoryStorage', () => {
     storage.write(2, 100, (dst) => expect(dst).toBe(views[2])); // the same view object each time
     expect(storage.counters().reservedBytes).toBe(400);
     storage.read(3, (src) => expect(src.every((b) => b === 4)).toBe(true));
+  });
+
+  it('past the largest buffer, cuts slots into as few slabs as hold them (in-place reads need a ring inside one buffer)', () => {
+    expect(slabLayout(10, 3, 10)).toEqual([3, 3, 3, 1]);
+    expect(slabLayout(4, 3, 12)).toEqual([4]);
+    expect(slabLayout(2, 20, 10)).toEqual([1, 1]);
+    expect(slabLayout(1001, 6_370_000).reduce((a, b) => a + b)).toBe(1001);
   });
 
   it('refuses to read a released or never-written slot', () => {

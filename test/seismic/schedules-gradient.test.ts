@@ -40,7 +40,8 @@ describe('acoustic gradient under every schedule', () => {
       reverse: stepping.reverse,
       nTimesteps: n,
       nCheckpoints: schedule === 'none' ? n : nCheckpoints,
-      diskBudgetBytes: diskStates * stepping.checkpoint.nbytes,
+      // diskRevolve takes as many disk slots as useful (a smaller disk budget is refused).
+      diskBudgetBytes: schedule === 'diskRevolve' ? Infinity : diskStates * stepping.checkpoint.nbytes,
       diskDirectory: directory,
       schedule,
     });

@@ -57,7 +57,7 @@ export function chooseSchedule(request: ScheduleRequest & { readonly costs: Cost
 }
 
 /** Why `schedule` needs more slots than `request` grants at some level, or undefined when it fits. */
-function overBudget(schedule: LevelledSchedule, request: ScheduleRequest): string | undefined {
+export function overBudget(schedule: LevelledSchedule, request: ScheduleRequest): string | undefined {
   if (schedule.disk.slots > request.diskSlots) return `needs ${schedule.disk.slots} disk slots, the budget holds ${request.diskSlots}`;
   if (schedule.memory.slots > request.memorySlots) return `needs ${schedule.memory.slots} memory slots, the budget holds ${request.memorySlots}`;
   return undefined;

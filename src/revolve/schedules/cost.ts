@@ -5,7 +5,13 @@ export interface PredictedTime {
   readonly forwardMs: number;
   readonly reverseMs: number;
   readonly storageMs: number;
+  /** Forward + reverse + storage: the time of every run. */
   readonly totalMs: number;
+  /**
+   * What the first run of a new storage pays on top of `totalMs`: the first touch of its slots
+   * (`firstTouchMs` of their level each). A Revolver kept for the next gradient pays it once.
+   */
+  readonly firstTouchMs: number;
 }
 
 /** `count` copies of `ms` each; none costs nothing even at an infinite (unavailable) cost. */
@@ -33,17 +39,19 @@ export function inPlaceRestores(schedule: LevelledSchedule, readsInPlace: (state
  * `(schedule, costs)` → its time before running: forward steps × step time + reverse steps ×
  * reverse-step time + saves and restores × their level's write and read times. Given
  * `readsInPlace` (whether the reverse step can read a state in place, see `inPlaceRestores`),
- * the restores it reads in place cost no copy.
+ * the restores it reads in place copy nothing but make their reverse step read the state from
+ * its slot (`memory.inPlaceReadMs`, counted in `reverseMs`, where the Revolver's timers see it).
  */
 export function predictTime(schedule: LevelledSchedule, costs: CostModel, readsInPlace?: (state: number) => boolean): PredictedTime {
   const { summary, memory, disk } = schedule;
+  const inPlace = readsInPlace ? inPlaceRestores(schedule, readsInPlace) : 0;
   const forwardMs = summary.forwardSteps * costs.forwardStepMs;
-  const reverseMs = summary.reverseSteps * costs.reverseStepMs;
-  const memoryReads = memory.restores - (readsInPlace ? inPlaceRestores(schedule, readsInPlace) : 0);
+  const reverseMs = summary.reverseSteps * costs.reverseStepMs + copies(inPlace, costs.memory.inPlaceReadMs ?? costs.memory.readMs);
   const storageMs =
     copies(memory.saves, costs.memory.writeMs) +
-    copies(memoryReads, costs.memory.readMs) +
+    copies(memory.restores - inPlace, costs.memory.readMs) +
     copies(disk.saves, costs.disk.writeMs) +
     copies(disk.restores, costs.disk.readMs);
-  return Object.freeze({ forwardMs, reverseMs, storageMs, totalMs: forwardMs + reverseMs + storageMs });
+  const firstTouchMs = copies(memory.slots, costs.memory.firstTouchMs ?? 0) + copies(disk.slots, costs.disk.firstTouchMs ?? 0);
+  return Object.freeze({ forwardMs, reverseMs, storageMs, totalMs: forwardMs + reverseMs + storageMs, firstTouchMs });
 }

@@ -125,6 +125,7 @@ function build(name: ScheduleName, request: ScheduleRequest, diskSlots: number):
   const costs = request.costs ?? STEP_COUNT_COSTS;
   assertCount('nTimesteps', n, 1);
   assertCount('memory slots', memorySlots, 0);
+  if (Number.isFinite(diskSlots)) assertCount('disk slots', diskSlots, 0);
   if (memorySlots + diskSlots < 1) throw new CheckpointBudgetError(`${name}: give at least one memory or disk slot`);
   const work = hrevolveWork(n, memorySlots, diskSlots);
   if (work > HREVOLVE_WORK_LIMIT) {
@@ -140,9 +141,19 @@ function build(name: ScheduleName, request: ScheduleRequest, diskSlots: number):
   return levelled(name, actions, n, memorySlots + finiteDisk, (slot) => pools.levels[slot]);
 }
 
-/** H-Revolve over `memorySlots` memory and `diskSlots` disk slots, minimising the cost model's time. */
+/**
+ * H-Revolve over `memorySlots` memory and `diskSlots` disk slots, minimising the cost model's time.
+ * When the budget's program is too large, the program with unlimited disk (far smaller) is tried:
+ * the least time over every schedule is also the least over those within the budget when its
+ * schedule keeps to the budget's disk slots, so it is then the answer.
+ */
 export function hrevolveSchedule(request: ScheduleRequest): LevelledSchedule {
-  return build('hrevolve', request, request.diskSlots);
+  const { nTimesteps: n, memorySlots, diskSlots } = request;
+  if (Number.isFinite(diskSlots) && hrevolveWork(n, memorySlots, diskSlots) > HREVOLVE_WORK_LIMIT && hrevolveWork(n, memorySlots, Infinity) <= HREVOLVE_WORK_LIMIT) {
+    const unlimited = build('hrevolve', request, Infinity);
+    if (unlimited.disk.slots <= diskSlots) return unlimited;
+  }
+  return build('hrevolve', request, diskSlots);
 }
 
 /** Disk-Revolve: H-Revolve with as many disk slots as useful. */

@@ -1,10 +1,17 @@
 import { constants as bufferConstants } from 'node:buffer';
+import { hugePageBuffer } from '../../runtime/memory.ts';
 import { CheckpointBudgetError, CheckpointCorruptError, DevitoError } from '../../errors.ts';
 import { checkSlot, type CheckpointStorage, type SlotLayout, type StorageCounters } from './storage.ts';
 
+/** `(slots, bytes each, largest buffer)` → slots per slab: as few slabs as hold them, filled in order. */
+export function slabLayout(nSlots: number, slotBytes: number, maxBufferBytes: number = bufferConstants.MAX_LENGTH): number[] {
+  const perSlab = Math.max(1, Math.floor(maxBufferBytes / slotBytes));
+  return Array.from({ length: Math.ceil(nSlots / perSlab) }, (_, i) => Math.min(perSlab, nSlots - i * perSlab));
+}
+
 /**
- * Checkpoints in process memory: one slab reserved at `open`, cut into fixed views, so a save
- * or restore copies bytes and allocates nothing.
+ * Checkpoints in process memory: slabs reserved at `open` (one, up to the engine's largest
+ * buffer), cut into fixed views, so a save or restore copies bytes and allocates nothing.
  */
 export class MemoryStorage implements CheckpointStorage {
   readonly description = 'memory';
@@ -18,7 +25,7 @@ export class MemoryStorage implements CheckpointStorage {
   private bytesRead = 0;
   private reservedBytes = 0;
 
-  /** Reserves `nSlots × slotBytes` bytes: one slab, or one buffer per slot past the engine's limit. */
+  /** Reserves `nSlots × slotBytes` bytes: one slab, or past the engine's buffer limit as few slabs as fit. */
   open(layout: SlotLayout): void {
     if (this.opened) throw new DevitoError('MemoryStorage.open called twice');
     const { nSlots, slotBytes } = layout;
@@ -29,12 +36,12 @@ export class MemoryStorage implements CheckpointStorage {
           `(${bufferConstants.MAX_LENGTH}); use disk storage`,
       );
     }
-    // One slab keeps checkpoints contiguous; past the engine's buffer limit, a buffer per slot.
-    const slab = total <= bufferConstants.MAX_LENGTH ? new ArrayBuffer(total) : undefined;
-    this.views = Array.from(
-      { length: nSlots },
-      (_, slot) => new Uint8Array(slab ?? new ArrayBuffer(slotBytes), slab ? slot * slotBytes : 0, slotBytes),
-    );
+    // Slabs as large as the engine allows keep checkpoints contiguous: a reverse step can read a
+    // slot in place only when the ring around it lies in the same buffer (Checkpoint.viewsOf).
+    this.views = slabLayout(nSlots, slotBytes).flatMap((slots) => {
+      const slab = hugePageBuffer(slots * slotBytes);
+      return Array.from({ length: slots }, (_, i) => new Uint8Array(slab, i * slotBytes, slotBytes));
+    });
     this.lengths = new Float64Array(nSlots).fill(-1);
     this.slotBytes = slotBytes;
     this.reservedBytes = total;
