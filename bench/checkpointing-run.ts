@@ -134,7 +134,8 @@ export function stateFacts(spec: ProblemSpec): { stateBytes: number; levelBytes:
   return { stateBytes, levelBytes: stateBytes / 2, paddedShape: model.paddedShape, dt: model.criticalDt };
 }
 
-const processCpu = (): number => {
+/** CPU seconds this process has used so far (user + system). */
+export const processCpuSeconds = (): number => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1e6;
 };
@@ -197,6 +198,13 @@ export function warmUp(spec: ProblemSpec, kind: RowSpec['kind']): void {
   }
 }
 
+/** The plain forward sweep: all n steps in one kernel call, no checkpoints; its record is the residual. */
+export function plainSweep(stepping: GradientStepping): { seconds: number; record: SparseTimeFunction } {
+  stepping.startForward();
+  const seconds = wall(() => stepping.forward.apply(0, stepping.nSteps));
+  return { seconds, record: stepping.finishForward() };
+}
+
 /** Reverse steps timed for the cost model (after one untimed). */
 export const REVERSE_PROBE = 60;
 
@@ -231,15 +239,9 @@ function runRevolve(row: RowSpec, solver: AcousticWaveSolver, threads: { nthread
   const stateBytes = stepping.checkpoint.nbytes;
   const budgetBytes = row.fraction * (n + 1) * stateBytes;
 
-  // Plain forward sweep: all n steps in one kernel call, no checkpoints. Its record is the residual.
-  const plainSweep = (): { seconds: number; record: SparseTimeFunction } => {
-    stepping.startForward();
-    const seconds = wall(() => stepping.forward.apply(0, n));
-    return { seconds, record: stepping.finishForward() };
-  };
   stepping.startForward();
   stepping.forward.apply(0, Math.min(n, 20)); // first touch of u, OpenMP threads started
-  const before = plainSweep();
+  const before = plainSweep(stepping);
   const residual = before.record;
 
   // The cost model, measured here before the gradients run: what the Revolver's prediction uses.
@@ -286,7 +288,7 @@ function runRevolve(row: RowSpec, solver: AcousticWaveSolver, threads: { nthread
   const peakRssBytes = maxRss();
   revolver.close();
 
-  const after = plainSweep();
+  const after = plainSweep(stepping);
   const grad = gradients[0]!;
   writeFileSync(row.gradientPath, new Uint8Array(grad.buffer, grad.byteOffset, grad.byteLength));
   return {
@@ -303,7 +305,7 @@ function runRevolve(row: RowSpec, solver: AcousticWaveSolver, threads: { nthread
     rssBeforeBytes,
     recordEqual,
     runsEqual: sameBits(gradients[0]!, gradients[1]!),
-    processCpuSeconds: processCpu(),
+    processCpuSeconds: processCpuSeconds(),
   };
 }
 
@@ -356,6 +358,6 @@ function runHistory(row: RowSpec, solver: AcousticWaveSolver, threads: { nthread
     rssBeforeBytes,
     recordEqual: undefined,
     runsEqual: sameBits(gradients[0]!, gradients[1]!),
-    processCpuSeconds: processCpu(),
+    processCpuSeconds: processCpuSeconds(),
   };
 }

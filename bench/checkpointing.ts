@@ -51,7 +51,7 @@ import { planCheckpoints } from '../src/revolve/budget.ts';
 import { defaultThreads } from '../src/runtime/arguments.ts';
 import { writeFigures, type FigurePoint } from './checkpointing-figures.ts';
 import { runRow, stateFacts, type ProblemSpec, type RowResult, type RowSpec } from './checkpointing-run.ts';
-import { busyText, cpuSample, machineFacts, otherCpuUse } from './machine.ts';
+import { busyText, cpuSample, machineFacts, otherCpuUse, otherShare } from './machine.ts';
 import { fixed, renderTable } from './table.ts';
 
 const { values: opts } = parseArgs({
@@ -115,8 +115,6 @@ const ACCEPT = 0.15;
 const BASE_BYTES = 400 * MiB;
 /** Most elements V8 (Node 20) allocates in one typed array. */
 const MAX_TYPED_ARRAY = 2 ** 32;
-/** USER_HZ, the unit of /proc/stat (100 on Linux everywhere that matters). */
-const JIFFIES_PER_SECOND = 100;
 
 interface Row {
   readonly problem: ProblemSpec;
@@ -528,13 +526,6 @@ function memAvailable(): number {
   return freemem();
 }
 
-/** Share of all CPUs that processes other than the child kept busy between two samples (child CPU seconds given). */
-function otherShare(before: [number, number] | undefined, after: [number, number] | undefined, childCpuSeconds: number): number | undefined {
-  if (!before || !after || after[0] === before[0]) return undefined;
-  const total = after[0] - before[0];
-  const busy = total - (after[1] - before[1]);
-  return Math.max(0, busy - childCpuSeconds * JIFFIES_PER_SECOND) / total;
-}
 
 
 // ---------------------------------------------------------------------------------------------

@@ -63,6 +63,20 @@ export function cpuSample(): [number, number] | undefined {
   return [fields.reduce((a, b) => a + b, 0), fields[3]! + (fields[4] ?? 0)];
 }
 
+/** USER_HZ, the unit of /proc/stat (100 on Linux everywhere that matters). */
+const JIFFIES_PER_SECOND = 100;
+
+/**
+ * Share of all CPUs that other processes kept busy between two `cpuSample`s, given the CPU
+ * seconds our own process (or child) used in between; undefined without /proc/stat.
+ */
+export function otherShare(before: [number, number] | undefined, after: [number, number] | undefined, ownCpuSeconds: number): number | undefined {
+  if (!before || !after || after[0] === before[0]) return undefined;
+  const total = after[0] - before[0];
+  const busy = total - (after[1] - before[1]);
+  return Math.max(0, busy - ownCpuSeconds * JIFFIES_PER_SECOND) / total;
+}
+
 /** Share of all CPUs busy (non-idle) over `seconds`, while this process sleeps; undefined without /proc/stat. */
 export function otherCpuUse(seconds = 1): number | undefined {
   const before = cpuSample();

@@ -23,21 +23,22 @@ const COLD_BYTES = 128 * 2 ** 20;
 const MAX_SCRATCH_STATES = 64;
 /** Forward steps of each timed sequence (fewer when the problem has fewer). */
 const MEASURED_STEPS = 16;
-/** Rounds of the three sequences; each cost is the fastest round's. */
+/** Rounds of the sequences; each is timed as its fastest round. */
 const ROUNDS = 3;
 
 /**
  * Measures the cost model on the real problem before anything runs, as a run meets each cost:
  * copies go to and from slots in RAM (distinct scratch slots of at least 128 MiB in all, 1 to 64
- * states), between forward steps whose cache they disturb. Three sequences of up to 16 steps from
- * state 0 (`nTimesteps` caps them; state 0 is restored after each, which the checkpoint contract
- * makes exact) are timed: one step per call, each step preceded by a save, each step preceded by
- * a restore (of the state its slot holds, and the step from there). A save costs the second's
- * excess over the first, a restore the third's: the copy with the slower step after it. The step time is one call over the sequence (as a run advances
- * over ranges). The first touch of the scratch memory is timed too (`memory.firstTouchMs`), and a
- * write and read through `DiskStorage` when `disk` is set. The reverse step is taken to cost a
- * forward step and reading a state in place a read: they cannot be run before the forward sweep.
- * The number of steps depends only on `nTimesteps`, so ranks of a split grid run the same ones.
+ * states), between forward steps whose cache they disturb. Sequences of up to 16 steps from state
+ * 0 (`nTimesteps` caps them; state 0 is restored before each, which the checkpoint contract makes
+ * exact) are timed: the steps in one call, one call per step, a save before each step, and a
+ * restore before each step (of the state its slot holds, and the step from there). The step
+ * costs the first ÷ steps (a run advances over ranges); a save costs the third's excess over the
+ * second, a restore the fourth's: the copy together with the slower step after it. The first
+ * touch of the scratch memory is timed too (`memory.firstTouchMs`), and a write and read through
+ * `DiskStorage` when `disk` is set. The reverse step is taken to cost a forward step and reading
+ * a state in place a read: they cannot be run before the forward sweep. The number of steps
+ * depends only on `nTimesteps`, so ranks of a split grid run the same ones.
  */
 export function measureCosts(checkpoint: Checkpointable, forward: Stepper, disk: { directory?: string } | undefined, nTimesteps = 1): CostModel {
   const state = new Uint8Array(checkpoint.nbytes);

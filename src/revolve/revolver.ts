@@ -224,22 +224,20 @@ export class Revolver {
         `checkpoint nbytes changed from ${this.plan.stateBytes} to ${this.checkpoint.nbytes}; build a new Revolver`,
       );
     }
-    let openMs = 0;
+    this.counts = newCounts();
     if (!this.storageOpen) {
       const { restoresPerSlot } = this.schedule.summary;
       // Levels only for schedules that chose them; otherwise tiered storage ranks slots by restores.
       const levels = this.schedule.disk.slots > 0 ? { levels: this.schedule.slotLevels } : {};
+      // Reserving the storage (allocation; a disk directory) is storage time of this run.
       const t0 = performance.now();
       this.storage.open({ nSlots: this.slotStep.length, slotBytes: this.plan.stateBytes, restoresPerSlot, ...levels });
-      openMs = performance.now() - t0;
+      this.counts.storageMs += performance.now() - t0;
       this.storageOpen = true;
     }
     this.slotStep.fill(FREE);
     this.inUse = 0;
     this.live = 0;
-    this.counts = newCounts();
-    // Reserving the storage is storage time too (allocation; a disk directory).
-    this.counts.storageMs = openMs;
     this.baseline = this.storage.counters();
     this.storage.resetCompression?.();
     if (this.online) this.execute(() => this.runOnline(), 'forward-done');

@@ -28,15 +28,17 @@ function madviseFunction(): Madvise | null {
 }
 
 /**
- * Asks the kernel to back the whole 2 MiB pages inside [address, address + bytes) with huge pages.
+ * Asks the kernel to back the whole 2 MiB pages inside `buffer` with huge pages.
  * It must happen before the first write: V8 hands out fresh zero pages for large buffers, so the
  * first touch then faults in 2 MiB at a time. Advice only: when the kernel says no (THP off,
  * no free huge pages), the memory is the same, just in 4 KiB pages.
  */
-function adviseHugePages(address: bigint, bytes: number): void {
+function adviseHugePages(buffer: ArrayBuffer): void {
+  const bytes = buffer.byteLength;
   if (bytes < HUGE_PAGE_MIN_BYTES) return;
   const advise = madviseFunction();
   if (!advise) return;
+  const address = koffi.address(buffer) as bigint;
   const huge = BigInt(HUGE_PAGE_BYTES);
   const start = ((address + huge - 1n) / huge) * huge;
   const end = ((address + BigInt(bytes)) / huge) * huge;
@@ -50,7 +52,7 @@ function adviseHugePages(address: bigint, bytes: number): void {
  */
 export function hugePageBuffer(bytes: number): ArrayBuffer {
   const buffer = new ArrayBuffer(bytes);
-  if (bytes >= HUGE_PAGE_MIN_BYTES) adviseHugePages(koffi.address(buffer) as bigint, bytes);
+  adviseHugePages(buffer);
   return buffer;
 }
 
@@ -58,14 +60,13 @@ export function hugePageBuffer(bytes: number): ArrayBuffer {
 export const alignedFieldAllocator: FieldAllocator = {
   allocate(dtype: Dtype, length: number, alignedIndex: number): FloatArray {
     const size = bytesPerElement(dtype);
-    const buffer = new ArrayBuffer(length * size + VECTOR_BYTES);
+    const buffer = hugePageBuffer(length * size + VECTOR_BYTES);
     const address = koffi.address(buffer) as bigint;
     const misalignment = Number((address + BigInt(alignedIndex * size)) % BigInt(VECTOR_BYTES));
     const byteOffset = (VECTOR_BYTES - misalignment) % VECTOR_BYTES;
     // malloc alignment is at least 16 bytes, so the offset is a whole number of elements; if a
     // platform ever says otherwise, fall back to the unaligned layout rather than fail.
     if (byteOffset % size !== 0) return allocate(dtype, length);
-    adviseHugePages(address, buffer.byteLength);
     return dtype === 'float32' ? new Float32Array(buffer, byteOffset, length) : new Float64Array(buffer, byteOffset, length);
   },
 };
